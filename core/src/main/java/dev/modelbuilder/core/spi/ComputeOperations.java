@@ -1,0 +1,73 @@
+package dev.modelbuilder.core.spi;
+
+import dev.modelbuilder.core.LongRunningOperation;
+import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.model.Compute;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ComputeSpec;
+import java.util.List;
+
+/** Compute operations of a provider. Every call names the workspace the compute belongs to. */
+public interface ComputeOperations {
+
+    /**
+     * Creates the compute, or returns the existing one of that name (create-or-get). Providers check, before
+     * creating anything, that the size can be had (not retired, offered in the region, within quota).
+     *
+     * @param workspace the workspace
+     * @param spec the validated spec
+     * @param listener progress
+     * @return the operation; its result is the compute
+     * @throws dev.modelbuilder.core.exception.ValidationException for a retired or unavailable size
+     * @throws dev.modelbuilder.core.exception.QuotaExceededException when the quota does not cover the size
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when the workspace does not exist
+     */
+    LongRunningOperation<Compute> beginCreateOrGet(String workspace, ComputeSpec spec, ProgressListener listener);
+
+    /**
+     * @param resumeToken a token from {@link LongRunningOperation#resumeToken()}
+     * @return the operation again
+     */
+    LongRunningOperation<Compute> resumeCreateOrGet(String resumeToken);
+
+    /**
+     * @param workspace the workspace
+     * @param name the compute name
+     * @return the compute
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is none of that name
+     */
+    Compute get(String workspace, String name);
+
+    /**
+     * @param workspace the workspace
+     * @return its computes, lazily
+     */
+    PagedIterable<Compute> list(String workspace);
+
+    /**
+     * Changes the node range of a compute.
+     *
+     * @param workspace the workspace
+     * @param name the compute name
+     * @param minNodes the new minimum
+     * @param maxNodes the new maximum
+     * @return the operation; its result is the compute
+     */
+    LongRunningOperation<Compute> beginResize(String workspace, String name, int minNodes, int maxNodes);
+
+    /**
+     * Deletes the compute and its underlying resources; succeeds when it does not exist.
+     *
+     * @param workspace the workspace
+     * @param name the compute name
+     * @return the operation
+     */
+    LongRunningOperation<Deletion> beginDelete(String workspace, String name);
+
+    /**
+     * @param workspace the workspace (its region decides the sizes on Azure)
+     * @return the sizes a compute of this workspace can use now
+     */
+    List<ComputeSize> availableSizes(String workspace);
+}

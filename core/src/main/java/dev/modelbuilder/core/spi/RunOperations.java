@@ -1,0 +1,62 @@
+package dev.modelbuilder.core.spi;
+
+import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Run;
+
+/** Run operations of a provider. */
+public interface RunOperations {
+
+    /**
+     * Submits a training run in an experiment (which joins an existing experiment of that name or creates it).
+     * The dataset has already been scanned and validated by the core.
+     *
+     * @param workspace the workspace
+     * @param experiment the experiment name
+     * @param training the validated training spec
+     * @param dataset the validated dataset ({@code training.dataFolder()} scanned)
+     * @param listener progress: steps, status changes, metrics, log lines
+     * @return a handle on the run
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when the workspace or compute is missing
+     */
+    TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+            ImageFolderDataset dataset, ProgressListener listener);
+
+    /**
+     * Re-attaches to a run by id, e.g. after the process restarted.
+     *
+     * @param workspace the workspace
+     * @param runId the run id
+     * @param listener progress from now on
+     * @return a handle on the run
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is no such run
+     */
+    TrainingRun attach(String workspace, String runId, ProgressListener listener);
+
+    /**
+     * @param workspace the workspace
+     * @param runId the run id
+     * @return the run now
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is no such run
+     */
+    Run get(String workspace, String runId);
+
+    /**
+     * @param workspace the workspace
+     * @param experiment the experiment name
+     * @return its runs, newest first, lazily
+     */
+    PagedIterable<Run> list(String workspace, String experiment);
+
+    /**
+     * Asks for a run to be cancelled; does nothing to a run that already ended.
+     *
+     * @param workspace the workspace
+     * @param runId the run id
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is no such run
+     */
+    void cancel(String workspace, String runId);
+}

@@ -1,0 +1,48 @@
+package dev.modelbuilder.core.spi;
+
+import dev.modelbuilder.core.LongRunningOperation;
+import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.model.Workspace;
+import dev.modelbuilder.core.model.WorkspaceSpec;
+
+/** Workspace operations of a provider. */
+public interface WorkspaceOperations {
+
+    /**
+     * Creates the workspace, or returns the existing one of that name (create-or-get).
+     *
+     * @param spec the validated spec
+     * @param listener progress
+     * @return the operation; its result is the workspace
+     * @throws dev.modelbuilder.core.exception.ValidationException when the provider needs a value the spec lacks
+     * @throws dev.modelbuilder.core.exception.ResourceExistsException when a workspace of that name exists in
+     *     another region or resource group
+     */
+    LongRunningOperation<Workspace> beginCreateOrGet(WorkspaceSpec spec, ProgressListener listener);
+
+    /**
+     * @param resumeToken a token from {@link LongRunningOperation#resumeToken()}
+     * @return the operation again
+     * @throws dev.modelbuilder.core.exception.ValidationException for a token this provider did not issue
+     */
+    LongRunningOperation<Workspace> resumeCreateOrGet(String resumeToken);
+
+    /**
+     * @param name the workspace name
+     * @return the workspace
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is none of that name
+     */
+    Workspace get(String name);
+
+    /** @return the workspaces, lazily */
+    PagedIterable<Workspace> list();
+
+    /**
+     * Deletes the workspace with what it holds; succeeds when it does not exist.
+     *
+     * @param name the workspace name
+     * @return the operation
+     */
+    LongRunningOperation<Deletion> beginDelete(String name);
+}

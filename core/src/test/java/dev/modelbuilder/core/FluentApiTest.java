@@ -1,0 +1,96 @@
+package dev.modelbuilder.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ComputeTier;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.testing.InMemoryProvider;
+import dev.modelbuilder.core.testing.TestImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FluentApiTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void invalidInputFailsBeforeAnyProviderCall() {
+        InMemoryProvider provider = new InMemoryProvider();
+        ModelBuilder mb = ModelBuilder.using(provider);
+        assertThatThrownBy(() -> mb.workspaces().define("a_b")).isInstanceOf(ValidationException.class)
+                .hasMessage("workspace name 'a_b' is invalid: use 3-33 letters, digits or hyphens, starting with a"
+                        + " letter or digit");
+        assertThatThrownBy(() -> mb.workspaces().define("good-ws").withRegion("East US").create())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("region 'East US'");
+        assertThatThrownBy(() -> mb.workspace("ws1").computes().define("gpu").withMinNodes(2).withMaxNodes(1)
+                .withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create())
+                .hasMessageContaining("minimum node count '2' is invalid");
+        assertThatThrownBy(() -> mb.workspace("ws1").experiments().getOrCreate("bad name"))
+                .hasMessageContaining("experiment name 'bad name'");
+        assertThatThrownBy(() -> mb.workspace("ws1").runs().get("bad id!")).hasMessageContaining("run id 'bad id!'");
+        assertThat(provider.calls()).isEmpty();
+    }
+
+    @Test
+    void fullChainWithListener() {
+        InMemoryProvider provider = new InMemoryProvider();
+        List<ProgressEvent> events = new ArrayList<>();
+        try (ModelBuilder mb = ModelBuilder.using(provider).withListener(events::add)) {
+            assertThat(mb.providerName()).isEqualTo("in-memory");
+            mb.workspaces().define("vision-ws").withRegion("eastus").withResourceGroup("ml-rg")
+                    .withTag("team", "vision").create();
+            WorkspaceScope ws = mb.workspace("vision-ws");
+            assertThat(ws.get().tags()).containsEntry("team", "vision");
+            assertThat(ws.computes().define("gpu").withSize("standard_nc4as_t4_v3").withMaxNodes(2)
+                    .withTier(ComputeTier.LOW_PRIORITY).withIdleTimeBeforeScaleDown(Duration.ofMinutes(5)).create()
+                    .maxNodes()).isEqualTo(2);
+            assertThat(ws.computes().resize("gpu", 0, 4).maxNodes()).isEqualTo(4);
+            assertThatThrownBy(() -> ws.computes().define("gpu2").withSize("Standard_Imaginary").create())
+                    .hasMessageStartingWith("compute size 'Standard_Imaginary' is invalid: use a size from the catalog");
+            Path data = TestImages.dataset(tmp.resolve("data"), List.of("a", "b"), 5);
+            TrainingRun run = ws.experiments().getOrCreate("flowers")
+                    .submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build());
+            assertThat(run.waitForCompletion(Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(run.waitForModel(Duration.ofSeconds(1), tmp.resolve("m")).labels()).containsExactly("a", "b");
+        }
+        assertThat(provider.isClosed()).isTrue();
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted)
+                .extracting(e -> ((ProgressEvent.StepStarted) e).step())
+                .containsExactly(TrainingStep.VALIDATE_DATA, TrainingStep.TRAIN);
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress).singleElement()
+                .satisfies(e -> assertThat(((ProgressEvent.StepProgress) e).fraction()).isEqualTo(1.0));
+    }
+
+    @Test
+    void failingListenerDoesNotBreakWork() {
+        ProgressListener bad = e -> {
+            throw new IllegalStateException("listener bug");
+        };
+        List<ProgressEvent> seen = new ArrayList<>();
+        bad.andThen(seen::add).onEvent(new ProgressEvent.LogLine("x", "hello"));
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void cancelledRunFailsWaitForModel() {
+        InMemoryProvider provider = new InMemoryProvider();
+        ModelBuilder mb = ModelBuilder.using(provider);
+        mb.workspaces().define("ws1").create();
+        Path data = TestImages.dataset(tmp.resolve("d"), List.of("a", "b"), 5);
+        TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("e")
+                .submit(ImageClassificationTraining.fromFolder(data).build());
+        run.cancel();
+        assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), tmp.resolve("m")))
+                .isInstanceOf(dev.modelbuilder.core.exception.RunFailedException.class)
+                .hasMessage("run e_1 in experiment e ended as Canceled");
+    }
+}

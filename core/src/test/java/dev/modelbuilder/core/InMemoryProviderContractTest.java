@@ -1,0 +1,38 @@
+package dev.modelbuilder.core;
+
+import dev.modelbuilder.core.model.Compute;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.spi.ModelBuilderProvider;
+import dev.modelbuilder.core.testing.InMemoryProvider;
+import dev.modelbuilder.core.testing.ProviderContractTest;
+import java.nio.file.Path;
+
+/** Runs the contract-test kit against the in-memory fake, which proves the kit itself. */
+class InMemoryProviderContractTest extends ProviderContractTest {
+
+    @Override
+    protected ModelBuilderProvider createProvider() {
+        return new InMemoryProvider();
+    }
+
+    @Override
+    protected ImageClassificationTraining quickTraining(Path dataFolder) {
+        return ImageClassificationTraining.fromFolder(dataFolder).build();
+    }
+
+    @Override
+    protected ImageClassificationTraining slowTraining(Path dataFolder) {
+        return quickTraining(dataFolder);
+    }
+
+    @Override
+    protected String computeName() {
+        return "gpu";
+    }
+
+    @Override
+    protected Compute createCompute(WorkspaceScope workspace) {
+        return workspace.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.modelbuilder.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelbuilder.core.exception.ValidationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every naming and range rule, with valid and invalid values, and the exact messages. */
+class ValidationRulesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "ws1", "1ws", "my-workspace", "A-B-C", "abcdefghijabcdefghijabcdefghijabc"})
+    void validWorkspaceNames(String name) {
+        assertThat(Rules.workspaceName(name)).isEmpty();
+        assertThatCode(() -> WorkspaceSpec.named(name)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "a_b", "-ws", "ws.1", "ws 1", "abcdefghijabcdefghijabcdefghijabcd", "wörk"})
+    void invalidWorkspaceNames(String name) {
+        assertThatThrownBy(() -> WorkspaceSpec.named(name)).isInstanceOf(ValidationException.class)
+                .hasMessage("workspace name '" + name
+                        + "' is invalid: use 3-33 letters, digits or hyphens, starting with a letter or digit");
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    void missingWorkspaceName(String name) {
+        assertThatThrownBy(() -> WorkspaceSpec.named(name)).isInstanceOf(ValidationException.class)
+                .hasMessage("workspace name is missing: use 3-33 letters, digits or hyphens, starting with a letter"
+                        + " or digit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "gpu", "gpu-cluster", "G1", "abcdefghijklmnop"})
+    void validComputeNames(String name) {
+        assertThat(Rules.computeName(name)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "1gpu", "-gpu", "gpu_1", "abcdefghijklmnopq", "gpu.1"})
+    void invalidComputeNames(String name) {
+        assertThatThrownBy(() -> Rules.requireComputeName(name)).isInstanceOf(ValidationException.class)
+                .hasMessage("compute name '" + name
+                        + "' is invalid: use 2-16 letters, digits or hyphens, starting with a letter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "flowers", "Flowers_2024-v1", "_x"})
+    void validExperimentNames(String name) {
+        assertThat(Rules.experimentName(name)).isEmpty();
+        assertThat(Rules.experimentName("e".repeat(256))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"my experiment", "exp.1", "exp/1", "é"})
+    void invalidExperimentNames(String name) {
+        assertThatThrownBy(() -> Rules.requireExperimentName(name)).isInstanceOf(ValidationException.class)
+                .hasMessage("experiment name '" + name + "' is invalid: use 1-256 letters, digits, underscores or"
+                        + " hyphens");
+        assertThat(Rules.experimentName("e".repeat(257))).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rg", "a", "my_rg-1.(prod)", "Ressourcen-ä"})
+    void validResourceGroups(String name) {
+        assertThat(Rules.resourceGroup(name)).isEmpty();
+        assertThat(Rules.resourceGroup("r".repeat(90))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rg.", "my rg", "rg/1", "rg#"})
+    void invalidResourceGroups(String name) {
+        assertThat(Rules.resourceGroup(name)).singleElement().extracting(v -> v.message())
+                .isEqualTo("resource group '" + name + "' is invalid: use 1-90 letters, digits, underscores, hyphens,"
+                        + " periods or parentheses, not ending in a period");
+        assertThat(Rules.resourceGroup("r".repeat(91))).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"East US", "eastUS", "e", "east-us"})
+    void invalidRegions(String region) {
+        assertThatThrownBy(() -> new WorkspaceSpec("ws1", region, "rg", null, Map.of()))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("region '" + region + "' is invalid: use an Azure region name in lower case without"
+                        + " spaces, e.g. eastus");
+    }
+
+    @Test
+    void workspaceSpecReportsEveryViolationAtOnce() {
+        assertThatThrownBy(() -> new WorkspaceSpec("a_b", "East US", "rg.", null, Map.of()))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+                        .extracting(ValidationException.Violation::field)
+                        .containsExactly("workspace name", "region", "resource group"));
+    }
+
+    @Test
+    void validComputeSpecGetsDefaults() {
+        ComputeSpec spec = new ComputeSpec("gpu", ComputeSize.STANDARD_NC4AS_T4_V3, 0, 1, null, null);
+        assertThat(spec.idleTimeBeforeScaleDown()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(spec.tier()).isEqualTo(ComputeTier.DEDICATED);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "-1, 1, minimum node count '-1' is invalid: use 0 or more",
+        "0, 0, maximum node count '0' is invalid: use 1 or more",
+        "3, 2, minimum node count '3' is invalid: must not exceed the maximum node count (2)"})
+    void invalidNodeRanges(int min, int max, String message) {
+        assertThatThrownBy(() -> new ComputeSpec("gpu", ComputeSize.STANDARD_NC4AS_T4_V3, min, max, null, null))
+                .isInstanceOf(ValidationException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> ValidationSupport.requireNodeRange(min, max))
+                .isInstanceOf(ValidationException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void computeSpecNeedsSizeAndWholeSecondIdleTime() {
+        assertThatThrownBy(() -> new ComputeSpec("gpu", null, 0, 1, null, null))
+                .hasMessage("compute size is missing: choose a size, e.g. ComputeSize.STANDARD_NC4AS_T4_V3");
+        assertThatThrownBy(() -> new ComputeSpec("gpu", ComputeSize.STANDARD_NC4AS_T4_V3, 0, 1,
+                Duration.ofMillis(1500), null))
+                .hasMessage("idle time before scale-down 'PT1.5S' is invalid: use whole seconds, at least 1 second");
+        assertThatThrownBy(() -> new ComputeSpec("gpu", ComputeSize.STANDARD_NC4AS_T4_V3, 0, 1, Duration.ZERO, null))
+                .hasMessageContaining("idle time before scale-down 'PT0S' is invalid");
+    }
+
+    @Test
+    void computeTierParsesServiceAndUserSpellings() {
+        assertThat(ComputeTier.parse("Dedicated")).isEqualTo(ComputeTier.DEDICATED);
+        assertThat(ComputeTier.parse("low-priority")).isEqualTo(ComputeTier.LOW_PRIORITY);
+        assertThat(ComputeTier.parse("LowPriority")).isEqualTo(ComputeTier.LOW_PRIORITY);
+        assertThatThrownBy(() -> ComputeTier.parse("spot"))
+                .hasMessage("compute tier 'spot' is invalid: use dedicated or low-priority");
+    }
+
+    @Test
+    void trainingSpecDefaultsAndRules() {
+        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(Path.of("data")).build();
+        assertThat(t.validationSplit()).isEqualTo(0.2);
+        assertThat(t.imageSize()).isEqualTo(224);
+        assertThat(t.maxTrials()).isEqualTo(1);
+        assertThat(t.timeBudgetIfSet()).isEmpty();
+        assertThat(t.toBuilder().withMaxEpochs(3).build().maxEpochsIfSet()).contains(3);
+
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(null).build())
+                .hasMessageContaining("data folder is missing");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withValidationSplit(0.7).build())
+                .hasMessage("validation split '0.7' is invalid: use a share above 0 and at most 0.5, e.g. 0.2");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withMaxEpochs(0).build())
+                .hasMessage("maximum epochs '0' is invalid: use 1 or more");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withTimeBudget(Duration.ZERO)
+                .build()).hasMessage("time budget 'PT0S' is invalid: use a positive duration, e.g. PT10M");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withImageSize(16).build())
+                .hasMessage("image size '16' is invalid: use 32 to 1024 pixels");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).onCompute("a_b").build())
+                .hasMessageContaining("compute name 'a_b' is invalid");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withArchitecture("res net")
+                .build()).hasMessage("architecture 'res net' is invalid: use a model name such as resnet50");
+        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withMaxTrials(0).build())
+                .hasMessage("maximum trials '0' is invalid: use 1 or more");
+    }
+
+    @Test
+    void experimentRecordValidatesItsName() {
+        assertThatThrownBy(() -> new Experiment("bad name", "ws", null))
+                .hasMessageContaining("experiment name 'bad name' is invalid");
+    }
+}
