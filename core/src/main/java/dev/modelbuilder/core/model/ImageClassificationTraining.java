@@ -27,21 +27,19 @@ import java.util.Optional;
  * @param maxEpochs the most epochs, or {@code null} for the provider's default
  * @param maxTrials the most trials (hyper-parameter sweeps on Azure), at least 1
  * @param validationSplit the share of images held out for validation, in (0, 0.5]
- * @param imageSize the model's input height and width in pixels (e.g. 224)
+ * @param imageSize the model's input height and width in pixels, or {@code null} for the provider's default (224 on
+ *     Azure, 64 on the local backend)
  * @param computeName the compute to train on, or {@code null} for the provider's default
  * @param seed the random seed for the validation split and augmentation
  * @param datasetRules the checks the dataset must pass before anything is uploaded or trained
  * @param options provider-specific settings (e.g. {@code learningRate}), copied
  */
 public record ImageClassificationTraining(Path dataFolder, String architecture, Duration timeBudget, Integer maxEpochs,
-        int maxTrials, double validationSplit, int imageSize, String computeName, long seed, DatasetRules datasetRules,
+        int maxTrials, double validationSplit, Integer imageSize, String computeName, long seed, DatasetRules datasetRules,
         Map<String, String> options) {
 
     /** The validation share used when none is given. */
     public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
-    /** The input size used when none is given. */
-    public static final int DEFAULT_IMAGE_SIZE = 224;
-
     /** @throws dev.modelbuilder.core.exception.ValidationException listing every broken rule */
     public ImageClassificationTraining {
         datasetRules = Objects.requireNonNullElse(datasetRules, DatasetRules.defaults());
@@ -57,7 +55,7 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
                 .require(maxTrials >= 1, "maximum trials", maxTrials, "use 1 or more")
                 .require(validationSplit > 0 && validationSplit <= 0.5, "validation split", validationSplit,
                         "use a share above 0 and at most 0.5, e.g. 0.2")
-                .require(imageSize >= 32 && imageSize <= 1024, "image size", imageSize, "use 32 to 1024 pixels")
+                .require(imageSize == null || (imageSize >= 32 && imageSize <= 1024), "image size", imageSize, "use 32 to 1024 pixels")
                 .add(computeName == null ? java.util.List.of() : Rules.computeName(computeName))
                 .throwIfAny();
     }
@@ -91,6 +89,11 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
         return Optional.ofNullable(timeBudget);
     }
 
+    /** @return the input size, when one was set */
+    public Optional<Integer> imageSizeIfSet() {
+        return Optional.ofNullable(imageSize);
+    }
+
     /** @return the epoch limit, when one was set */
     public Optional<Integer> maxEpochsIfSet() {
         return Optional.ofNullable(maxEpochs);
@@ -104,7 +107,7 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
         private Integer maxEpochs;
         private int maxTrials = 1;
         private double validationSplit = DEFAULT_VALIDATION_SPLIT;
-        private int imageSize = DEFAULT_IMAGE_SIZE;
+        private Integer imageSize;
         private String computeName;
         private long seed = 42;
         private DatasetRules datasetRules = DatasetRules.defaults();

@@ -146,7 +146,8 @@ class ValidationRulesTest {
     void trainingSpecDefaultsAndRules() {
         ImageClassificationTraining t = ImageClassificationTraining.fromFolder(Path.of("data")).build();
         assertThat(t.validationSplit()).isEqualTo(0.2);
-        assertThat(t.imageSize()).isEqualTo(224);
+        assertThat(t.imageSizeIfSet()).isEmpty();
+        assertThat(t.toBuilder().withImageSize(64).build().imageSizeIfSet()).contains(64);
         assertThat(t.maxTrials()).isEqualTo(1);
         assertThat(t.timeBudgetIfSet()).isEmpty();
         assertThat(t.toBuilder().withMaxEpochs(3).build().maxEpochsIfSet()).contains(3);

@@ -1,6 +1,7 @@
 package dev.modelbuilder.examples.cli;
 
 import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "modelbuilder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train an image classifier on Azure Machine Learning or on this machine, score it, and "
                 + "generate starter projects.",
-        subcommands = {SizesCommand.class})
+        subcommands = {QuickstartCommand.class, TrainCommand.class, PackageCommand.class, PredictCommand.class, GenerateCommand.class,
+            SizesCommand.class, WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class})
 public final class ModelBuilderCli {
     /** Exit code for success. */
     public static final int OK = 0;
@@ -53,8 +55,10 @@ public final class ModelBuilderCli {
     }
 
     private static int exitCode(Throwable e) {
-        return e instanceof ValidationException || e instanceof IllegalArgumentException
-                || e instanceof CommandLine.ParameterException ? BAD_INPUT : FAILURE;
+        // a model or label map that does not load is the caller's input, like an invalid name
+        return e instanceof ValidationException || e instanceof ModelLoadException
+                || e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+                ? BAD_INPUT : FAILURE;
     }
 
     private static String message(Throwable e) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code modelbuilder sizes}: the compute size catalog. */
 @Command(name = "sizes", mixinStandardHelpOptions = true,
         description = "Print the GPU compute size catalog: vCPU, memory, SSD, GPUs, GPU memory, disks, NICs, "
-                + "and the retirement date of retired sizes.")
+                + "and the retirement date of retired sizes. With --backend azure --region R: the sizes Azure "
+                + "offers in that region now.")
 final class SizesCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -24,9 +25,22 @@ final class SizesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    BackendOptions backend;
+
     @Override
     public Integer call() throws Exception {
-        print(ComputeSize.catalog(), json, spec.commandLine().getOut());
+        if (!backend.isAzure()) {
+            print(ComputeSize.catalog(), json, spec.commandLine().getOut());
+            return ModelBuilderCli.OK;
+        }
+        if (backend.region == null) {
+            throw new dev.modelbuilder.core.exception.ValidationException("--region", null,
+                    "give the Azure region whose live size list to show, e.g. eastus");
+        }
+        try (dev.modelbuilder.azure.AzureMlProvider azure = backend.openAzure()) {
+            print(azure.availableSizes(backend.region), json, spec.commandLine().getOut());
+        }
         return ModelBuilderCli.OK;
     }
 

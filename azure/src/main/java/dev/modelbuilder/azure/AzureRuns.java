@@ -1,0 +1,228 @@
+package dev.modelbuilder.azure;
+
+import com.azure.core.http.HttpMethod;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.model.RunError;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.spi.RunOperations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Training runs as Azure Machine Learning jobs: submit (upload, data asset, AutoML job), attach, get, list by
+ * experiment, cancel.
+ */
+final class AzureRuns implements RunOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(AzureRuns.class);
+
+    final ArmClient arm;
+    final ProviderSettings settings;
+    final AzureWorkspaces workspaces;
+    final AzureComputes computes;
+    final DataUploader uploader;
+    final DataPlane dataPlane;
+    final ModelDownloader downloader;
+    private final AzureExperiments experiments;
+
+    AzureRuns(ArmClient arm, ProviderSettings settings, AzureWorkspaces workspaces, AzureComputes computes,
+            DataUploader uploader, DataPlane dataPlane, ModelDownloader downloader, AzureExperiments experiments) {
+        this.arm = arm;
+        this.settings = settings;
+        this.workspaces = workspaces;
+        this.computes = computes;
+        this.uploader = uploader;
+        this.dataPlane = dataPlane;
+        this.downloader = downloader;
+        this.experiments = experiments;
+    }
+
+    String jobUrl(String workspace, String id) {
+        return arm.url(arm.workspacePath(workspace) + "/jobs/" + ArmClient.enc(id));
+    }
+
+    @Override
+    public TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+            ImageFolderDataset dataset, ProgressListener listener) {
+        ProgressListener events = listener == null ? ProgressListener.none() : listener;
+        String computeName = training.computeName();
+        if (computeName == null) {
+            throw new ValidationException("compute", null, "name the GPU compute cluster to train on, e.g. "
+                    + "onCompute(\"gpu-cluster\")");
+        }
+        AutoMlJob.validateOptions(training.options());
+        workspaces.getJson(workspace);
+
+        long provisionStart = System.nanoTime();
+        ProgressListener.emit(events, new ProgressEvent.StepStarted(TrainingStep.PROVISION_COMPUTE));
+        JsonNode compute;
+        try {
+            compute = computes.getJson(workspace, computeName);
+            String vmSize = Json.text(compute, "/properties/properties/vmSize");
+            ComputeSize size = vmSize == null ? null : ComputeSize.find(vmSize).orElse(null);
+            if (size != null && !size.hasGpu()) {
+                throw new ValidationException("compute", computeName, "its size " + vmSize + " has no GPU; AutoML "
+                        + "image classification needs a GPU size such as " + ComputeSize.STANDARD_NC4AS_T4_V3.name());
+            }
+        } catch (RuntimeException e) {
+            ProgressListener.emit(events, new ProgressEvent.StepFailed(TrainingStep.PROVISION_COMPUTE,
+                    e.getMessage()));
+            throw e;
+        }
+        ProgressListener.emit(events, new ProgressEvent.StepCompleted(TrainingStep.PROVISION_COMPUTE,
+                Duration.ofNanos(System.nanoTime() - provisionStart)));
+
+        DataUploader.Uploaded data = uploader.upload(workspace, dataset, events);
+        String id = Names.sanitize(experiment, 40).toLowerCase(Locale.ROOT) + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
+        ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, data, dataset.labels());
+        ProgressListener.emit(events, new ProgressEvent.StepStarted(TrainingStep.QUEUE));
+        LOG.info("submitting job {} in experiment '{}' on compute '{}'", id, experiment, computeName);
+        ArmResponse r = arm.send(HttpMethod.PUT, jobUrl(workspace, id), body);
+        try {
+            ArmClient.check(r, "submit run " + id, "run", id);
+        } catch (RuntimeException e) {
+            ProgressListener.emit(events, new ProgressEvent.StepFailed(TrainingStep.QUEUE, e.getMessage()));
+            throw e;
+        }
+        experiments.remember(workspace, experiment);
+        JsonNode job = r.json().has("properties") ? r.json() : getJobJson(workspace, id);
+        return new AzureTrainingRun(this, workspace, job, events, true);
+    }
+
+    @Override
+    public TrainingRun attach(String workspace, String runId, ProgressListener listener) {
+        JsonNode job = getJobJson(workspace, runId);
+        return new AzureTrainingRun(this, workspace, job, listener == null ? ProgressListener.none() : listener,
+                false);
+    }
+
+    @Override
+    public Run get(String workspace, String runId) {
+        JsonNode job = getJobJson(workspace, runId);
+        RunStatus status = RunStatus.fromString(Json.text(job, "/properties/status"));
+        RunError error = null;
+        if (status.equals(RunStatus.FAILED)) {
+            error = failure(workspace, job, TrainingStep.TRAIN);
+        }
+        return toRun(workspace, job, Map.of(), error);
+    }
+
+    JsonNode getJobJson(String workspace, String runId) {
+        ArmResponse r = arm.send(HttpMethod.GET, jobUrl(workspace, runId), null);
+        if (r.status() == 404) {
+            workspaces.getJson(workspace);
+            throw new ResourceNotFoundException("run", runId, "workspace '" + workspace + "' has no job of that name ("
+                    + ArmErrors.details(r).describe() + ")");
+        }
+        ArmClient.check(r, "get run " + runId, "run", runId);
+        return r.json();
+    }
+
+    /**
+     * @param workspace the workspace
+     * @return every job of the workspace, page by page (the service does not filter by experiment)
+     */
+    PagedIterable<JsonNode> jobs(String workspace) {
+        return Paging.list(arm, arm.url(arm.workspacePath(workspace) + "/jobs", "listViewType", "All"), "list runs",
+                "workspace", workspace, j -> j);
+    }
+
+    @Override
+    public PagedIterable<Run> list(String workspace, String experiment) {
+        PagedIterable<JsonNode> all = jobs(workspace);
+        return new PagedIterable<>(token -> {
+            var page = all.iterableByPage(token).iterator().next();
+            List<Run> runs = page.items().stream()
+                    .filter(j -> experiment.equals(experimentOf(j)))
+                    .map(j -> toRun(workspace, j, Map.of(), null))
+                    .sorted(Comparator.comparing((Run run) -> run.createdAt() == null ? Instant.EPOCH : run.createdAt())
+                            .reversed())
+                    .collect(Collectors.toList());
+            return new dev.modelbuilder.core.Page<>(runs, page.continuationToken());
+        });
+    }
+
+    @Override
+    public void cancel(String workspace, String runId) {
+        JsonNode job = getJobJson(workspace, runId);
+        if (RunStatus.fromString(Json.text(job, "/properties/status")).isTerminal()) {
+            return;
+        }
+        ArmResponse r = arm.send(HttpMethod.POST, arm.url(arm.workspacePath(workspace) + "/jobs/"
+                + ArmClient.enc(runId) + "/cancel"), null);
+        ArmClient.check(r, "cancel run " + runId, "run", runId);
+        LOG.info("asked to cancel run {}", runId);
+    }
+
+    static String experimentOf(JsonNode job) {
+        String e = Json.text(job, "/properties/experimentName");
+        return e == null ? "Default" : e;
+    }
+
+    Run toRun(String workspace, JsonNode job, Map<String, Double> metrics, RunError error) {
+        return toRun(workspace, job, metrics, error, null, null);
+    }
+
+    /**
+     * @param started when training started (MLflow's start time), or {@code null}
+     * @param ended when the run ended (MLflow's end time), or {@code null} for the job's last change when it ended
+     */
+    Run toRun(String workspace, JsonNode job, Map<String, Double> metrics, RunError error, Instant started,
+            Instant ended) {
+        RunStatus status = RunStatus.fromString(Json.text(job, "/properties/status"));
+        Instant created = Json.instant(job, "/systemData/createdAt");
+        Instant modified = Json.instant(job, "/systemData/lastModifiedAt");
+        return new Run(Json.text(job, "/name"), experimentOf(job), workspace, status, created, started,
+                status.isTerminal() ? (ended != null ? ended : modified) : null,
+                Json.text(job, "/properties/services/Studio/endpoint"), metrics, error);
+    }
+
+    String trackingBase(String workspace, JsonNode job) {
+        String base = DataPlane.mlflowBase(Json.text(job, "/properties/services/Tracking/endpoint"));
+        if (base == null) {
+            base = DataPlane.mlflowBase(Json.text(workspaces.getJson(workspace), "/properties/mlFlowTrackingUri"));
+        }
+        return base;
+    }
+
+    /**
+     * @return why a failed job failed, with the step it failed in
+     */
+    RunError failure(String workspace, JsonNode job, TrainingStep step) {
+        String name = Json.text(job, "/name");
+        try {
+            var d = dataPlane.failure(trackingBase(workspace, job), workspace, name);
+            if (d != null) {
+                return new RunError(d.code() == null ? "JobFailed" : d.code(),
+                        d.message() == null ? "the job failed" : d.message(), step);
+            }
+        } catch (ModelBuilderException e) {
+            LOG.warn("cannot read why run {} failed: {}", name, e.getMessage());
+        }
+        String link = Json.text(job, "/properties/services/Studio/endpoint");
+        return new RunError("JobFailed", "the job failed without an error the service would tell"
+                + (link == null ? "" : "; see its logs at " + link), step);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.modelbuilder.azure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.OperationStatus;
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.ServiceErrorDetails;
+import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.model.RunError;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.spi.PollingOperation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A handle on an Azure Machine Learning job. Each poll is a {@code GET {WS}/jobs/{name}} (Azure runs are not ARM
+ * long-running operations: the job status is polled, every 15 s by default, within the read budget ARM allows);
+ * while the job runs and when it ends, its metrics are read from MLflow. Status changes, step changes and new metric
+ * values go to the listener. A failed run carries the service's error code and message, taken from the failed
+ * trial when the parent only says that a trial failed.
+ */
+final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(AzureTrainingRun.class);
+    private static final Set<RunStatus> WAITING = Set.of(RunStatus.NOT_STARTED, RunStatus.STARTING,
+            RunStatus.PROVISIONING, RunStatus.PREPARING, RunStatus.QUEUED);
+
+    private final AzureRuns runs;
+    private final String workspace;
+    private final String id;
+    private final ProgressListener listener;
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private volatile JsonNode job;
+    private volatile Run snapshot;
+    private RunStatus status;
+    private boolean trainStarted;
+    private boolean metricsWarned;
+    private volatile java.time.Instant startedAt;
+    private volatile java.time.Instant endedAt;
+
+    AzureTrainingRun(AzureRuns runs, String workspace, JsonNode job, ProgressListener listener, boolean submitted) {
+        super("run " + Json.text(job, "/name"), initial(runs, workspace, job), listener,
+                runs.settings.runPollInterval(), runs.settings.clock(), runs.settings.sleeper());
+        this.runs = runs;
+        this.workspace = workspace;
+        this.id = Json.text(job, "/name");
+        this.listener = listener;
+        this.job = job;
+        this.status = RunStatus.fromString(Json.text(job, "/properties/status"));
+        this.trainStarted = !submitted && !WAITING.contains(status);
+        ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, null, status));
+        this.snapshot = runs.toRun(workspace, job, Map.of(), null);
+        if (status.isTerminal()) {
+            this.snapshot = observe(job, status);
+        }
+    }
+
+    private static PollResponse<Run> initial(AzureRuns runs, String workspace, JsonNode job) {
+        RunStatus s = RunStatus.fromString(Json.text(job, "/properties/status"));
+        Run run = runs.toRun(workspace, job, Map.of(), null);
+        return new PollResponse<>(operationStatus(s), run, null, null);
+    }
+
+    static OperationStatus operationStatus(RunStatus s) {
+        if (s.equals(RunStatus.COMPLETED)) {
+            return OperationStatus.SUCCEEDED;
+        }
+        if (s.equals(RunStatus.FAILED)) {
+            return OperationStatus.FAILED;
+        }
+        if (s.equals(RunStatus.CANCELED)) {
+            return OperationStatus.CANCELED;
+        }
+        return s.equals(RunStatus.NOT_STARTED) ? OperationStatus.NOT_STARTED : OperationStatus.IN_PROGRESS;
+    }
+
+    @Override
+    protected PollResponse<Run> pollOnce() {
+        JsonNode current = runs.getJobJson(workspace, id);
+        RunStatus now = RunStatus.fromString(Json.text(current, "/properties/status"));
+        job = current;
+        RunStatus before;
+        synchronized (this) {
+            before = status;
+            status = now;
+        }
+        if (!now.equals(before)) {
+            LOG.info("run {}: {} -> {}", id, before, now);
+            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, before, now));
+        }
+        Run run = observe(current, now);
+        snapshot = run;
+        ServiceErrorDetails error = run.error() == null ? null
+                : new ServiceErrorDetails(0, run.error().code(), run.error().message(), null);
+        return new PollResponse<>(operationStatus(now), run, null, error);
+    }
+
+    /** Emits step and metric events for the status now, and builds the snapshot. */
+    private Run observe(JsonNode current, RunStatus now) {
+        boolean running = now.equals(RunStatus.RUNNING) || now.equals(RunStatus.FINALIZING);
+        if ((running || now.equals(RunStatus.COMPLETED)) && !trainStarted) {
+            trainStarted = true;
+            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.QUEUE, Duration.ZERO));
+            ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+        }
+        if (running || now.equals(RunStatus.COMPLETED)) {
+            readMetrics(current, now.equals(RunStatus.COMPLETED));
+        }
+        RunError error = null;
+        TrainingStep step = trainStarted ? TrainingStep.TRAIN : TrainingStep.QUEUE;
+        if (now.equals(RunStatus.COMPLETED)) {
+            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ZERO));
+        } else if (now.equals(RunStatus.FAILED)) {
+            error = runs.failure(workspace, current, step);
+            ProgressListener.emit(listener, new ProgressEvent.StepFailed(step, error.describe()));
+        } else if (now.equals(RunStatus.CANCELED)) {
+            ProgressListener.emit(listener, new ProgressEvent.StepFailed(step, "the run was cancelled"));
+        }
+        Map<String, Double> m;
+        synchronized (metrics) {
+            m = Map.copyOf(metrics);
+        }
+        return runs.toRun(workspace, current, m, error, startedAt, endedAt);
+    }
+
+    private void readMetrics(JsonNode current, boolean fromBestTrial) {
+        try {
+            String base = runs.trackingBase(workspace, current);
+            if (base == null) {
+                return;
+            }
+            JsonNode parent = runs.dataPlane.mlflowRun(base, id);
+            if (parent == null) {
+                return;
+            }
+            long start = parent.at("/info/start_time").asLong(0);
+            long end = parent.at("/info/end_time").asLong(0);
+            startedAt = start > 0 ? java.time.Instant.ofEpochMilli(start) : startedAt;
+            endedAt = end > 0 ? java.time.Instant.ofEpochMilli(end) : endedAt;
+            Map<String, Double> found = new LinkedHashMap<>(DataPlane.metrics(parent));
+            String best = fromBestTrial ? DataPlane.tag(parent, ModelDownloader.BEST_CHILD_TAG) : null;
+            if (best != null) {
+                JsonNode bestRun = runs.dataPlane.mlflowRun(base, best);
+                if (bestRun != null) {
+                    found.putAll(DataPlane.metrics(bestRun));
+                }
+            }
+            synchronized (metrics) {
+                found.forEach((k, v) -> {
+                    Double old = metrics.put(k, v);
+                    if (old == null || !old.equals(v)) {
+                        ProgressListener.emit(listener, new ProgressEvent.MetricLogged(id, k, 0, v));
+                    }
+                });
+            }
+        } catch (ModelBuilderException e) {
+            if (!metricsWarned) {
+                metricsWarned = true;
+                LOG.warn("cannot read the metrics of run {} from MLflow: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Run waitForCompletion(Duration timeout) {
+        return super.waitForCompletion(timeout);
+    }
+
+    /** A run that ended as failed or cancelled is a result here, not an exception (see {@link TrainingRun}). */
+    @Override
+    public synchronized Run finalResult() {
+        if (!status().isTerminal()) {
+            throw new IllegalStateException("run " + id + " has not finished (status " + snapshot.status() + ")");
+        }
+        return snapshot;
+    }
+
+    @Override
+    public void cancel() {
+        runs.cancel(workspace, id);
+        poll();
+    }
+
+    @Override
+    public String resumeToken() {
+        return id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Run snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public Run refresh() {
+        poll();
+        return snapshot;
+    }
+
+    @Override
+    public TrainedModel downloadModel(Path directory) {
+        Run run = snapshot;
+        if (!run.status().equals(RunStatus.COMPLETED)) {
+            throw new IllegalStateException("run " + id + " has not completed successfully (status " + run.status()
+                    + "); there is no model to download");
+        }
+        TrainedModel model = runs.downloader.download(workspace, job, runs.trackingBase(workspace, job), directory,
+                listener);
+        Map<String, Double> m = model.metrics().isEmpty() ? run.metrics() : model.metrics();
+        return new TrainedModel(model.directory(), model.onnxModel(), model.labelMap(), model.pipeline(),
+                model.labels(), id, m);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.modelbuilder.azure;
+
+import com.azure.core.http.HttpMethod;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.LongRunningOperation;
+import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.exception.ResourceExistsException;
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.Workspace;
+import dev.modelbuilder.core.model.WorkspaceSpec;
+import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.spi.PollingOperation;
+import dev.modelbuilder.core.spi.WorkspaceOperations;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Workspaces in the provider's resource group: create-or-get by template deployment, get, list, delete. */
+final class AzureWorkspaces implements WorkspaceOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(AzureWorkspaces.class);
+    private static final String TOKEN_PREFIX = "azure:workspace:";
+
+    private final ArmClient arm;
+    private final ProviderSettings settings;
+    private final String defaultRegion;
+
+    AzureWorkspaces(ArmClient arm, ProviderSettings settings, String defaultRegion) {
+        this.arm = arm;
+        this.settings = settings;
+        this.defaultRegion = defaultRegion;
+    }
+
+    @Override
+    public LongRunningOperation<Workspace> beginCreateOrGet(WorkspaceSpec spec, ProgressListener listener) {
+        String name = spec.name();
+        if (spec.resourceGroup() != null && !spec.resourceGroup().equalsIgnoreCase(arm.resourceGroup())) {
+            throw new ValidationException("resource group", spec.resourceGroup(), "this Azure provider works in "
+                    + "resource group '" + arm.resourceGroup() + "'; build another provider for another group");
+        }
+        String region = spec.region() != null ? spec.region() : defaultRegion;
+        String description = "create workspace '" + name + "'";
+        ArmResponse existing = arm.send(HttpMethod.GET, arm.url(arm.workspacePath(name)), null);
+        if (existing.isSuccess()) {
+            JsonNode ws = existing.json();
+            String location = Json.text(ws, "/location");
+            if (region != null && location != null && !normalRegion(location).equals(normalRegion(region))) {
+                throw new ResourceExistsException("workspace", name, "it is in region " + location + ", not "
+                        + region);
+            }
+            String state = Json.text(ws, "/properties/provisioningState");
+            if (state == null || state.equalsIgnoreCase("Succeeded")) {
+                return PollingOperation.completed(description, toWorkspace(ws), TOKEN_PREFIX + name + ":");
+            }
+            if (!state.equalsIgnoreCase("Failed") && !state.equalsIgnoreCase("Canceled")) {
+                LOG.info("workspace '{}' exists and is {}; waiting for it", name, state);
+                return ArmOperation.byState(arm, settings, description, arm.url(arm.workspacePath(name)),
+                        () -> get(name), TOKEN_PREFIX + name + ":", listener);
+            }
+            LOG.info("workspace '{}' exists but is {}; deploying it again", name, state);
+            if (region == null) {
+                region = location;
+            }
+        } else if (existing.status() != 404) {
+            ArmClient.check(existing, "get workspace '" + name + "'", "workspace", name);
+        }
+        if (region == null) {
+            throw new ValidationException("region", null, "name the Azure region for the new workspace, e.g. eastus");
+        }
+        Map<String, String> tags = new LinkedHashMap<>(spec.tags());
+        String deployment = Names.workspaceDeployment(name);
+        String deploymentUrl = arm.urlWithVersion(arm.resourceGroupPath()
+                + "/providers/Microsoft.Resources/deployments/" + ArmClient.enc(deployment),
+                ArmClient.RESOURCES_API_VERSION);
+        LOG.info("creating workspace '{}' in {} with storage, key vault and application insights (deployment {})",
+                name, region, deployment);
+        ArmResponse r = arm.send(HttpMethod.PUT, deploymentUrl,
+                WorkspaceTemplate.deployment(arm, name, region, spec.description(), tags));
+        if (r.status() == 404) {
+            throw new ResourceNotFoundException("resource group", arm.resourceGroup(), "create it first, e.g. "
+                    + "az group create --name " + arm.resourceGroup() + " --location " + region + " ("
+                    + ArmErrors.details(r).describe() + ")");
+        }
+        ArmClient.check(r, description, "workspace", name);
+        return ArmOperation.start(arm, settings, description, r, deploymentUrl, () -> get(name),
+                TOKEN_PREFIX + name + ":" + deployment, listener);
+    }
+
+    @Override
+    public LongRunningOperation<Workspace> resumeCreateOrGet(String resumeToken) {
+        if (resumeToken == null || !resumeToken.startsWith(TOKEN_PREFIX)) {
+            throw new ValidationException("resume token", resumeToken, "use a token from a workspace create operation "
+                    + "of the Azure provider");
+        }
+        String[] parts = resumeToken.substring(TOKEN_PREFIX.length()).split(":", 2);
+        String name = parts[0];
+        String deployment = parts.length > 1 ? parts[1] : "";
+        String description = "create workspace '" + name + "'";
+        if (deployment.isEmpty()) {
+            return ArmOperation.byState(arm, settings, description, arm.url(arm.workspacePath(name)), () -> get(name),
+                    resumeToken, ProgressListener.none());
+        }
+        String url = arm.urlWithVersion(arm.resourceGroupPath() + "/providers/Microsoft.Resources/deployments/"
+                + ArmClient.enc(deployment), ArmClient.RESOURCES_API_VERSION);
+        return ArmOperation.byState(arm, settings, description, url, () -> get(name), resumeToken,
+                ProgressListener.none());
+    }
+
+    @Override
+    public Workspace get(String name) {
+        ArmResponse r = arm.send(HttpMethod.GET, arm.url(arm.workspacePath(name)), null);
+        ArmClient.check(r, "get workspace '" + name + "'", "workspace", name);
+        return toWorkspace(r.json());
+    }
+
+    /**
+     * @param name a workspace name
+     * @return the workspace's full ARM representation
+     */
+    JsonNode getJson(String name) {
+        ArmResponse r = arm.send(HttpMethod.GET, arm.url(arm.workspacePath(name)), null);
+        return ArmClient.check(r, "get workspace '" + name + "'", "workspace", name).json();
+    }
+
+    @Override
+    public PagedIterable<Workspace> list() {
+        String url = arm.url(arm.resourceGroupPath() + "/providers/" + ArmClient.PROVIDER + "/workspaces");
+        return Paging.list(arm, url, "list workspaces", "resource group", arm.resourceGroup(), this::toWorkspace);
+    }
+
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String name) {
+        String description = "delete workspace '" + name + "'";
+        ArmResponse existing = arm.send(HttpMethod.GET, arm.url(arm.workspacePath(name)), null);
+        if (existing.status() == 404) {
+            return PollingOperation.completed(description, new Deletion("workspace", name, false), "");
+        }
+        ArmClient.check(existing, "get workspace '" + name + "'", "workspace", name);
+        ArmResponse r = arm.send(HttpMethod.DELETE, arm.url(arm.workspacePath(name), "forceToPurge", "false"), null);
+        if (r.status() == 404 || r.status() == 204) {
+            return PollingOperation.completed(description, new Deletion("workspace", name, true), "");
+        }
+        ArmClient.check(r, description, "workspace", name);
+        Deletion done = new Deletion("workspace", name, true);
+        return ArmOperation.start(arm, settings, description, r, null, () -> done, "", ProgressListener.none());
+    }
+
+    Workspace toWorkspace(JsonNode w) {
+        String id = Json.text(w, "/id");
+        Map<String, String> tags = new LinkedHashMap<>();
+        w.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
+        return new Workspace(Json.text(w, "/name"), Json.text(w, "/location"), arm.resourceGroup(), id,
+                Json.text(w, "/properties/provisioningState"), studioLink(id), tags);
+    }
+
+    private String studioLink(String id) {
+        if (id == null || !arm.endpoint().toLowerCase(Locale.ROOT).equals("https://management.azure.com")) {
+            return null;
+        }
+        return "https://ml.azure.com/?wsid=" + id;
+    }
+
+    static String normalRegion(String region) {
+        return region.toLowerCase(Locale.ROOT).replace(" ", "");
+    }
+}

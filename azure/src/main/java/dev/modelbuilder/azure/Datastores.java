@@ -1,0 +1,111 @@
+package dev.modelbuilder.azure;
+
+import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpMethod;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blob access to a workspace's datastores ({@code workspaceblobstore} for data, {@code workspaceartifactstore} for
+ * job outputs). Credentials come from the datastore: an account key or SAS token through {@code listSecrets}
+ * (sent without HTTP logging, held in memory only, never logged), or, for identity-based datastores, the
+ * provider's own credential with the storage scope.
+ */
+final class Datastores {
+    static final String DATA_STORE = "workspaceblobstore";
+    static final String ARTIFACT_STORE = "workspaceartifactstore";
+    private static final Logger LOG = LoggerFactory.getLogger(Datastores.class);
+
+    /**
+     * A datastore's container and where it lives.
+     *
+     * @param name the datastore name
+     * @param account the storage account
+     * @param containerName the container
+     * @param client the container client, with credentials
+     */
+    record Store(String name, String account, String containerName, BlobContainerClient client) {
+    }
+
+    private final ArmClient arm;
+    private final ProviderSettings settings;
+    private final HttpClient httpClient;
+    private final TokenCredential credential;
+    private final Map<String, Store> cache = new ConcurrentHashMap<>();
+
+    Datastores(ArmClient arm, ProviderSettings settings, HttpClient httpClient, TokenCredential credential) {
+        this.arm = arm;
+        this.settings = settings;
+        this.httpClient = httpClient;
+        this.credential = credential;
+    }
+
+    /**
+     * @param workspace the workspace
+     * @param datastore the datastore name
+     * @return the datastore's container, with credentials
+     */
+    Store open(String workspace, String datastore) {
+        return cache.computeIfAbsent(workspace + "/" + datastore, k -> connect(workspace, datastore));
+    }
+
+    private Store connect(String workspace, String datastore) {
+        String path = arm.workspacePath(workspace) + "/datastores/" + ArmClient.enc(datastore);
+        ArmResponse r = arm.send(HttpMethod.GET, arm.url(path), null);
+        ArmClient.check(r, "get datastore '" + datastore + "'", "datastore", datastore);
+        JsonNode p = r.json().path("properties");
+        String type = Json.text(p, "/datastoreType");
+        if (type != null && !type.equalsIgnoreCase("AzureBlob")) {
+            throw new ModelBuilderException("datastore '" + datastore + "' of workspace '" + workspace + "' is "
+                    + type + "; Model Builder needs an Azure Blob datastore");
+        }
+        String account = Json.text(p, "/accountName");
+        String container = Json.text(p, "/containerName");
+        String suffix = Json.text(p, "/endpoint");
+        String protocol = Json.text(p, "/protocol");
+        String endpoint = settings.blobEndpoint() != null ? settings.blobEndpoint().apply(account)
+                : (protocol == null ? "https" : protocol) + "://" + account + ".blob."
+                        + (suffix == null ? "core.windows.net" : suffix);
+        BlobContainerClientBuilder builder = new BlobContainerClientBuilder().endpoint(endpoint)
+                .containerName(container).httpClient(httpClient)
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, settings.storageRetries() + 1,
+                        Duration.ofMinutes(2), settings.storageRetryDelay(), settings.storageMaxRetryDelay(), null));
+        String credentialsType = Json.text(p, "/credentials/credentialsType");
+        String kind = credentialsType == null ? "None" : credentialsType;
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case "accountkey", "sas" -> {
+                ArmResponse s = arm.sendQuietly(HttpMethod.POST, arm.url(path + "/listSecrets"), null);
+                ArmClient.check(s, "get the credentials of datastore '" + datastore + "'", "datastore", datastore);
+                JsonNode secrets = s.json();
+                String secretsType = Json.text(secrets, "/secretsType");
+                if ("Sas".equalsIgnoreCase(secretsType)) {
+                    String sas = Json.text(secrets, "/sasToken");
+                    builder.credential(new AzureSasCredential(sas.startsWith("?") ? sas.substring(1) : sas));
+                } else {
+                    String key = Json.text(secrets, "/key");
+                    if (key == null) {
+                        throw new ModelBuilderException("datastore '" + datastore + "' returned no account key");
+                    }
+                    builder.credential(new StorageSharedKeyCredential(account, key));
+                }
+            }
+            default -> builder.credential(credential);
+        }
+        LOG.debug("datastore '{}' of workspace '{}': account {}, container {} ({} credentials)", datastore, workspace,
+                account, container, kind);
+        return new Store(datastore, account, container, builder.buildClient());
+    }
+}

@@ -1,0 +1,232 @@
+package dev.modelbuilder.azure;
+
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.scoring.LabelMap;
+import dev.modelbuilder.scoring.ModelPackage;
+import dev.modelbuilder.scoring.PipelineDefinition;
+import dev.modelbuilder.scoring.PreprocessingSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the model of a completed AutoML image-classification job and writes the three artifacts.
+ *
+ * <ol>
+ *   <li>The best trial: the parent run's MLflow tag {@code automl_best_child_run_id}; failing that, the finished
+ *       child run with the highest {@code accuracy}.</li>
+ *   <li>Its files, from the {@code workspaceartifactstore} datastore (container {@code azureml}) under
+ *       {@code ExperimentRun/dcid.<trial>/}: {@code train_artifacts/model.onnx} and {@code train_artifacts/labels.json}
+ *       ({@code outputs/...} for older runtimes).</li>
+ *   <li>bestModel.onnx (as is), bestModelMap.json (the labels, a JSON array in class-index order) and MLModel.zip,
+ *       written with the scoring module's {@code ModelPackage}: resize the shorter side to the job's
+ *       {@code validationResizeSize} (AutoML's default 256), centre-crop {@code validationCropSize} (224), and
+ *       ImageNet normalization unless the job exported the model with {@code enableOnnxNormalization}, in which case
+ *       the graph normalizes and the pipeline only scales to [0, 1]. Either way the pixels are normalized exactly
+ *       once, and pipeline.json records which.</li>
+ * </ol>
+ */
+final class ModelDownloader {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelDownloader.class);
+    static final String BEST_CHILD_TAG = "automl_best_child_run_id";
+    private static final List<String> MODEL_PATHS = List.of("train_artifacts/model.onnx", "outputs/model.onnx");
+    private static final List<String> LABEL_PATHS = List.of("train_artifacts/labels.json", "outputs/labels.json");
+
+    private final DataPlane dataPlane;
+    private final Datastores datastores;
+
+    ModelDownloader(DataPlane dataPlane, Datastores datastores) {
+        this.dataPlane = dataPlane;
+        this.datastores = datastores;
+    }
+
+    /**
+     * @param workspace the workspace
+     * @param job the completed job's ARM representation
+     * @param trackingBase the MLflow REST base
+     * @param directory where to write the artifacts
+     * @param listener progress
+     * @return the model
+     */
+    TrainedModel download(String workspace, JsonNode job, String trackingBase, Path directory,
+            ProgressListener listener) {
+        String jobName = Json.text(job, "/name");
+        long start = System.nanoTime();
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.DOWNLOAD_MODEL));
+        Path onnx = directory.resolve(TrainedModel.ONNX_FILE);
+        List<String> labels;
+        Map<String, Double> metrics;
+        try {
+            if (trackingBase == null) {
+                throw new ModelBuilderException("job " + jobName + " names no MLflow tracking endpoint, so its best "
+                        + "trial cannot be found");
+            }
+            JsonNode parent = dataPlane.mlflowRun(trackingBase, jobName);
+            if (parent == null) {
+                throw new ModelBuilderException("MLflow knows no run " + jobName);
+            }
+            String best = DataPlane.tag(parent, BEST_CHILD_TAG);
+            JsonNode bestRun = best == null ? null : dataPlane.mlflowRun(trackingBase, best);
+            if (best == null) {
+                bestRun = bestFinishedChild(trackingBase, parent, jobName);
+                best = Json.text(bestRun, "/info/run_id");
+            }
+            metrics = new LinkedHashMap<>(DataPlane.metrics(parent));
+            if (bestRun != null) {
+                metrics.putAll(DataPlane.metrics(bestRun));
+            }
+            Datastores.Store artifacts = datastores.open(workspace, Datastores.ARTIFACT_STORE);
+            String prefix = "ExperimentRun/dcid." + best + "/";
+            Files.createDirectories(directory);
+            Path tmpModel = Files.createTempFile(directory, ".bestModel-", ".onnx.tmp");
+            try {
+                String modelBlob = download(artifacts, prefix, MODEL_PATHS, tmpModel, listener, best);
+                Path tmpLabels = Files.createTempFile(directory, ".labels-", ".json.tmp");
+                try {
+                    download(artifacts, prefix, LABEL_PATHS, tmpLabels, ProgressListener.none(), best);
+                    labels = LabelMap.read(tmpLabels).labels();
+                } finally {
+                    Files.deleteIfExists(tmpLabels);
+                }
+                Files.move(tmpModel, onnx, StandardCopyOption.REPLACE_EXISTING);
+                LOG.info("downloaded {} of trial {} ({} bytes, {} labels)", modelBlob, best, Files.size(onnx),
+                        labels.size());
+            } finally {
+                Files.deleteIfExists(tmpModel);
+            }
+        } catch (IOException e) {
+            fail(listener, TrainingStep.DOWNLOAD_MODEL, e.getMessage());
+            throw new UncheckedIOException("cannot write the model into " + directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            fail(listener, TrainingStep.DOWNLOAD_MODEL, e.getMessage());
+            throw e;
+        }
+        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.DOWNLOAD_MODEL,
+                Duration.ofNanos(System.nanoTime() - start)));
+
+        long packStart = System.nanoTime();
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.PACKAGE_MODEL));
+        TrainedModel model = TrainedModel.inDirectory(directory, labels, jobName, metrics);
+        try {
+            LabelMap map = LabelMap.of(labels);
+            map.write(model.labelMap());
+            ModelPackage.write(model.pipeline(), onnx, map, PipelineDefinition.of(preprocessing(job)));
+        } catch (RuntimeException e) {
+            fail(listener, TrainingStep.PACKAGE_MODEL, e.getMessage());
+            throw e;
+        }
+        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.PACKAGE_MODEL,
+                Duration.ofNanos(System.nanoTime() - packStart)));
+        return model;
+    }
+
+    /**
+     * @param job the job's ARM representation
+     * @return the preprocessing its model expects
+     */
+    static PreprocessingSpec preprocessing(JsonNode job) {
+        JsonNode settings = job.at("/properties/taskDetails/modelSettings");
+        int crop = Json.integer(settings, "/validationCropSize", 224);
+        int resize = Json.integer(settings, "/validationResizeSize", 256);
+        PreprocessingSpec spec = PreprocessingSpec.resizeCrop(Math.max(resize, crop), crop);
+        return settings.path("enableOnnxNormalization").asBoolean(false) ? spec.withoutNormalization() : spec;
+    }
+
+    private JsonNode bestFinishedChild(String base, JsonNode parent, String jobName) {
+        String experimentId = Json.text(parent, "/info/experiment_id");
+        List<JsonNode> children = experimentId == null ? List.of()
+                : dataPlane.mlflowChildren(base, experimentId, jobName);
+        JsonNode best = null;
+        double bestAccuracy = Double.NEGATIVE_INFINITY;
+        for (JsonNode c : children) {
+            if (!"FINISHED".equalsIgnoreCase(Json.text(c, "/info/status"))) {
+                continue;
+            }
+            double acc = DataPlane.metrics(c).getOrDefault("accuracy", Double.NEGATIVE_INFINITY);
+            if (best == null || acc > bestAccuracy) {
+                best = c;
+                bestAccuracy = acc;
+            }
+        }
+        if (best == null) {
+            throw new ModelBuilderException("run " + jobName + " has no tag " + BEST_CHILD_TAG + " and no finished "
+                    + "trial, so there is no model to download");
+        }
+        return best;
+    }
+
+    private static String download(Datastores.Store store, String prefix, List<String> candidates, Path target,
+            ProgressListener listener, String trial) {
+        List<String> tried = new ArrayList<>();
+        for (String candidate : candidates) {
+            BlobClient blob = store.client().getBlobClient(prefix + candidate);
+            tried.add(prefix + candidate);
+            try {
+                long size = blob.getProperties().getBlobSize();
+                try (OutputStream out = new ProgressStream(Files.newOutputStream(target), listener, size)) {
+                    blob.downloadStream(out);
+                }
+                return prefix + candidate;
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 404) {
+                    throw DataUploader.storageError("download " + prefix + candidate, store, e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new ModelBuilderException("trial " + trial + " has none of " + tried + " in container "
+                + store.containerName() + " of storage account " + store.account());
+    }
+
+    private static void fail(ProgressListener listener, TrainingStep step, String message) {
+        ProgressListener.emit(listener, new ProgressEvent.StepFailed(step, message));
+    }
+
+    /** Reports download progress in bytes. */
+    private static final class ProgressStream extends java.io.FilterOutputStream {
+        private final ProgressListener listener;
+        private final long total;
+        private long done;
+        private long reported;
+
+        ProgressStream(OutputStream out, ProgressListener listener, long total) {
+            super(out);
+            this.listener = listener;
+            this.total = total;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            done += len;
+            if (done - reported >= (1 << 20) || done == total) {
+                reported = done;
+                ProgressListener.emit(listener, new ProgressEvent.StepProgress(TrainingStep.DOWNLOAD_MODEL, done,
+                        total, "bytes"));
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+}

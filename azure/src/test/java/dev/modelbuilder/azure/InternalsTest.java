@@ -1,0 +1,143 @@
+package dev.modelbuilder.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.testing.TestImages;
+import dev.modelbuilder.scoring.PreprocessingSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pure parts: job body, preprocessing choice, redaction, family keys, tracking URIs, back-off, Retry-After. */
+class InternalsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theJobBodyFollowsTheTrainingSpec() {
+        Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
+        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(data).withArchitecture("vitb16r224")
+                .withImageSize(299).withMaxTrials(4).withValidationSplit(0.1).withTimeBudget(Duration.ofMinutes(90))
+                .withOption("learningRate", "0.01").withOption("enableOnnxNormalization", "true")
+                .withOption("maxConcurrentTrials", "2").build();
+        DataUploader.Uploaded up = new DataUploader.Uploaded("modelbuilder-d", "abc", "modelbuilder/datasets/abc",
+                10, 10, 0, 100);
+        JsonNode p = AutoMlJob.body("exp", "/subscriptions/s/computes/gpu", t, up, List.of("a", "b"))
+                .path("properties");
+        assertThat(p.path("jobType").asText()).isEqualTo("AutoML");
+        assertThat(p.path("computeId").asText()).isEqualTo("/subscriptions/s/computes/gpu");
+        assertThat(p.at("/outputs/best_model/jobOutputType").asText()).isEqualTo("mlflow_model");
+        JsonNode task = p.path("taskDetails");
+        assertThat(task.at("/trainingData/jobInputType").asText()).isEqualTo("mltable");
+        assertThat(task.at("/trainingData/uri").asText()).isEqualTo("azureml:modelbuilder-d:abc");
+        assertThat(task.at("/limitSettings/maxTrials").asInt()).isEqualTo(4);
+        assertThat(task.at("/limitSettings/maxConcurrentTrials").asInt()).isEqualTo(2);
+        assertThat(task.at("/limitSettings/timeout").asText()).isEqualTo("PT1H30M");
+        assertThat(task.at("/validationDataSize").asDouble()).isEqualTo(0.1);
+        JsonNode ms = task.path("modelSettings");
+        assertThat(ms.path("modelName").asText()).isEqualTo("vitb16r224");
+        assertThat(ms.path("validationCropSize").asInt()).isEqualTo(299);
+        assertThat(ms.path("validationResizeSize").asInt()).isEqualTo(342);
+        assertThat(ms.path("learningRate").asDouble()).isEqualTo(0.01);
+        assertThat(ms.path("enableOnnxNormalization").asBoolean()).isTrue();
+        assertThat(ms.has("maxConcurrentTrials")).isFalse();
+        assertThatThrownBy(() -> AutoMlJob.validateOptions(java.util.Map.of("optimizer", "rmsprop")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("Adamw");
+        assertThat(ImageFolderDataset.scan(data).size()).isEqualTo(10);
+    }
+
+    @Test
+    void pipelineNormalizationFollowsTheJob() {
+        ObjectNode job = JSON.createObjectNode();
+        ObjectNode ms = job.putObject("properties").putObject("taskDetails").putObject("modelSettings");
+        PreprocessingSpec defaults = ModelDownloader.preprocessing(job);
+        assertThat(defaults.resizeShorterSide()).isEqualTo(256);
+        assertThat(defaults.width()).isEqualTo(224);
+        assertThat(defaults.normalize()).isTrue();
+        ms.put("enableOnnxNormalization", true).put("validationCropSize", 288).put("validationResizeSize", 320);
+        PreprocessingSpec inGraph = ModelDownloader.preprocessing(job);
+        assertThat(inGraph.normalize()).isFalse();
+        assertThat(inGraph.width()).isEqualTo(288);
+        assertThat(inGraph.resizeShorterSide()).isEqualTo(320);
+    }
+
+    @Test
+    void redactionRemovesQueriesSignaturesAndTokens() {
+        assertThat(Redact.url("https://h/p?sig=abc&se=1")).isEqualTo("https://h/p?<query redacted>");
+        String text = Redact.text("GET https://acc.blob.core.windows.net/c/b?sv=2023&sig=SECRET%3D failed; "
+                + "Authorization: Bearer eyJ0eXAi.abc.def; AccountKey=KEYKEY==;");
+        assertThat(text).doesNotContain("SECRET").doesNotContain("eyJ0eXAi").doesNotContain("KEYKEY")
+                .contains("https://acc.blob.core.windows.net/c/b?<redacted>");
+    }
+
+    @Test
+    void quotaFamiliesMatchAcrossVmSizesAndUsages() {
+        assertThat(AzureComputes.familyKey("standardNCASv3_T4Family"))
+                .isEqualTo(AzureComputes.familyKey("Standard NCASv3_T4 Family Cluster Dedicated vCPUs"))
+                .isEqualTo("ncasv3t4");
+        assertThat(AzureComputes.familyKey("StandardNCADSA100v4Family"))
+                .isEqualTo(AzureComputes.familyKey("Standard NCADSA100v4 Family Cluster LowPriority vCPUs"));
+        assertThat(AzureComputes.familyKey("standardNCFamily")).isEqualTo("nc");
+    }
+
+    @Test
+    void trackingUrisBecomeHttpsBases() {
+        assertThat(DataPlane.mlflowBase("azureml://eastus2.api.azureml.ms/mlflow/v1.0/subscriptions/s/resourceGroups/r"
+                + "/providers/Microsoft.MachineLearningServices/workspaces/w?"))
+                .isEqualTo("https://eastus2.api.azureml.ms/mlflow/v1.0/subscriptions/s/resourceGroups/r/providers/"
+                        + "Microsoft.MachineLearningServices/workspaces/w");
+        assertThat(DataPlane.mlflowBase("http://insecure/x")).isNull();
+        assertThat(DataPlane.mlflowBase(null)).isNull();
+        ObjectNode run = JSON.createObjectNode();
+        ObjectNode dataNode = run.putObject("data");
+        var metrics = dataNode.putArray("metrics");
+        metrics.addObject().put("key", "accuracy").put("value", 0.5).put("timestamp", 1).put("step", 0);
+        metrics.addObject().put("key", "accuracy").put("value", 0.8).put("timestamp", 2).put("step", 1);
+        dataNode.putArray("tags").addObject().put("key", "automl_best_child_run_id").put("value", "r_0");
+        assertThat(DataPlane.metrics(run)).containsEntry("accuracy", 0.8);
+        assertThat(DataPlane.tag(run, "automl_best_child_run_id")).isEqualTo("r_0");
+    }
+
+    @Test
+    void backOffIsExponentialJitteredAndCapped() {
+        ArmRetryPolicy p = new ArmRetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(2), d -> { },
+                new HttpStats());
+        for (int i = 0; i < 200; i++) {
+            assertThat(p.backoff(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+            assertThat(p.backoff(3)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+            assertThat(p.backoff(40)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        }
+        assertThat(ArmRetryPolicy.isTransient(new java.io.UncheckedIOException(new java.net.SocketException("reset"))))
+                .isTrue();
+        assertThat(ArmRetryPolicy.isTransient(new RuntimeException(new javax.net.ssl.SSLHandshakeException("x") {
+            private static final long serialVersionUID = 1L;
+            {
+                initCause(new java.security.cert.CertificateException("untrusted"));
+            }
+        }))).isFalse();
+    }
+
+    @Test
+    void retryAfterHeadersAreRead() {
+        assertThat(ArmResponse.retryAfter(new HttpHeaders().set(HttpHeaderName.RETRY_AFTER, "12")))
+                .isEqualTo(Duration.ofSeconds(12));
+        assertThat(ArmResponse.retryAfter(new HttpHeaders().set(HttpHeaderName.fromString("x-ms-retry-after-ms"),
+                "1500").set(HttpHeaderName.RETRY_AFTER, "9"))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ArmResponse.retryAfter(new HttpHeaders().set(HttpHeaderName.RETRY_AFTER,
+                "Fri, 01 Jan 2100 00:00:00 GMT"))).isPositive();
+        assertThat(ArmResponse.retryAfter(new HttpHeaders())).isNull();
+    }
+}

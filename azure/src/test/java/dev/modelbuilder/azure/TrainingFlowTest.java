@@ -1,0 +1,210 @@
+package dev.modelbuilder.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.blob.models.BlobItem;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.azure.testing.ArmEmulator;
+import dev.modelbuilder.azure.testing.AzuriteExtension;
+import dev.modelbuilder.azure.testing.AzuriteTest;
+import dev.modelbuilder.core.ExperimentScope;
+import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.WorkspaceScope;
+import dev.modelbuilder.core.exception.RunFailedException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.testing.TestImages;
+import dev.modelbuilder.scoring.ModelPackage;
+import dev.modelbuilder.scoring.PredictionEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole Azure training flow against the ARM emulator and Azurite: upload, job, status, download, packaging. */
+@AzuriteTest
+class TrainingFlowTest {
+    private static EmulatedAzure azure;
+    private AzureMlProvider provider;
+    private ModelBuilder mb;
+    private WorkspaceScope ws;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start() {
+        azure = new EmulatedAzure(AzuriteExtension.azurite());
+    }
+
+    @AfterAll
+    static void stop() {
+        azure.close();
+    }
+
+    @BeforeEach
+    void open() {
+        azure.arm.reset();
+        provider = azure.builder().build();
+        mb = ModelBuilder.using(provider);
+        mb.workspaces().define("flow-ws").withRegion("eastus").create();
+        ws = mb.workspace("flow-ws");
+        ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+    }
+
+    @AfterEach
+    void close() {
+        mb.close();
+        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void trainsOnAzureAndDeliversTheThreeArtifacts() throws Exception {
+        Path data = TestImages.dataset(temp.resolve("flowers"), ArmEmulator.TINY_LABELS, 5);
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        ImageClassificationTraining training = ImageClassificationTraining.fromFolder(data).onCompute("gpu")
+                .withTimeBudget(Duration.ofMinutes(30)).withMaxEpochs(5).withValidationSplit(0.25).build();
+        TrainingRun run = ws.experiments().getOrCreate("flowers").submit(training, events::add);
+
+        Run done = run.waitForCompletion(Duration.ofMinutes(2));
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(done.experiment()).isEqualTo("flowers");
+        assertThat(done.portalLink()).hasValueSatisfying(l -> assertThat(l).startsWith("https://ml.azure.com/runs/"
+                + run.id()));
+        assertThat(done.metrics()).containsEntry("accuracy", 0.9375).containsKey("accuracy/daisy");
+        assertThat(done.startedAt()).isNotNull();
+        assertThat(done.endedAt()).isNotNull().isAfterOrEqualTo(done.startedAt());
+
+        JsonNode job = azure.arm.jobProperties("flow-ws", run.id());
+        assertThat(job.path("jobType").asText()).isEqualTo("AutoML");
+        assertThat(job.path("experimentName").asText()).isEqualTo("flowers");
+        JsonNode task = job.path("taskDetails");
+        assertThat(task.path("taskType").asText()).isEqualTo("ImageClassification");
+        assertThat(task.path("primaryMetric").asText()).isEqualTo("Accuracy");
+        assertThat(task.path("validationDataSize").asDouble()).isEqualTo(0.25);
+        assertThat(task.path("limitSettings").path("timeout").asText()).isEqualTo("PT30M");
+        assertThat(task.path("modelSettings").path("modelName").asText()).isEqualTo("resnet50");
+        assertThat(task.path("modelSettings").path("numberOfEpochs").asInt()).isEqualTo(5);
+        assertThat(task.path("modelSettings").path("enableOnnxNormalization").asBoolean()).isFalse();
+        assertThat(task.path("trainingData").path("uri").asText()).startsWith("azureml:modelbuilder-flowers:");
+
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted).extracting(
+                e -> ((ProgressEvent.StepStarted) e).step()).containsSubsequence(TrainingStep.PROVISION_COMPUTE,
+                        TrainingStep.UPLOAD_DATA, TrainingStep.QUEUE, TrainingStep.TRAIN);
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
+                && p.step() == TrainingStep.UPLOAD_DATA && p.unit().equals("files")).last()
+                .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(25L);
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.RunStatusChanged).extracting(
+                e -> ((ProgressEvent.RunStatusChanged) e).current()).containsSubsequence(RunStatus.STARTING,
+                        RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.COMPLETED);
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.MetricLogged).isNotEmpty();
+
+        TrainedModel model = run.downloadModel(temp.resolve("model"));
+        assertThat(model.labels()).containsExactlyElementsOf(ArmEmulator.TINY_LABELS);
+        assertThat(sha256(model.onnxModel())).isEqualTo(azure.arm.modelSha256("flow-ws", run.id()));
+        assertThat(sha256(model.onnxModel())).isEqualTo(sha256(Path.of(System.getProperty("modelbuilder.shared.dir"),
+                "fixtures", "image-classification", "tiny.onnx")));
+        assertThat(Files.readString(model.labelMap())).contains("\"daisy\"").contains("\"tulips\"");
+        ModelPackage pkg = ModelPackage.read(model.pipeline());
+        assertThat(pkg.labels().labels()).containsExactlyElementsOf(ArmEmulator.TINY_LABELS);
+        assertThat(pkg.pipeline().preprocessing().resizeShorterSide()).isEqualTo(256);
+        assertThat(pkg.pipeline().preprocessing().width()).isEqualTo(224);
+        assertThat(pkg.pipeline().preprocessing().normalize()).as("normalized once, outside the graph").isTrue();
+        try (PredictionEngine engine = PredictionEngine.builder().modelPackage(pkg).build()) {
+            assertThat(engine.predict(TestImages.write(temp.resolve("x.png"), "png", 7)).label())
+                    .isIn(ArmEmulator.TINY_LABELS);
+        }
+        assertThat(model.metrics()).containsEntry("accuracy", 0.9375);
+    }
+
+    @Test
+    void runsAreListedByExperimentAndReattachable() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        ExperimentScope pets = ws.experiments().getOrCreate("pets");
+        TrainingRun a = pets.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build());
+        TrainingRun b = ws.experiments().getOrCreate("other").submit(ImageClassificationTraining.fromFolder(data)
+                .onCompute("gpu").build());
+        a.waitForCompletion(Duration.ofMinutes(1));
+        b.waitForCompletion(Duration.ofMinutes(1));
+        assertThat(pets.runs()).extracting(Run::id).containsExactly(a.id());
+        assertThat(ws.experiments().list()).extracting(e -> e.name()).contains("pets", "other");
+        assertThat(ws.experiments().get("pets").name()).isEqualTo("pets");
+        TrainingRun again = ws.runs().attach(a.id());
+        assertThat(again.snapshot().status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(again.downloadModel(temp.resolve("m")).labels()).containsExactly("cat", "dog");
+        assertThat(a.id()).isNotEqualTo(b.id()).startsWith("pets-");
+    }
+
+    @Test
+    void aFailedTrialSurfacesItsErrorCodeAndMessage() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        azure.arm.failNextJob("UserError", "MLTable input is invalid: image_url column holds no images");
+        TrainingRun run = ws.experiments().getOrCreate("broken").submit(ImageClassificationTraining.fromFolder(data)
+                .onCompute("gpu").build());
+        Run ended = run.waitForCompletion(Duration.ofMinutes(1));
+        assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(ended.failure()).hasValueSatisfying(e -> {
+            assertThat(e.code()).isEqualTo("UserError");
+            assertThat(e.message()).contains("image_url column holds no images");
+            assertThat(e.step()).isEqualTo(TrainingStep.TRAIN);
+        });
+        assertThat(ws.runs().get(run.id()).failure()).isPresent();
+        assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), temp.resolve("none")))
+                .isInstanceOf(RunFailedException.class).hasMessageContaining("UserError");
+        assertThatThrownBy(() -> run.downloadModel(temp.resolve("none"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void cancelEndsARunningJob() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        azure.arm.setHoldJobsRunning(true);
+        TrainingRun run = ws.experiments().getOrCreate("cancel").submit(ImageClassificationTraining.fromFolder(data)
+                .onCompute("gpu").build());
+        for (int i = 0; i < 5; i++) {
+            run.poll();
+        }
+        assertThat(run.snapshot().status()).isEqualTo(RunStatus.RUNNING);
+        ws.runs().cancel(run.id());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(azure.arm.count("POST", "/jobs/" + run.id() + "/cancel$")).isEqualTo(1);
+        ws.runs().cancel(run.id());
+        assertThat(azure.arm.count("POST", "/cancel$")).isEqualTo(1);
+    }
+
+    @Test
+    void submissionIsCheckedBeforeAnythingIsUploaded() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        ExperimentScope exp = ws.experiments().getOrCreate("checks");
+        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("compute");
+        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu")
+                .withOption("learningRat", "0.1").build())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("learningRate");
+        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("nope").build()))
+                .hasMessageContaining("nope");
+        assertThat(azure.arm.count("GET", "/datastores/")).isZero();
+        List<BlobItem> blobs = azure.arm.dataContainer("flow-ws").listBlobs().stream().toList();
+        assertThat(blobs).isEmpty();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.modelbuilder.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelbuilder.core.exception.ValidationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProjectNameTest {
+
+    @Test
+    void derivesFoldersArtifactsAndPackages() {
+        ProjectName n = ProjectName.of("Flowers_2", "org.acme");
+        assertThat(n.modelFolder()).isEqualTo("Flowers_2.Model");
+        assertThat(n.consoleFolder()).isEqualTo("Flowers_2.ConsoleApp");
+        assertThat(n.modelArtifactId()).isEqualTo("flowers-2-model");
+        assertThat(n.consoleArtifactId()).isEqualTo("flowers-2-consoleapp");
+        assertThat(n.parentArtifactId()).isEqualTo("flowers-2-parent");
+        assertThat(n.modelPackage()).isEqualTo("org.acme.flowers2.model");
+        assertThat(n.consolePackage()).isEqualTo("org.acme.flowers2.consoleapp");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Blumen-Überblick, Blumen-Uberblick", "Café, Cafe", "my flowers, my-flowers", "Straße, Strase"})
+    void mapsAccentsAndSpaces(String raw, String mapped) {
+        assertThat(ProjectName.of(raw, null).name()).isEqualTo(mapped);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'' | project name is missing",
+        "../evil | it must be a name, not a path",
+        "a/b | it must be a name, not a path",
+        "a\\b | it must be a name, not a path",
+        "C:x | it must be a name, not a path",
+        "class | its package name 'class' is a reserved word in Java",
+        "Null | its package name 'null' is a reserved word in Java",
+        "花 | it has characters with no ASCII form",
+        "9lives | project name '9lives' is invalid",
+        "-x | project name '-x' is invalid"})
+    void rejectsUnusableNames(String raw, String message) {
+        assertThatThrownBy(() -> ProjectName.of(raw, null)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void rejectsBadGroupIds() {
+        assertThatThrownBy(() -> ProjectName.of("Flowers", "Com.Example")).hasMessageContaining("group id");
+        assertThatThrownBy(() -> ProjectName.of("Flowers", "com.new")).hasMessageContaining("'new' is a reserved word");
+    }
+}

@@ -1,0 +1,381 @@
+package dev.modelbuilder.local.implementation;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Trains a {@link ResNet} from scratch on {@link TrainingData}: Adam with a cosine learning-rate decay, softmax
+ * cross-entropy, augmentation at every epoch, validation after every epoch, a best-by-validation-accuracy checkpoint
+ * (ties go to the lower validation loss), early stopping after {@code patience} epochs without a better checkpoint,
+ * an epoch limit and a time budget. Cancellation and the time budget are checked before every batch; training never
+ * stops before one epoch has been validated, so there is always a checkpoint unless it was cancelled first.
+ *
+ * <p>Runs on the calling thread, which it prepares for PyTorch ({@link DjlRuntime#prepareThread(int)}).
+ */
+public final class ClassifierTrainer {
+
+    /** Why training stopped. */
+    public enum StopReason {
+        /** The epoch limit was reached. */
+        EPOCH_LIMIT,
+        /** The time budget ran out. */
+        TIME_BUDGET,
+        /** No better checkpoint for {@code patience} epochs. */
+        EARLY_STOPPING,
+        /** Cancelled. */
+        CANCELLED
+    }
+
+    /**
+     * One epoch's figures.
+     *
+     * @param epoch 1-based epoch number
+     * @param trainLoss mean training loss
+     * @param trainAccuracy training accuracy (on augmented images)
+     * @param validationLoss mean validation loss
+     * @param validationAccuracy validation accuracy
+     * @param perClassAccuracy validation accuracy of each label
+     * @param improved whether this epoch became the best checkpoint
+     * @param took how long the epoch took
+     * @param images training images processed
+     */
+    public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+            double validationAccuracy, Map<String, Double> perClassAccuracy, boolean improved, Duration took,
+            int images) {
+        /** Copies the map. */
+        public EpochResult {
+            perClassAccuracy = Map.copyOf(perClassAccuracy);
+        }
+
+        /** @return the metrics to log: loss, accuracy, validation_loss, train_accuracy, accuracy/&lt;label&gt; */
+        public Map<String, Double> metrics() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("loss", trainLoss);
+            m.put("train_accuracy", trainAccuracy);
+            m.put("validation_loss", validationLoss);
+            m.put("accuracy", validationAccuracy);
+            perClassAccuracy.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> m.put("accuracy/" + e.getKey(), e.getValue()));
+            return m;
+        }
+    }
+
+    /** What the trainer tells its caller while it works. */
+    public interface Progress {
+        /**
+         * An epoch ended.
+         *
+         * @param result its figures
+         * @param maxEpochs the epoch limit
+         */
+        void epochEnded(EpochResult result, int maxEpochs);
+
+        /** @param line a log line */
+        void log(String line);
+    }
+
+    private final TrainingSettings settings;
+    private final BooleanSupplier cancelled;
+    private final LongSupplier nanoClock;
+
+    /**
+     * @param settings how to train
+     * @param cancelled polled before every batch
+     * @param nanoClock monotonic time in nanoseconds (a seam for the time-budget tests)
+     */
+    public ClassifierTrainer(TrainingSettings settings, BooleanSupplier cancelled, LongSupplier nanoClock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    /**
+     * Trains. The returned network holds the best checkpoint's parameters.
+     *
+     * @param data the decoded data
+     * @param progress told after every epoch
+     * @return the trained network (close it), or one with no checkpoint when cancelled before the first epoch ended
+     */
+    public TrainedNetwork train(TrainingData data, Progress progress) {
+        return train(data, progress, nanoClock.getAsLong());
+    }
+
+    /**
+     * Trains, counting the time budget from an earlier moment (e.g. before the images were decoded).
+     *
+     * @param data the decoded data
+     * @param progress told after every epoch
+     * @param start when the time budget started, in the nano clock's time
+     * @return the trained network (close it), or one with no checkpoint when cancelled before the first epoch ended
+     */
+    public TrainedNetwork train(TrainingData data, Progress progress, long start) {
+        long budget = settings.timeBudget().toNanos();
+        DjlRuntime.prepareThread(settings.threads());
+        DjlRuntime.engine().setRandomSeed((int) settings.seed());
+        ResNet net = ResNet.build(ResNetConfig.named(settings.architecture(), settings.imageSize(), settings.width(),
+                data.labels().size()));
+        Model model = Model.newInstance("modelbuilder-local-" + settings.architecture(), Device.cpu(),
+                DjlRuntime.ENGINE_NAME);
+        boolean ok = false;
+        try {
+            model.setBlock(net.block());
+            int batch = Math.min(settings.batchSize(), Math.max(2, data.trainingSize()));
+            int stepsPerEpoch = Math.max(1, data.trainingSize() / batch);
+            DefaultTrainingConfig config = trainingConfig(settings, stepsPerEpoch * settings.maxEpochs());
+            Checkpoint best = null;
+            StopReason reason = StopReason.EPOCH_LIMIT;
+            int epochsRun = 0;
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(batch, 3, settings.imageSize(), settings.imageSize()));
+                Random random = new Random(settings.seed());
+                int sinceBest = 0;
+                epochs:
+                for (int epoch = 1; epoch <= settings.maxEpochs(); epoch++) {
+                    long epochStart = nanoClock.getAsLong();
+                    List<Integer> order = data.shuffledTrainingOrder(random);
+                    float[] buffer = new float[batch * data.spec().tensorSize()];
+                    double lossSum = 0;
+                    long correct = 0;
+                    int seen = 0;
+                    for (int from = 0; from + 2 <= order.size(); from += batch) {
+                        if (cancelled.getAsBoolean()) {
+                            reason = StopReason.CANCELLED;
+                            break epochs;
+                        }
+                        if (best != null && nanoClock.getAsLong() - start >= budget) {
+                            reason = StopReason.TIME_BUDGET;
+                            break epochs;
+                        }
+                        int n = Math.min(batch, order.size() - from);
+                        if (n < 2) {
+                            break; // batch normalization needs two images
+                        }
+                        float[] labels = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            int index = order.get(from + i);
+                            data.augmentedTensor(index, random, buffer, i * data.spec().tensorSize());
+                            labels[i] = data.trainingLabel(index);
+                        }
+                        double[] stats = trainStep(trainer, buffer, labels, n, data.spec().width());
+                        lossSum += stats[0] * n;
+                        correct += (long) stats[1];
+                        seen += n;
+                    }
+                    double[] val = validate(trainer, data, batch);
+                    epochsRun = epoch;
+                    boolean improved = best == null || val[1] > best.accuracy
+                            || (val[1] == best.accuracy && val[0] < best.loss);
+                    Map<String, Double> perClass = perClass(data, val);
+                    EpochResult result = new EpochResult(epoch, seen == 0 ? 0 : lossSum / seen,
+                            seen == 0 ? 0 : (double) correct / seen, val[0], val[1], perClass, improved,
+                            Duration.ofNanos(nanoClock.getAsLong() - epochStart), seen);
+                    if (improved) {
+                        best = Checkpoint.of(net, result);
+                        sinceBest = 0;
+                    } else {
+                        sinceBest++;
+                    }
+                    progress.epochEnded(result, settings.maxEpochs());
+                    if (sinceBest >= settings.patience()) {
+                        reason = StopReason.EARLY_STOPPING;
+                        break;
+                    }
+                    if (nanoClock.getAsLong() - start >= budget && epoch < settings.maxEpochs()) {
+                        reason = StopReason.TIME_BUDGET;
+                        break;
+                    }
+                }
+            }
+            if (best != null) {
+                best.restore(net);
+            }
+            progress.log("training stopped (" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + ") after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs")
+                    + (best == null ? "; no checkpoint" : "; best epoch " + best.result.epoch()
+                            + " with validation accuracy " + String.format(java.util.Locale.ROOT, "%.4f",
+                                    best.accuracy)));
+            ok = true;
+            return new TrainedNetwork(model, net, best == null ? null : best.result, reason, epochsRun);
+        } finally {
+            if (!ok) {
+                model.close();
+            }
+        }
+    }
+
+    /**
+     * The training configuration: softmax cross-entropy, Adam with L2 weight decay and a cosine learning-rate decay
+     * to 1 % over {@code maxUpdates} steps, He-normal initialization of weights, CPU.
+     *
+     * @param settings the settings
+     * @param maxUpdates steps over which the learning rate decays
+     * @return the configuration
+     */
+    static DefaultTrainingConfig trainingConfig(TrainingSettings settings, int maxUpdates) {
+        Tracker lr = Tracker.cosine().setBaseValue(settings.learningRate())
+                .optFinalValue(settings.learningRate() * 0.01f).setMaxUpdates(Math.max(1, maxUpdates)).build();
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(settings.weightDecay())
+                        .build())
+                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                        XavierInitializer.FactorType.IN, 2f), Parameter.Type.WEIGHT)
+                .optDevices(new Device[] {Device.cpu()});
+    }
+
+    /**
+     * One optimization step: forward, loss, backward, Adam update.
+     *
+     * @param trainer the trainer
+     * @param buffer {@code n} input tensors, one after the other
+     * @param labels their class indexes
+     * @param n batch size
+     * @param size image size
+     * @return {mean loss, correctly classified images}
+     */
+    static double[] trainStep(Trainer trainer, float[] buffer, float[] labels, int n, int size) {
+        try (NDManager m = trainer.getManager().newSubManager()) {
+            NDArray x = m.create(FloatBuffer.wrap(buffer, 0, n * 3 * size * size), new Shape(n, 3, size, size));
+            NDArray y = m.create(labels);
+            double loss;
+            double correct;
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList pred = trainer.forward(new NDList(x));
+                NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
+                gc.backward(l);
+                loss = l.getFloat();
+                correct = countCorrect(pred.singletonOrThrow().toFloatArray(), labels, n);
+            }
+            trainer.step();
+            return new double[] {loss, correct};
+        }
+    }
+
+    /** Counts the rows of {@code n} logit rows whose largest value is at the label (one native call, not five). */
+    private static double countCorrect(float[] logits, float[] labels, int n) {
+        int classes = logits.length / n;
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (logits[i * classes + c] > logits[i * classes + best]) {
+                    best = c;
+                }
+            }
+            if (best == (int) labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** @return {mean loss, accuracy, then the predicted class of each validation image} */
+    private static double[] validate(Trainer trainer, TrainingData data, int batch) {
+        int n = data.validationSize();
+        int tensor = data.spec().tensorSize();
+        int size = data.spec().width();
+        int[] labels = data.validationLabels();
+        double[] out = new double[2 + n];
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += batch) {
+            int k = Math.min(batch, n - from);
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                NDArray x = m.create(FloatBuffer.wrap(data.validationTensors(), from * tensor, k * tensor).slice(),
+                        new Shape(k, 3, size, size));
+                float[] y = new float[k];
+                for (int i = 0; i < k; i++) {
+                    y[i] = labels[from + i];
+                }
+                NDList pred = trainer.evaluate(new NDList(x));
+                NDArray l = trainer.getLoss().evaluate(new NDList(m.create(y)), pred);
+                lossSum += l.getFloat() * k;
+                long[] argmax = pred.singletonOrThrow().argMax(1).toLongArray();
+                for (int i = 0; i < k; i++) {
+                    out[2 + from + i] = argmax[i];
+                    if (argmax[i] == labels[from + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        out[0] = n == 0 ? 0 : lossSum / n;
+        out[1] = n == 0 ? 0 : (double) correct / n;
+        return out;
+    }
+
+    private static Map<String, Double> perClass(TrainingData data, double[] val) {
+        int[] labels = data.validationLabels();
+        int classes = data.labels().size();
+        int[] total = new int[classes];
+        int[] right = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            total[labels[i]]++;
+            if ((int) val[2 + i] == labels[i]) {
+                right[labels[i]]++;
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int c = 0; c < classes; c++) {
+            if (total[c] > 0) {
+                m.put(data.labels().get(c), (double) right[c] / total[c]);
+            }
+        }
+        return m;
+    }
+
+    /** A copy of every parameter (weights and running statistics) at the best epoch. */
+    private static final class Checkpoint {
+        final EpochResult result;
+        final double accuracy;
+        final double loss;
+        final List<float[]> values;
+
+        private Checkpoint(EpochResult result, List<float[]> values) {
+            this.result = result;
+            this.accuracy = result.validationAccuracy();
+            this.loss = result.validationLoss();
+            this.values = values;
+        }
+
+        static Checkpoint of(ResNet net, EpochResult result) {
+            List<float[]> values = new ArrayList<>();
+            for (Pair<String, Parameter> p : net.block().getParameters()) {
+                values.add(p.getValue().getArray().toFloatArray());
+            }
+            return new Checkpoint(result, values);
+        }
+
+        void restore(ResNet net) {
+            int i = 0;
+            for (Pair<String, Parameter> p : net.block().getParameters()) {
+                NDArray target = p.getValue().getArray();
+                try (NDManager m = target.getManager().newSubManager()) {
+                    m.create(values.get(i++), target.getShape()).copyTo(target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.modelbuilder.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelbuilder.core.ExperimentScope;
+import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.WorkspaceScope;
+import dev.modelbuilder.core.dataset.DatasetValidationException;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.local.implementation.AtomicFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input and bad luck: each ends in a clear error or a clear run state. */
+class LocalRunFailuresTest {
+
+    @TempDir
+    Path temp;
+
+    private ModelBuilder open(AtomicFiles artifacts) {
+        ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
+                .artifactFiles(artifacts).build());
+        mb.workspaces().define("ws1").create();
+        return mb;
+    }
+
+    private ModelBuilder open() {
+        return open(AtomicFiles.system());
+    }
+
+    @Test
+    void emptyAndOneLabelDatasetsAreRejectedBeforeARunExists() throws Exception {
+        try (ModelBuilder mb = open()) {
+            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
+            Path empty = Files.createDirectories(temp.resolve("empty"));
+            assertThatThrownBy(() -> exp.submit(TestData.quick(empty))).isInstanceOf(
+                    DatasetValidationException.class).hasMessageContaining("label");
+            Path one = SampleDatasets.shapes(temp.resolve("one"), 6, 1, java.util.EnumSet.of(
+                    SampleDatasets.Shape.CIRCLE));
+            assertThatThrownBy(() -> exp.submit(TestData.quick(one))).isInstanceOf(DatasetValidationException.class)
+                    .hasMessageContaining("at least 2");
+            assertThat(exp.runs()).isEmpty();
+        }
+    }
+
+    @Test
+    void anImageThatPassesTheScanButCannotBeDecodedFailsTheRunNamingIt() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        Path bad = data.resolve("square").resolve("broken.png");
+        Files.write(bad, pngWithGarbageData());
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        try (ModelBuilder mb = open()) {
+            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data),
+                    events::add);
+            Run done = run.waitForCompletion(Duration.ofMinutes(2));
+            assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(done.error().code()).isEqualTo("UnreadableImages");
+            assertThat(done.error().step()).isEqualTo(TrainingStep.TRAIN);
+            assertThat(done.error().message()).contains("broken.png");
+            assertThat(done.error().describe()).startsWith("train failed: UnreadableImages");
+            assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProgressEvent.StepFailed.class,
+                    f -> assertThat(f.step()).isEqualTo(TrainingStep.TRAIN)));
+        }
+    }
+
+    @Test
+    void cancelStopsTrainingAndKeepsTheBestCheckpointForExport() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        CountDownLatch firstEpoch = new CountDownLatch(1);
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        try (ModelBuilder mb = open()) {
+            WorkspaceScope ws = mb.workspace("ws1");
+            TrainingRun run = ws.experiments().getOrCreate("exp").submit(TestData.endless(data), e -> {
+                events.add(e);
+                if (e instanceof ProgressEvent.MetricLogged m && m.name().equals("accuracy")) {
+                    firstEpoch.countDown();
+                }
+            });
+            assertThat(firstEpoch.await(2, TimeUnit.MINUTES)).isTrue();
+            run.cancel();
+            Run ended = run.waitForCompletion(Duration.ofMinutes(1));
+            assertThat(ended.status()).isEqualTo(RunStatus.CANCELED);
+            assertThat(ended.error()).isNull();
+            assertThat(ended.metrics()).containsKeys("accuracy", "best_epoch");
+            assertThat(ended.metrics().get("epochs")).isLessThan(100_000);
+            assertThat(events).anySatisfy(e -> assertThat(e).isEqualTo(new ProgressEvent.RunStatusChanged(run.id(),
+                    RunStatus.RUNNING, RunStatus.CANCEL_REQUESTED)));
+            assertThatThrownBy(() -> run.downloadModel(temp.resolve("nope"))).isInstanceOf(
+                    IllegalStateException.class).hasMessageContaining("exportCheckpoint");
+            TrainedModel partial = ((LocalProvider) mb.provider()).exportCheckpoint("ws1", run.id(),
+                    temp.resolve("partial"));
+            assertThat(partial.onnxModel()).isRegularFile();
+            assertThat(partial.pipeline()).isRegularFile();
+            assertThat(partial.labels()).containsExactly("circle", "square");
+        }
+    }
+
+    @Test
+    void theTimeBudgetEndsTrainingWithAModel() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        try (ModelBuilder mb = open()) {
+            long start = System.nanoTime();
+            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.endless(data)
+                    .toBuilder().withTimeBudget(Duration.ofSeconds(3)).build());
+            Run done = run.waitForCompletion(Duration.ofMinutes(2));
+            assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(done.metrics().get("epochs")).isGreaterThanOrEqualTo(1).isLessThan(100_000);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+            assertThat(run.downloadModel(temp.resolve("m")).onnxModel()).isRegularFile();
+        }
+    }
+
+    @Test
+    void aFullDiskWhilePackagingFailsTheRunAndLeavesNoPartialOutputs() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        try (ModelBuilder mb = open(AtomicFilesTest.diskFullAfter(100))) {
+            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data));
+            Run done = run.waitForCompletion(Duration.ofMinutes(2));
+            assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(done.error().code()).isEqualTo("ArtifactWriteFailed");
+            assertThat(done.error().step()).isEqualTo(TrainingStep.PACKAGE_MODEL);
+            assertThat(done.error().message()).contains("No space left on device");
+            Path runDir = temp.resolve("root").resolve("ws1").resolve("runs").resolve(run.id());
+            try (Stream<Path> s = Files.list(runDir)) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactly("run.json");
+            }
+        }
+    }
+
+    @Test
+    void aFullDiskWhileDownloadingKeepsThePreviousModelIntact() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        AtomicBoolean diskFull = new AtomicBoolean();
+        AtomicFiles seam = new AtomicFiles(file -> diskFull.get()
+                ? AtomicFilesTest.failingAfter(Files.newOutputStream(file), 1000) : Files.newOutputStream(file));
+        try (ModelBuilder mb = open(seam)) {
+            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
+            TrainingRun first = exp.submit(TestData.quick(data));
+            first.waitForCompletion(Duration.ofMinutes(2));
+            Path dir = temp.resolve("model");
+            TrainedModel good = first.downloadModel(dir);
+            byte[] onnx = Files.readAllBytes(good.onnxModel());
+            byte[] zip = Files.readAllBytes(good.pipeline());
+            byte[] map = Files.readAllBytes(good.labelMap());
+
+            TrainingRun second = exp.submit(TestData.quick(data).toBuilder().withSeed(7).build());
+            assertThat(second.waitForCompletion(Duration.ofMinutes(2)).status()).isEqualTo(RunStatus.COMPLETED);
+            diskFull.set(true);
+            assertThatThrownBy(() -> second.downloadModel(dir)).isInstanceOf(ModelBuilderException.class)
+                    .hasMessageContaining("No space left on device").hasMessageContaining("left as they were");
+            assertThat(Files.readAllBytes(good.onnxModel())).isEqualTo(onnx);
+            assertThat(Files.readAllBytes(good.pipeline())).isEqualTo(zip);
+            assertThat(Files.readAllBytes(good.labelMap())).isEqualTo(map);
+            try (Stream<Path> s = Files.list(dir)) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("bestModel.onnx",
+                        "bestModelMap.json", "MLModel.zip");
+            }
+            diskFull.set(false);
+            assertThat(Files.readAllBytes(second.downloadModel(dir).onnxModel())).isNotEqualTo(onnx);
+        }
+    }
+
+    @Test
+    void gpuAndRetiredSizesAreRefusedAndTheCpuIsDescribed() {
+        try (ModelBuilder mb = open()) {
+            WorkspaceScope ws = mb.workspace("ws1");
+            assertThatThrownBy(() -> ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3)
+                    .create()).isInstanceOf(ValidationException.class).hasMessageContaining("this machine's CPU");
+            assertThatThrownBy(() -> ws.computes().define("old").withSize(ComputeSize.STANDARD_NC12).create())
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("retired");
+            ComputeSize cpu = ((LocalProvider) mb.provider()).cpuSize();
+            assertThat(cpu.name()).isEqualTo(LocalProvider.CPU_COMPUTE);
+            assertThat(cpu.vcpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(cpu.gpus()).isZero();
+            assertThat(cpu.memoryGiB()).isPositive();
+            assertThat(ws.computes().availableSizes()).containsExactly(cpu);
+            assertThat(ws.computes().define("trainer").withSize("local-cpu").create().size()).isEqualTo(cpu);
+        }
+    }
+
+    @Test
+    void badSettingsAndMissingComputesAreRejectedBeforeARunExists() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        try (ModelBuilder mb = open()) {
+            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
+            ImageClassificationTraining base = TestData.quick(data);
+            assertThatThrownBy(() -> exp.submit(base.toBuilder().withOption("momentum", "0.9").build()))
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("momentum");
+            assertThatThrownBy(() -> exp.submit(base.toBuilder().withOption("batchSize", "big").build()))
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("batchSize");
+            assertThatThrownBy(() -> exp.submit(base.toBuilder().withArchitecture("resnet50").build()))
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("Azure");
+            assertThatThrownBy(() -> exp.submit(base.toBuilder().onCompute("elsewhere").build()))
+                    .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("elsewhere");
+            assertThat(exp.runs()).isEmpty();
+        }
+    }
+
+    /** A PNG whose chunks and checksums are valid (so the dataset scan accepts it) but whose pixel data is not. */
+    private static byte[] pngWithGarbageData() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(8).putInt(8).put((byte) 8).put((byte) 2).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(out, "IDAT", "this is not zlib data at all".getBytes(StandardCharsets.US_ASCII));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}

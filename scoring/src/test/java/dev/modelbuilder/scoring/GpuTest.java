@@ -1,0 +1,45 @@
+package dev.modelbuilder.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.modelbuilder.core.exception.ModelLoadException;
+
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CUDA gives the same results as the CPU. Excluded by default (tag {@code gpu}); run on a GPU machine with
+ * {@code mvn -pl scoring verify -Pgpu} (swaps in onnxruntime_gpu). Skipped where CUDA is not usable.
+ */
+@Tag("gpu")
+class GpuTest {
+
+    @Test
+    void cudaMatchesCpu() {
+        PredictionEngine.Builder base = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
+                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.resizeCrop(256, 224));
+        PredictionEngine gpu;
+        try {
+            gpu = base.executionProvider(ExecutionProvider.cuda(0)).build();
+        } catch (ModelLoadException e) {
+            assumeTrue(false, "CUDA is not usable here: " + e.getMessage());
+            return;
+        }
+        try (gpu; PredictionEngine cpu = base.executionProvider(ExecutionProvider.cpu()).build()) {
+            assertThat(gpu.executionProvider().isCuda()).isTrue();
+            List<Prediction> onGpu = gpu.predictBatch(Fixtures.imageFiles());
+            List<Prediction> onCpu = cpu.predictBatch(Fixtures.imageFiles());
+            for (int i = 0; i < onGpu.size(); i++) {
+                float[] g = onGpu.get(i).logits();
+                float[] c = onCpu.get(i).logits();
+                for (int k = 0; k < g.length; k++) {
+                    assertThat(g[k]).isCloseTo(c[k], within(1e-3f));
+                }
+                assertThat(onGpu.get(i).label()).isEqualTo(onCpu.get(i).label());
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.modelbuilder.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.exception.ScoringException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictionEngineTest {
+
+    private static PredictionEngine.Builder tiny() {
+        return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
+                .preprocessing(PreprocessingSpec.resizeCrop(256, 224));
+    }
+
+    @Test
+    void labelMapMismatchFailsAtLoad() {
+        assertThatThrownBy(() -> tiny().labels(LabelMap.of("a", "b", "c", "d")).build())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("label map has 4 labels but ONNX model " + Fixtures.tinyModel()
+                        + " (output 'output1' [N,5]) outputs 5 classes");
+    }
+
+    @Test
+    void packageWithMismatchedLabelsFailsAtLoad(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PipelineDefinition.of(PreprocessingSpec.squash(224)));
+        // tamper: re-pack with 6 labels, bypassing write()'s check
+        ModelPackage pkg = ModelPackage.read(zip);
+        Path tampered = dir.resolve("tampered.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(tampered))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("pipeline.json"));
+            out.write(pkg.pipeline().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("labels.json"));
+            out.write(LabelMap.of("a", "b", "c", "d", "e", "f").toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("model.onnx"));
+            out.write(pkg.onnxModelBytes());
+        }
+
+        assertThatThrownBy(() -> PredictionEngine.fromPackage(tampered)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("label map has 6 labels but model.onnx in MLModel.zip " + tampered)
+                .hasMessageContaining("outputs 5 classes");
+    }
+
+    @Test
+    void corruptImageFailsWithScoringException(@TempDir Path dir) throws Exception {
+        byte[] jpeg = Files.readAllBytes(Fixtures.dir().resolve("images/rocket.jpg"));
+        Path truncated = dir.resolve("broken.jpg");
+        Files.write(truncated, Arrays.copyOf(jpeg, 3000));
+        Path text = dir.resolve("readme.png");
+        Files.writeString(text, "hello");
+
+        try (PredictionEngine engine = tiny().build()) {
+            assertThatThrownBy(() -> engine.predict(truncated)).isInstanceOf(ScoringException.class)
+                    .hasMessageContaining(truncated.toString()).hasMessageContaining("truncated JPEG");
+            assertThatThrownBy(() -> engine.predict(text)).isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("unsupported image format in " + text);
+            List<Object> batch = new ArrayList<>(Fixtures.imageFiles());
+            batch.add(3, text);
+            assertThatThrownBy(() -> engine.predictBatch(batch)).isInstanceOf(ScoringException.class)
+                    .hasMessageStartingWith("predictBatch input #3 (" + text + "): unsupported image format");
+            // the engine still works afterwards
+            assertThat(engine.predictBatch(Fixtures.imageFiles())).hasSize(8);
+        }
+    }
+
+    @Test
+    void predictBatchRejectsUnknownInputTypes() {
+        try (PredictionEngine engine = tiny().build()) {
+            assertThatThrownBy(() -> engine.predictBatch(List.of(Fixtures.tinyModel(), "photo.jpg")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("predictBatch input #1 is a java.lang.String; use a Path, byte[]");
+            assertThat(engine.predictBatch(List.of())).isEmpty();
+        }
+    }
+
+    @Test
+    void builderListsEveryConfigurationProblem() {
+        assertThatThrownBy(() -> PredictionEngine.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("give modelPackage(..) or onnxModel(..)");
+        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("labels(..) is required with onnxModel(..)")
+                .hasMessageContaining("preprocessing(..) is required with onnxModel(..)");
+        assertThatThrownBy(() -> tiny().modelPackage(Path.of("MLModel.zip")).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not both")
+                .hasMessageContaining("come from the model package");
+        assertThatThrownBy(() -> PredictionEngine.builder().batchSize(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void cudaWithTheCpuBuildFailsFastNamingTheGpuArtifact() {
+        assertThatThrownBy(() -> tiny().executionProvider(ExecutionProvider.cuda(0)).build())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("CUDA execution provider (device 0) is not usable")
+                .hasMessageContaining("com.microsoft.onnxruntime:onnxruntime_gpu")
+                .hasMessageContaining("CUDA 12.x and cuDNN 9.x")
+                .hasMessageContaining("fallbackToCpu(true)");
+    }
+
+    @Test
+    void cudaFallsBackToCpuWhenOptedIn() {
+        try (PredictionEngine engine = tiny().executionProvider(ExecutionProvider.cuda(0)).fallbackToCpu(true).build()) {
+            assertThat(engine.executionProvider()).isEqualTo(ExecutionProvider.cpu());
+            assertThat(engine.predict(Fixtures.dir().resolve("images/camera.png")).label()).isNotBlank();
+        }
+    }
+
+    @Test
+    void unknownModelFileFailsToLoad(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("bestModel.onnx");
+        Files.writeString(garbage, "garbage");
+
+        assertThatThrownBy(() -> tiny().onnxModel(garbage).build()).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("cannot load ONNX model " + garbage);
+    }
+
+    @Test
+    void fixedBatchProbabilityModelIsDetected() {
+        // input 'image' [1,3,224,224], output 'probs' [1,4] after a softmax: names read from the model
+        PredictionEngine.Builder b = PredictionEngine.builder().onnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
+                .labels(LabelMap.of("w", "x", "y", "z")).preprocessing(PreprocessingSpec.squash(224)).batchSize(8);
+        try (PredictionEngine engine = b.build()) {
+            assertThat(engine.inputName()).isEqualTo("image");
+            assertThat(engine.outputName()).isEqualTo("probs");
+            assertThat(engine.batchSize()).as("the model's fixed batch dimension wins").isEqualTo(1);
+            assertThat(engine.outputKind()).isEmpty();
+
+            List<Prediction> batch = engine.predictBatch(Fixtures.imageFiles());
+
+            assertThat(batch).hasSize(8);
+            for (int i = 0; i < batch.size(); i++) {
+                Prediction p = batch.get(i);
+                float[] raw = p.logits();
+                // auto-detected probabilities: used as they are, not softmaxed again
+                for (int c = 0; c < 4; c++) {
+                    assertThat(p.scores().get(engine.labels().label(c))).isCloseTo(raw[c], within(1e-7));
+                }
+                assertThat(engine.predict(Fixtures.imageFiles().get(i)).logits()).containsExactly(raw);
+            }
+        }
+        try (PredictionEngine declared = b.outputKind(OutputKind.LOGITS).build()) {
+            Prediction p = declared.predict(Fixtures.imageFiles().get(0));
+            assertThat(p.scores().get("w")).as("declared kind wins").isCloseTo(
+                    PredictionEngine.softmax(p.logits())[0], within(1e-12));
+        }
+    }
+
+    @Test
+    void dynamicClassDimensionIsProbed() {
+        try (PredictionEngine engine = PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_classes.onnx"))
+                .labels(LabelMap.of("a", "b", "c")).preprocessing(PreprocessingSpec.squash(224)).build()) {
+            assertThat(engine.classCount()).isEqualTo(3);
+            assertThat(engine.inputName()).isEqualTo("pixels");
+            assertThat(engine.predict(Fixtures.imageFiles().get(1)).scores()).containsOnlyKeys("a", "b", "c");
+        }
+        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_classes.onnx"))
+                .labels(LabelMap.of("a", "b")).preprocessing(PreprocessingSpec.squash(224)).build())
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("2 labels").hasMessageContaining("3 classes");
+    }
+
+    @Test
+    void wrongLayoutAndNamesAreRefused() {
+        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.resource("nhwc.onnx"))
+                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.squash(224)).build())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("input 'image' has shape [N,224,224,3]; an image classifier needs float32 [N,3,H,W]");
+        assertThatThrownBy(() -> tiny().inputName("data").build()).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("has no input named 'data'; its inputs are [input1]");
+    }
+
+    @Test
+    void softmaxIsStable() {
+        double[] p = PredictionEngine.softmax(new float[] {1000f, 1000f, -1000f});
+
+        assertThat(p[0]).isCloseTo(0.5, within(1e-12));
+        assertThat(p[2]).isZero();
+        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {0.2f, 0.8f})).isTrue();
+        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {0.2f, 0.7f})).isFalse();
+        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {-0.2f, 1.2f})).isFalse();
+    }
+}

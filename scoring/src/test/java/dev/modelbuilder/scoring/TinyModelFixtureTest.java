@@ -1,0 +1,177 @@
+package dev.modelbuilder.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** tiny.onnx end to end: logits within 1e-4 of the PyTorch reference, same top label. */
+class TinyModelFixtureTest {
+    private static PredictionEngine squash;
+    private static PredictionEngine crop;
+
+    @BeforeAll
+    static void load() {
+        squash = engine(Fixtures.spec("squash224"));
+        crop = engine(Fixtures.spec("crop224"));
+    }
+
+    @AfterAll
+    static void close() {
+        squash.close();
+        crop.close();
+    }
+
+    private static PredictionEngine engine(PreprocessingSpec spec) {
+        return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
+                .preprocessing(spec).build();
+    }
+
+    private static PredictionEngine engineFor(String variant) {
+        return variant.equals("squash224") ? squash : crop;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"squash224", "crop224"})
+    void predictMatchesReferenceLogits(String variant) {
+        PredictionEngine engine = engineFor(variant);
+        for (JsonNode image : Fixtures.images()) {
+            JsonNode ref = image.get("variants").get(variant).get("outputs").get("tiny");
+
+            Prediction p = engine.predict(Fixtures.dir().resolve(image.get("file").asText()));
+
+            assertReference(p, ref, image.get("file").asText() + " " + variant);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"squash224", "crop224"})
+    void predictBatchMatchesReferenceLogits(String variant) {
+        List<JsonNode> images = Fixtures.images();
+
+        List<Prediction> predictions = engineFor(variant).predictBatch(Fixtures.imageFiles());
+
+        assertThat(predictions).hasSize(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            assertReference(predictions.get(i), images.get(i).get("variants").get(variant).get("outputs").get("tiny"),
+                    images.get(i).get("file").asText() + " " + variant + " (batch)");
+        }
+    }
+
+    static void assertReference(Prediction p, JsonNode ref, String what) {
+        float[] logits = p.logits();
+        assertThat(logits).as(what).hasSize(5);
+        for (int c = 0; c < 5; c++) {
+            assertThat((double) logits[c]).as("%s logit %d", what, c)
+                    .isCloseTo(ref.get("logits").get(c).asDouble(), within(1e-4));
+            assertThat(p.scores().get(Fixtures.labels().label(c))).as("%s probability %d", what, c)
+                    .isCloseTo(ref.get("softmax").get(c).asDouble(), within(1e-4));
+        }
+        assertThat(p.label()).as(what).isEqualTo(ref.get("label").asText());
+        assertThat(p.index()).as(what).isEqualTo(ref.get("argmax").asInt());
+        assertThat(p.score()).isEqualTo(p.scores().get(p.label()));
+        assertThat(p.scores().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(new ArrayList<>(p.scores().keySet())).containsExactlyElementsOf(Fixtures.labels().labels());
+    }
+
+    @Test
+    void everyInputTypeGivesTheSamePrediction() throws Exception {
+        Path file = Fixtures.dir().resolve("images/rocket.jpg");
+        byte[] bytes = Files.readAllBytes(file);
+        Prediction byPath = crop.predict(file);
+
+        assertThat(crop.predict(bytes)).isEqualTo(byPath);
+        try (var in = Files.newInputStream(file)) {
+            assertThat(crop.predict(in)).isEqualTo(byPath);
+        }
+        assertThat(crop.predict(ImageDecoder.decode(file))).isEqualTo(byPath);
+        assertThat(crop.predict(ImageDecoder.decode(file).toBufferedImage())).isEqualTo(byPath);
+        try (var in = Files.newInputStream(file)) {
+            List<Prediction> batch = crop.predictBatch(List.of(file, bytes, in, ImageDecoder.decode(file),
+                    ImageDecoder.decode(file).toBufferedImage()));
+            assertThat(batch).hasSize(5).allSatisfy(p -> assertClose(p, byPath));
+        }
+    }
+
+    /** Batched inference may differ from single inference in the last float bits. */
+    static void assertClose(Prediction actual, Prediction expected) {
+        assertThat(actual.label()).isEqualTo(expected.label());
+        float[] a = actual.logits();
+        float[] b = expected.logits();
+        assertThat(a).hasSameSizeAs(b);
+        for (int c = 0; c < a.length; c++) {
+            assertThat(a[c]).isCloseTo(b[c], within(1e-5f));
+        }
+    }
+
+    @Test
+    void partialAndManyBatchesEqualSinglePredictions() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.addAll(Fixtures.imageFiles());
+        }
+        try (PredictionEngine small = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
+                .labels(Fixtures.labels()).preprocessing(Fixtures.spec("crop224")).batchSize(5)
+                .preprocessingThreads(3).build()) {
+            assertThat(small.batchSize()).isEqualTo(5);
+
+            List<Prediction> batch = small.predictBatch(files);
+
+            assertThat(batch).hasSize(24);
+            for (int i = 0; i < files.size(); i++) {
+                assertClose(batch.get(i), crop.predict(files.get(i)));
+            }
+        }
+    }
+
+    @Test
+    void packagedModelPredictsTheSame(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
+                PipelineDefinition.of(Fixtures.spec("crop224")));
+
+        Path image = Fixtures.dir().resolve("images/astronaut.png");
+        JsonNode ref = Fixtures.images().get(0).get("variants").get("crop224").get("outputs").get("tiny");
+        try (PredictionEngine fromPath = PredictionEngine.fromPackage(zip);
+             PredictionEngine fromBytes = PredictionEngine.fromPackage(Files.readAllBytes(zip));
+             var in = Files.newInputStream(zip);
+             PredictionEngine fromStream = PredictionEngine.fromPackage(in)) {
+            assertReference(fromPath.predict(image), ref, "package");
+            assertThat(fromBytes.predict(image)).isEqualTo(fromPath.predict(image));
+            assertThat(fromStream.predict(image)).isEqualTo(fromPath.predict(image));
+            assertThat(fromPath.inputName()).isEqualTo("input1");
+            assertThat(fromPath.outputName()).isEqualTo("output1");
+            assertThat(fromPath.outputKind()).contains(OutputKind.LOGITS);
+            assertThat(fromPath.preprocessing()).isEqualTo(Fixtures.spec("crop224"));
+            assertThat(fromPath.labels()).isEqualTo(Fixtures.labels());
+            assertThat(fromPath.classCount()).isEqualTo(5);
+            assertThat(fromPath.executionProvider()).isEqualTo(ExecutionProvider.cpu());
+        }
+    }
+
+    @Test
+    void topKOrdersByScore() {
+        Prediction p = crop.predict(Fixtures.dir().resolve("images/coffee.png"));
+
+        List<Prediction.LabelScore> top = p.topK(3);
+
+        assertThat(top).hasSize(3);
+        assertThat(top.get(0).label()).isEqualTo(p.label());
+        assertThat(top.get(0).score()).isEqualTo(p.score());
+        assertThat(top.get(0).score()).isGreaterThanOrEqualTo(top.get(1).score());
+        assertThat(top.get(1).score()).isGreaterThanOrEqualTo(top.get(2).score());
+        assertThat(p.topK(99)).hasSize(5);
+        assertThat(top.get(1).score()).isEqualTo(p.scores().get(top.get(1).label()));
+    }
+}
