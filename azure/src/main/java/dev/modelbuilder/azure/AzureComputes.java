@@ -53,10 +53,8 @@ final class AzureComputes implements ComputeOperations {
     @Override
     public LongRunningOperation<Compute> beginCreateOrGet(String workspace, ComputeSpec spec,
             ProgressListener listener) {
+        // retired sizes never get here: ComputeSpec refuses them, naming the replacements
         ComputeSize size = spec.size();
-        if (size.isRetired()) {
-            throw retired(size);
-        }
         String location = Json.text(workspaces.getJson(workspace), "/location");
         String name = spec.name();
         String description = "create compute '" + name + "'";
@@ -110,14 +108,6 @@ final class AzureComputes implements ComputeOperations {
         ArmClient.check(r, description, "compute", name);
         return ArmOperation.start(arm, settings, description, r, computeUrl(workspace, name),
                 () -> get(workspace, name), token, listener);
-    }
-
-    private static ValidationException retired(ComputeSize size) {
-        String replacements = size.replacements().stream()
-                .map(n -> n + ComputeSize.find(n).map(s -> " (quota family " + s.family() + ")").orElse(""))
-                .collect(Collectors.joining(", "));
-        return new ValidationException("compute size", size.name(), "it was retired on " + size.retiredOn()
-                + " and Azure no longer offers it; use a current size instead: " + replacements);
     }
 
     private JsonNode requireOffered(String location, ComputeSize size) {

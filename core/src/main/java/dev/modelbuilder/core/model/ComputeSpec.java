@@ -26,10 +26,19 @@ public record ComputeSpec(String name, ComputeSize size, int minNodes, int maxNo
         new Rules.Collector()
                 .add(Rules.computeName(name))
                 .require(size != null, "compute size", null, "choose a size, e.g. ComputeSize.STANDARD_NC4AS_T4_V3")
+                .require(size == null || !size.isRetired(), "compute size", size == null ? null : size.name(),
+                        size == null ? "" : retirementAdvice(size))
                 .nodeRange(minNodes, maxNodes)
                 .require(!idleTimeBeforeScaleDown.isNegative() && idleTimeBeforeScaleDown.getSeconds() >= 1
                         && idleTimeBeforeScaleDown.getNano() == 0,
                         "idle time before scale-down", idleTimeBeforeScaleDown, "use whole seconds, at least 1 second")
                 .throwIfAny();
+    }
+
+    private static String retirementAdvice(ComputeSize size) {
+        return "it was retired on " + size.retiredOn() + " and Azure no longer offers it; use a current size instead: "
+                + size.replacements().stream()
+                        .map(n -> n + ComputeSize.find(n).map(s -> " (quota family " + s.family() + ")").orElse(""))
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 }

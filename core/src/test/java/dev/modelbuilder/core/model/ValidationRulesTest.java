@@ -134,6 +134,16 @@ class ValidationRulesTest {
     }
 
     @Test
+    void retiredSizesAreRefusedBeforeAnyProviderCall() {
+        assertThatThrownBy(() -> new ComputeSpec("old", ComputeSize.STANDARD_NC24, 0, 1, null, null))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("compute size 'Standard_NC24' is invalid: it was retired on 2023-09-06 and Azure no longer"
+                        + " offers it; use a current size instead: Standard_NC4as_T4_v3 (quota family standardNCASv3_T4Family),"
+                        + " Standard_NC16as_T4_v3 (quota family standardNCASv3_T4Family), Standard_NC24ads_A100_v4 (quota"
+                        + " family StandardNCADSA100v4Family)");
+    }
+
+    @Test
     void computeTierParsesServiceAndUserSpellings() {
         assertThat(ComputeTier.parse("Dedicated")).isEqualTo(ComputeTier.DEDICATED);
         assertThat(ComputeTier.parse("low-priority")).isEqualTo(ComputeTier.LOW_PRIORITY);

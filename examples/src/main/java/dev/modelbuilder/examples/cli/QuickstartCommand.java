@@ -47,8 +47,8 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Folder for everything the quickstart writes (default ./modelbuilder-quickstart).")
     Path output;
 
-    @Option(names = "--images-per-label", defaultValue = "100",
-            description = "Sample images per label (default 100).")
+    @Option(names = "--images-per-label", defaultValue = "150",
+            description = "Sample images per label (default 150).")
     int imagesPerLabel;
 
     @Option(names = "--image-size", description = "Model input size in pixels (default: the local backend's, 64).")
@@ -79,7 +79,7 @@ final class QuickstartCommand implements Callable<Integer> {
         progressOut.println("> sample data: " + imagesPerLabel + " images per label of circles, squares, triangles");
         progressOut.flush();
         SampleDatasets.shapes(data, imagesPerLabel, 42);
-        SampleDatasets.shapes(samples, 1, 4242);
+        SampleDatasets.shapes(samples, 2, 4242);
 
         try (ProgressRenderer progress = new ProgressRenderer(progressOut, !json && ProgressRenderer.isTerminal());
                 ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(root.resolve("workspaces"))

@@ -1,0 +1,189 @@
+package dev.modelbuilder.codegen.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * Builds generated projects for real: a local Maven repository that links every third-party artifact of the
+ * user's repository and holds this build's own artifacts (parent pom, core, scoring), an offline Maven run, and
+ * running the console app. Shared with other modules' tests through codegen's test-jar. Reads the system
+ * properties {@code codegen.local.repository}, {@code codegen.sdk.root}, {@code codegen.core.artifact},
+ * {@code codegen.scoring.artifact} and {@code codegen.maven.home} that the module's surefire configuration sets.
+ */
+public final class GeneratedBuild {
+    private GeneratedBuild() {
+    }
+
+    /**
+     * Builds a generated parent project with {@code mvn -o package}.
+     *
+     * @param projectRoot the generated folder holding the parent pom
+     * @param work a scratch folder for the repository and the log
+     * @return the build log when the build succeeded
+     * @throws AssertionError with the log's tail when it failed
+     */
+    public static Path buildOffline(Path projectRoot, Path work) throws Exception {
+        Path repo = seedLocalRepository(work.resolve("repo"));
+        Path log = work.resolve("build.log");
+        int code = run(projectRoot, log, 300, maven(), "-B", "-o", "-q", "--no-transfer-progress",
+                "-Dmaven.repo.local=" + repo, "package");
+        if (code != 0) {
+            throw new AssertionError("offline build of the generated projects failed:\n" + tail(log));
+        }
+        return log;
+    }
+
+    /**
+     * Runs {@code java -jar} on a built console app.
+     *
+     * @param jar the console app's jar
+     * @param work a scratch folder for the output
+     * @param args the program arguments
+     * @return what it printed
+     */
+    public static String runConsole(Path jar, Path work, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile(work, "console", ".log");
+        int code = run(jar.getParent(), log, 120, command.toArray(String[]::new));
+        if (code != 0) {
+            throw new AssertionError("console app exited with " + code + ":\n" + tail(log));
+        }
+        return Files.readString(log);
+    }
+
+    /**
+     * @param output what the generated console app printed
+     * @return the predicted label and every label's score it printed
+     */
+    public static Map.Entry<String, Map<String, Double>> parseConsoleOutput(String output) {
+        String label = null;
+        Map<String, Double> scores = new LinkedHashMap<>();
+        boolean inScores = false;
+        for (String line : output.split("\\R")) {
+            if (line.startsWith("Predicted label: ")) {
+                label = line.substring("Predicted label: ".length());
+            } else if (line.equals("Scores:")) {
+                inScores = true;
+            } else if (inScores && line.startsWith("  ")) {
+                int colon = line.lastIndexOf(": ");
+                scores.put(line.substring(2, colon), Double.parseDouble(line.substring(colon + 2)));
+            }
+        }
+        return Map.entry(String.valueOf(label), scores);
+    }
+
+    private static String sdkVersion() {
+        Properties p = new Properties();
+        try (InputStream in = GeneratedBuild.class.getResourceAsStream("/dev/modelbuilder/codegen/sdk.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
+    }
+
+    public static String maven() {
+        String home = System.getProperty("codegen.maven.home");
+        if (home != null && !home.isBlank() && Files.isExecutable(Path.of(home, "bin", "mvn"))) {
+            return Path.of(home, "bin", "mvn").toString();
+        }
+        return "mvn";
+    }
+
+    /**
+     * A local repository that resolves every third-party artifact from the user's repository (linked, not copied)
+     * and holds this build's own artifacts (parent pom, core, scoring) as installed files.
+     */
+    public static Path seedLocalRepository(Path repo) throws IOException {
+        Path user = Path.of(System.getProperty("codegen.local.repository",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
+        Path sdkRoot = Path.of(System.getProperty("codegen.sdk.root", "..")).toAbsolutePath().normalize();
+        Files.createDirectories(repo);
+        try (Stream<Path> top = Files.list(user)) {
+            for (Path entry : top.toList()) {
+                if (!entry.getFileName().toString().equals("dev")) {
+                    Files.createSymbolicLink(repo.resolve(entry.getFileName().toString()), entry);
+                }
+            }
+        }
+        Path dev = Files.createDirectories(repo.resolve("dev"));
+        if (Files.isDirectory(user.resolve("dev"))) {
+            try (Stream<Path> groups = Files.list(user.resolve("dev"))) {
+                for (Path g : groups.toList()) {
+                    if (!g.getFileName().toString().equals("modelbuilder")) {
+                        Files.createSymbolicLink(dev.resolve(g.getFileName().toString()), g);
+                    }
+                }
+            }
+        }
+        String version = sdkVersion();
+        install(repo, "modelbuilder-parent", version, sdkRoot.resolve("pom.xml"), null);
+        install(repo, "modelbuilder-core", version, sdkRoot.resolve("core/pom.xml"),
+                artifact("codegen.core.artifact", sdkRoot.resolve("core/target/classes")));
+        install(repo, "modelbuilder-scoring", version, sdkRoot.resolve("scoring/pom.xml"),
+                artifact("codegen.scoring.artifact", sdkRoot.resolve("scoring/target/classes")));
+        return repo;
+    }
+
+    private static Path artifact(String property, Path fallback) {
+        String p = System.getProperty(property);
+        return p == null || p.isBlank() || p.contains("${") ? fallback : Path.of(p);
+    }
+
+    private static void install(Path repo, String artifactId, String version, Path pom, Path artifact)
+            throws IOException {
+        Path dir = Files.createDirectories(repo.resolve("dev/modelbuilder").resolve(artifactId).resolve(version));
+        Files.copy(pom, dir.resolve(artifactId + "-" + version + ".pom"));
+        if (artifact != null) {
+            Path jar = dir.resolve(artifactId + "-" + version + ".jar");
+            if (Files.isDirectory(artifact)) {
+                jar(artifact, jar);
+            } else {
+                Files.copy(artifact, jar);
+            }
+        }
+    }
+
+    /** Packs a classes folder (when the reactor has not packaged it yet, e.g. under {@code mvn test}). */
+    private static void jar(Path classes, Path jar) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, j);
+                j.closeEntry();
+            }
+        }
+    }
+
+    public static int run(Path dir, Path log, int timeoutSeconds, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " ran over " + timeoutSeconds + " s:\n" + tail(log));
+        }
+        return p.exitValue();
+    }
+
+    public static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
