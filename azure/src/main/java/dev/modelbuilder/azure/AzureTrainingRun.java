@@ -66,20 +66,7 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
     private static PollResponse<Run> initial(AzureRuns runs, String workspace, JsonNode job) {
         RunStatus s = RunStatus.fromString(Json.text(job, "/properties/status"));
         Run run = runs.toRun(workspace, job, Map.of(), null);
-        return new PollResponse<>(operationStatus(s), run, null, null);
-    }
-
-    static OperationStatus operationStatus(RunStatus s) {
-        if (s.equals(RunStatus.COMPLETED)) {
-            return OperationStatus.SUCCEEDED;
-        }
-        if (s.equals(RunStatus.FAILED)) {
-            return OperationStatus.FAILED;
-        }
-        if (s.equals(RunStatus.CANCELED)) {
-            return OperationStatus.CANCELED;
-        }
-        return s.equals(RunStatus.NOT_STARTED) ? OperationStatus.NOT_STARTED : OperationStatus.IN_PROGRESS;
+        return new PollResponse<>(OperationStatus.ofRun(s), run, null, null);
     }
 
     @Override
@@ -100,7 +87,7 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
         snapshot = run;
         ServiceErrorDetails error = run.error() == null ? null
                 : new ServiceErrorDetails(0, run.error().code(), run.error().message(), null);
-        return new PollResponse<>(operationStatus(now), run, null, error);
+        return new PollResponse<>(OperationStatus.ofRun(now), run, null, error);
     }
 
     /** Emits step and metric events for the status now, and builds the snapshot. */

@@ -42,6 +42,27 @@ public final class OperationStatus extends ExpandableValue {
         return new OperationStatus(value, false);
     }
 
+    /**
+     * The status of a run seen as a long-running operation: not started while it waits its turn, succeeded,
+     * failed or cancelled when it ended that way, in progress otherwise.
+     *
+     * @param run a run's status
+     * @return the operation status
+     */
+    public static OperationStatus ofRun(dev.modelbuilder.core.model.RunStatus run) {
+        if (run.equals(dev.modelbuilder.core.model.RunStatus.COMPLETED)) {
+            return SUCCEEDED;
+        }
+        if (run.equals(dev.modelbuilder.core.model.RunStatus.FAILED)) {
+            return FAILED;
+        }
+        if (run.equals(dev.modelbuilder.core.model.RunStatus.CANCELED)) {
+            return CANCELED;
+        }
+        return run.equals(dev.modelbuilder.core.model.RunStatus.NOT_STARTED)
+                || run.equals(dev.modelbuilder.core.model.RunStatus.QUEUED) ? NOT_STARTED : IN_PROGRESS;
+    }
+
     /** @return whether the operation finished successfully */
     public boolean isSuccess() {
         return equals(SUCCEEDED);

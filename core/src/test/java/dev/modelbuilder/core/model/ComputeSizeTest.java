@@ -49,6 +49,21 @@ class ComputeSizeTest {
         assertThat(future).isEqualTo(RunStatus.fromString("hibernating"));
         assertThat(RunStatus.values()).hasSize(14);
         assertThat(ComputeState.fromString("Succeeded")).isSameAs(ComputeState.SUCCEEDED);
+        assertThat(RunStatus.values()).extracting(dev.modelbuilder.core.OperationStatus::ofRun)
+                .containsExactly(dev.modelbuilder.core.OperationStatus.NOT_STARTED,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.NOT_STARTED,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.SUCCEEDED,
+                        dev.modelbuilder.core.OperationStatus.FAILED,
+                        dev.modelbuilder.core.OperationStatus.CANCELED,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS);
         assertThat(ComputeState.fromString("Hatching").isTerminal()).isFalse();
     }
 }

@@ -357,11 +357,7 @@ public final class InMemoryProvider implements ModelBuilderProvider {
 
         private static PollResponse<Run> response(FakeRun r) {
             Run snap = r.snapshot();
-            OperationStatus s = snap.status().isTerminal()
-                    ? (snap.status().equals(RunStatus.COMPLETED) ? OperationStatus.SUCCEEDED
-                            : OperationStatus.CANCELED)
-                    : OperationStatus.IN_PROGRESS;
-            return new PollResponse<>(s, snap, null, null);
+            return new PollResponse<>(OperationStatus.ofRun(snap.status()), snap, null, null);
         }
 
         @Override

@@ -58,27 +58,12 @@ public final class LocalTrainingRun implements TrainingRun {
         if (backend.job(workspace, id).isEmpty() && !previous.status().equals(last.status())) {
             ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, previous.status(), last.status()));
         }
-        return operationStatus(last);
+        return OperationStatus.ofRun(last.status());
     }
 
     @Override
     public OperationStatus status() {
-        return operationStatus(last);
-    }
-
-    private static OperationStatus operationStatus(Run run) {
-        RunStatus s = run.status();
-        if (s.equals(RunStatus.COMPLETED)) {
-            return OperationStatus.SUCCEEDED;
-        }
-        if (s.equals(RunStatus.FAILED)) {
-            return OperationStatus.FAILED;
-        }
-        if (s.equals(RunStatus.CANCELED)) {
-            return OperationStatus.CANCELED;
-        }
-        return s.equals(RunStatus.QUEUED) || s.equals(RunStatus.NOT_STARTED) ? OperationStatus.NOT_STARTED
-                : OperationStatus.IN_PROGRESS;
+        return OperationStatus.ofRun(last.status());
     }
 
     @Override
