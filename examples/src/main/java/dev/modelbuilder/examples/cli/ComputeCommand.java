@@ -6,15 +6,10 @@ import dev.modelbuilder.core.model.Compute;
 import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ComputeTier;
 import dev.modelbuilder.core.spi.Deletion;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code modelbuilder compute create|get|list|delete}. */
 @Command(name = "compute", mixinStandardHelpOptions = true, description = "Manage compute clusters of a workspace.",
@@ -23,23 +18,7 @@ import picocli.CommandLine.Spec;
 final class ComputeCommand {
 
     /** Shared options of the compute subcommands. */
-    abstract static class Base implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        BackendOptions backend;
-
-        @Option(names = "--workspace", required = true, paramLabel = "NAME", description = "The workspace.")
-        String workspace;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
+    abstract static class Base extends BackendCommand.InWorkspace {
         void print(Compute c) {
             if (json) {
                 out().println(Json.line(Views.compute(c)));
@@ -80,7 +59,7 @@ final class ComputeCommand {
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open());
-                    ProgressRenderer progress = new ProgressRenderer(spec.commandLine().getErr(), false)) {
+                    ProgressRenderer progress = new ProgressRenderer(err(), false)) {
                 ComputeDefinition definition = mb.workspace(workspace).computes().define(name)
                         .withMinNodes(minNodes).withMaxNodes(maxNodes).withIdleTimeBeforeScaleDown(idleTime)
                         .withTier(ComputeTier.parse(tier)).withListener(progress);
@@ -95,7 +74,7 @@ final class ComputeCommand {
                 ComputeSpec validated = definition.toSpec();
                 if (backend.isAzure()) {
                     Confirmation.require(Confirmation.computeCost(name, workspace, validated.size(), minNodes,
-                            maxNodes, validated.idleTimeBeforeScaleDown()), yes, spec.commandLine().getErr());
+                            maxNodes, validated.idleTimeBeforeScaleDown()), yes, err());
                 }
                 print(definition.create());
             }
@@ -143,8 +122,7 @@ final class ComputeCommand {
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
                 Deletion d = mb.workspace(workspace).computes().delete(name);
-                out().println(json ? Json.line(d) : (d.existed() ? "Deleted compute " : "No compute ") + name);
-                out().flush();
+                printLine(d, (d.existed() ? "Deleted compute " : "No compute ") + name);
             }
             return ModelBuilderCli.OK;
         }

@@ -3,15 +3,10 @@ package dev.modelbuilder.examples.cli;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.TrainingRun;
 import dev.modelbuilder.core.model.Run;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code modelbuilder runs list|show|watch|cancel}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Follow and manage training runs.",
@@ -20,26 +15,9 @@ import picocli.CommandLine.Spec;
 final class RunsCommand {
 
     /** Shared options of the runs subcommands. */
-    abstract static class Base implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        BackendOptions backend;
-
-        @Option(names = "--workspace", required = true, paramLabel = "NAME", description = "The workspace.")
-        String workspace;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
+    abstract static class Base extends BackendCommand.InWorkspace {
         void print(Run r) {
-            out().println(json ? Json.line(Views.run(r)) : Views.describe(r));
-            out().flush();
+            printLine(Views.run(r), Views.describe(r));
         }
     }
 
@@ -96,7 +74,7 @@ final class RunsCommand {
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open());
-                    ProgressRenderer progress = new ProgressRenderer(json ? spec.commandLine().getErr() : out(),
+                    ProgressRenderer progress = new ProgressRenderer(json ? err() : out(),
                             !json && ProgressRenderer.isTerminal())) {
                 TrainingRun run = mb.workspace(workspace).runs().attach(runId, progress);
                 Run ended = run.waitForCompletion(timeout);

@@ -4,14 +4,9 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.WorkspaceDefinition;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.spi.Deletion;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code modelbuilder workspace create|get|list|delete}. */
 @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Manage workspaces.",
@@ -20,20 +15,7 @@ import picocli.CommandLine.Spec;
 final class WorkspaceCommand {
 
     /** Shared options of the workspace subcommands. */
-    abstract static class Base implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        BackendOptions backend;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
+    abstract static class Base extends BackendCommand {
         void print(Workspace w) {
             if (json) {
                 out().println(Json.line(Views.workspace(w)));
@@ -58,7 +40,7 @@ final class WorkspaceCommand {
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open());
-                    ProgressRenderer progress = new ProgressRenderer(spec.commandLine().getErr(), false)) {
+                    ProgressRenderer progress = new ProgressRenderer(err(), false)) {
                 WorkspaceDefinition definition = mb.workspaces().define(name).withListener(progress);
                 if (backend.isAzure()) {
                     definition.withRegion(backend.region).withResourceGroup(backend.resourceGroup);
@@ -66,7 +48,7 @@ final class WorkspaceCommand {
                     Confirmation.require("This creates workspace '" + name + "' in " + backend.region
                             + " (resource group " + backend.resourceGroup + ") with a storage account, a key vault"
                             + " and Application Insights, which bill for what they store and serve.", yes,
-                            spec.commandLine().getErr());
+                            err());
                 }
                 print(definition.create());
             }
@@ -114,8 +96,7 @@ final class WorkspaceCommand {
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
                 Deletion d = mb.workspaces().delete(name);
-                out().println(json ? Json.line(d) : (d.existed() ? "Deleted workspace " : "No workspace ") + name);
-                out().flush();
+                printLine(d, (d.existed() ? "Deleted workspace " : "No workspace ") + name);
             }
             return ModelBuilderCli.OK;
         }
