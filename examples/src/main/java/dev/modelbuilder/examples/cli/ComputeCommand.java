@@ -73,8 +73,7 @@ final class ComputeCommand {
                 }
                 ComputeSpec validated = definition.toSpec();
                 if (backend.isAzure()) {
-                    Confirmation.require(Confirmation.computeCost(name, workspace, validated.size(), minNodes,
-                            maxNodes, validated.idleTimeBeforeScaleDown()), yes, err());
+                    Confirmation.require(Confirmation.computeCost(workspace, validated), yes, err());
                 }
                 print(definition.create());
             }

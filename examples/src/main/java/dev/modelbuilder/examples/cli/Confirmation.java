@@ -2,12 +2,12 @@ package dev.modelbuilder.examples.cli;
 
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ComputeSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.time.Duration;
 import java.util.Locale;
 
 /** Asks before anything that creates billable Azure resources; {@code --yes} skips the question. */
@@ -45,18 +45,23 @@ final class Confirmation {
         }
     }
 
-    static String computeCost(String name, String workspace, ComputeSize size, int minNodes, int maxNodes,
-            Duration idle) {
+    /** What creating a workspace brings with it. */
+    static String workspaceCost(String name, String region, String resourceGroup) {
+        return "This creates workspace '" + name + "' in " + region + " (resource group " + resourceGroup
+                + ") with a storage account, a key vault and Application Insights, which bill for what they store"
+                + " and serve.";
+    }
+
+    /** What a compute can cost: its size, node range and idle release. */
+    static String computeCost(String workspace, ComputeSpec spec) {
+        ComputeSize size = spec.size();
         return String.format(Locale.ROOT, "This creates compute '%s' in workspace '%s': %d to %d node(s) of %s "
                 + "(%d vCPU, %s GiB, %d x %s with %d GiB GPU memory). Azure bills each running node by the hour, "
                 + "so up to %d node-hours per hour of use; idle nodes above the minimum are released after %s%s.",
-                name, workspace, minNodes, maxNodes, size.name(), size.vcpus(), trim(size.memoryGiB()), size.gpus(),
-                size.gpuModel() == null ? "GPU" : size.gpuModel(), size.gpuMemoryGiB(), maxNodes,
-                idle.toString().substring(2).toLowerCase(Locale.ROOT),
-                minNodes > 0 ? " (" + minNodes + " node(s) stay billed even when idle)" : "");
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+                spec.name(), workspace, spec.minNodes(), spec.maxNodes(), size.name(), size.vcpus(),
+                SizesCommand.trim(size.memoryGiB()), size.gpus(), size.gpuModel() == null ? "GPU" : size.gpuModel(),
+                size.gpuMemoryGiB(), spec.maxNodes(),
+                spec.idleTimeBeforeScaleDown().toString().substring(2).toLowerCase(Locale.ROOT),
+                spec.minNodes() > 0 ? " (" + spec.minNodes() + " node(s) stay billed even when idle)" : "");
     }
 }

@@ -61,7 +61,8 @@ final class SizesCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String trim(double v) {
+    /** Writes whole numbers without a fraction: 28, not 28.0. */
+    static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 

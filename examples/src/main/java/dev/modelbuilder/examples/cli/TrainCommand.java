@@ -150,9 +150,9 @@ final class TrainCommand implements Callable<Integer> {
             if (backend.region == null) {
                 throw e;
             }
-            Confirmation.require("Workspace '" + workspace + "' does not exist. This creates it in " + backend.region
-                    + " (resource group " + backend.resourceGroup + ") with a storage account, a key vault and "
-                    + "Application Insights.", yes, spec.commandLine().getErr());
+            Confirmation.require("Workspace '" + workspace + "' does not exist. "
+                    + Confirmation.workspaceCost(workspace, backend.region, backend.resourceGroup), yes,
+                    spec.commandLine().getErr());
             mb.workspaces().define(workspace).withRegion(backend.region).withResourceGroup(backend.resourceGroup)
                     .create();
         }
@@ -177,8 +177,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             ComputeDefinition definition = ws.computes().define(compute).withSize(size).withMaxNodes(maxNodes);
             ComputeSpec validated = definition.toSpec();
-            Confirmation.require(Confirmation.computeCost(compute, ws.name(), validated.size(), 0, maxNodes,
-                    validated.idleTimeBeforeScaleDown()), yes, spec.commandLine().getErr());
+            Confirmation.require(Confirmation.computeCost(ws.name(), validated), yes, spec.commandLine().getErr());
             definition.create();
         }
         return compute;

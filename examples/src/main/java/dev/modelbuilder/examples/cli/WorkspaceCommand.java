@@ -45,9 +45,7 @@ final class WorkspaceCommand {
                 if (backend.isAzure()) {
                     definition.withRegion(backend.region).withResourceGroup(backend.resourceGroup);
                     definition.toSpec();
-                    Confirmation.require("This creates workspace '" + name + "' in " + backend.region
-                            + " (resource group " + backend.resourceGroup + ") with a storage account, a key vault"
-                            + " and Application Insights, which bill for what they store and serve.", yes,
+                    Confirmation.require(Confirmation.workspaceCost(name, backend.region, backend.resourceGroup), yes,
                             err());
                 }
                 print(definition.create());
