@@ -72,7 +72,6 @@ class LocalBackendCommandsTest {
         runId = result.get("run").get("id").asText();
         assertThat(result.get("run").get("status").asText()).isEqualTo("Completed");
         assertThat(result.get("run").get("experiment").asText()).isEqualTo("cli-exp");
-        assertThat(result.get("model").get("labels").findValuesAsText("")).isEmpty();
         assertThat(result.get("model").get("labels").toString()).isEqualTo("[\"circle\",\"square\",\"triangle\"]");
         assertThat(tmp.resolve("model").resolve("bestModel.onnx")).isRegularFile();
         assertThat(tmp.resolve("model").resolve("bestModelMap.json")).isRegularFile();
