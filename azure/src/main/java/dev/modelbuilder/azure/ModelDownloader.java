@@ -3,15 +3,16 @@ package dev.modelbuilder.azure;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.core.ProgressEvent;
 import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.scoring.LabelMap;
-import dev.modelbuilder.scoring.ModelPackage;
-import dev.modelbuilder.scoring.PipelineDefinition;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -127,7 +128,7 @@ final class ModelDownloader {
         try {
             LabelMap map = LabelMap.of(labels);
             map.write(model.labelMap());
-            ModelPackage.write(model.pipeline(), onnx, map, PipelineDefinition.of(preprocessing(job)));
+            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineDefinition.of(preprocessing(job)));
         } catch (RuntimeException e) {
             fail(listener, TrainingStep.PACKAGE_MODEL, e.getMessage());
             throw e;

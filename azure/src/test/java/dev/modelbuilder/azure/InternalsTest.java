@@ -12,7 +12,7 @@ import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.testing.TestImages;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

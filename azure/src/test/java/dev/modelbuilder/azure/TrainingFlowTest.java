@@ -22,8 +22,9 @@ import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.core.testing.TestImages;
-import dev.modelbuilder.scoring.ModelPackage;
+import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.scoring.PredictionEngine;
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -123,8 +124,7 @@ class TrainingFlowTest {
         TrainedModel model = run.downloadModel(temp.resolve("model"));
         assertThat(model.labels()).containsExactlyElementsOf(ArmEmulator.TINY_LABELS);
         assertThat(sha256(model.onnxModel())).isEqualTo(azure.arm.modelSha256("flow-ws", run.id()));
-        assertThat(sha256(model.onnxModel())).isEqualTo(sha256(Path.of(System.getProperty("modelbuilder.shared.dir"),
-                "fixtures", "image-classification", "tiny.onnx")));
+        assertThat(sha256(model.onnxModel())).isEqualTo(sha256(ImageClassificationFixtures.tinyModel()));
         assertThat(Files.readString(model.labelMap())).contains("\"daisy\"").contains("\"tulips\"");
         ModelPackage pkg = ModelPackage.read(model.pipeline());
         assertThat(pkg.labels().labels()).containsExactlyElementsOf(ArmEmulator.TINY_LABELS);

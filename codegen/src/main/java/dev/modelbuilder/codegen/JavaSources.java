@@ -9,8 +9,8 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.modelbuilder.scoring.PipelineDefinition;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,12 +26,12 @@ import javax.lang.model.element.Modifier;
 final class JavaSources {
     private static final ClassName PREDICTION_ENGINE = ClassName.get("dev.modelbuilder.scoring", "PredictionEngine");
     private static final ClassName PREDICTION = ClassName.get("dev.modelbuilder.scoring", "Prediction");
-    private static final ClassName MODEL_PACKAGE = ClassName.get("dev.modelbuilder.scoring", "ModelPackage");
-    private static final ClassName LABEL_MAP = ClassName.get("dev.modelbuilder.scoring", "LabelMap");
+    private static final ClassName MODEL_PACKAGE = ClassName.get("dev.modelbuilder.pipeline", "ModelPackage");
+    private static final ClassName LABEL_MAP = ClassName.get("dev.modelbuilder.pipeline", "LabelMap");
     private static final ClassName PIPELINE_DEFINITION =
-            ClassName.get("dev.modelbuilder.scoring", "PipelineDefinition");
-    private static final ClassName PREPROCESSING_SPEC = ClassName.get("dev.modelbuilder.scoring", "PreprocessingSpec");
-    private static final ClassName OUTPUT_KIND = ClassName.get("dev.modelbuilder.scoring", "OutputKind");
+            ClassName.get("dev.modelbuilder.pipeline", "PipelineDefinition");
+    private static final ClassName PREPROCESSING_SPEC = ClassName.get("dev.modelbuilder.pipeline", "PreprocessingSpec");
+    private static final ClassName OUTPUT_KIND = ClassName.get("dev.modelbuilder.pipeline", "OutputKind");
     private static final TypeName SCORES =
             ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class), ClassName.get(Double.class));
 

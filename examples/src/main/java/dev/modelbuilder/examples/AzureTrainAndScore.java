@@ -19,7 +19,7 @@ import java.time.Duration;
  *
  * <pre>
  * export AZURE_SUBSCRIPTION_ID=... AZURE_RESOURCE_GROUP=...      # and sign in, e.g. with 'az login'
- * java -cp "examples/target/modelbuilder.jar:examples/target/lib/*" dev.modelbuilder.examples.AzureTrainAndScore DATA_DIR IMAGE
+ * java -cp "examples/target/modelbuilder-examples.jar:examples/target/lib/*" dev.modelbuilder.examples.AzureTrainAndScore DATA_DIR IMAGE
  * </pre>
  */
 public final class AzureTrainAndScore {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * Generates the Model and ConsoleApp starter projects from a trained model folder.
  *
  * <pre>
- * java -cp "examples/target/modelbuilder.jar:examples/target/lib/*" dev.modelbuilder.examples.GenerateProjects MODEL_DIR NAME OUTPUT_DIR [SAMPLE_IMAGE]
+ * java -cp "examples/target/modelbuilder-examples.jar:examples/target/lib/*" dev.modelbuilder.examples.GenerateProjects MODEL_DIR NAME OUTPUT_DIR [SAMPLE_IMAGE]
  * </pre>
  */
 public final class GenerateProjects {

@@ -18,7 +18,7 @@ import java.time.Duration;
  * Trains an image classifier on this machine and scores new images with it: no Azure account needed.
  *
  * <pre>
- * java -cp "examples/target/modelbuilder.jar:examples/target/lib/*" dev.modelbuilder.examples.LocalTrainAndScore [DATA_DIR]
+ * java -cp "examples/target/modelbuilder-examples.jar:examples/target/lib/*" dev.modelbuilder.examples.LocalTrainAndScore [DATA_DIR]
  * </pre>
  *
  * Without an argument it trains on generated shapes (circles, squares, triangles).

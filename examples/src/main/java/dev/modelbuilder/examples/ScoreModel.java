@@ -10,7 +10,7 @@ import java.util.List;
  * Scores images with an existing MLModel.zip, one by one and as a batch.
  *
  * <pre>
- * java -cp "examples/target/modelbuilder.jar:examples/target/lib/*" dev.modelbuilder.examples.ScoreModel MLModel.zip IMAGE...
+ * java -cp "examples/target/modelbuilder-examples.jar:examples/target/lib/*" dev.modelbuilder.examples.ScoreModel MLModel.zip IMAGE...
  * </pre>
  */
 public final class ScoreModel {

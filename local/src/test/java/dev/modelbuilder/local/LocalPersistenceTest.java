@@ -15,7 +15,7 @@ import dev.modelbuilder.local.implementation.AtomicFiles;
 import dev.modelbuilder.local.implementation.LocalStore;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
-import dev.modelbuilder.scoring.ModelPackage;
+import dev.modelbuilder.pipeline.ModelPackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

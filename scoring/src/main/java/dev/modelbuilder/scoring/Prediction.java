@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.OutputKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

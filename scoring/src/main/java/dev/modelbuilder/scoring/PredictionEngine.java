@@ -1,5 +1,13 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.ImageDecoder;
+import dev.modelbuilder.pipeline.ImagePreprocessor;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.OutputKind;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.pipeline.RgbImage;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -353,7 +361,7 @@ public final class PredictionEngine implements AutoCloseable {
                 input = input != null ? input : p.inputName();
                 output = output != null ? output : p.outputName();
                 kind = kind != null ? kind : p.outputKind();
-                loaded = Loaded.open(null, pkg.modelBytes(), MODEL_NAME_PREFIX + pkg.source(), this);
+                loaded = Loaded.open(null, pkg.modelBuffer(), MODEL_NAME_PREFIX + pkg.source(), this);
             } else {
                 useLabels = labels;
                 spec = preprocessing;
@@ -413,7 +421,7 @@ public final class PredictionEngine implements AutoCloseable {
             this.name = name;
         }
 
-        static Loaded open(Path file, byte[] bytes, String name, Builder b) {
+        static Loaded open(Path file, ByteBuffer bytes, String name, Builder b) {
             Loaded l = new Loaded(OrtRuntime.environment(), name);
             ExecutionProvider requested = b.executionProvider;
             l.provider = requested;
@@ -463,9 +471,14 @@ public final class PredictionEngine implements AutoCloseable {
             options.close();
         }
 
-        private static OrtSession create(OrtEnvironment env, Path file, byte[] bytes, OrtSession.SessionOptions o)
+        private static OrtSession create(OrtEnvironment env, Path file, ByteBuffer bytes, OrtSession.SessionOptions o)
                 throws OrtException {
-            return file != null ? env.createSession(file.toString(), o) : env.createSession(bytes, o);
+            if (file != null) {
+                return env.createSession(file.toString(), o);
+            }
+            // ONNX Runtime reads models only from direct buffers
+            ByteBuffer direct = bytes.isDirect() ? bytes : ByteBuffer.allocateDirect(bytes.remaining()).put(bytes.duplicate()).flip();
+            return env.createSession(direct, o);
         }
 
         private static OrtSession.SessionOptions baseOptions(int intraOpThreads, String name) {

@@ -1,5 +1,6 @@
 /**
- * Scoring: decode images, preprocess them exactly as training did, and classify them with ONNX Runtime.
+ * Scoring: classify images with ONNX Runtime on the CPU or a GPU, through the prediction pipeline of the
+ * {@code dev.modelbuilder.pipeline} package (decoding, Pillow-exact preprocessing, label map, MLModel.zip).
  *
  * <pre>{@code
  * try (PredictionEngine engine = PredictionEngine.fromPackage(Path.of("MLModel.zip"))) {
@@ -8,17 +9,10 @@
  * }
  * }</pre>
  *
- * <p>The pieces, usable on their own (the local trainer shares them, so training and serving preprocess
- * identically):
  * <ul>
- *   <li>{@link dev.modelbuilder.scoring.ImageDecoder} - JPEG, PNG, BMP, GIF to {@link dev.modelbuilder.scoring.RgbImage},
- *       pixel values as stored (no ICC conversion), grey and palette expanded to RGB, alpha dropped;</li>
- *   <li>{@link dev.modelbuilder.scoring.Resampler} - Pillow-compatible antialiased bilinear resizing (pixel-exact);</li>
- *   <li>{@link dev.modelbuilder.scoring.ImagePreprocessor} - the geometry and tensor conversion a
- *       {@link dev.modelbuilder.scoring.PreprocessingSpec} describes;</li>
- *   <li>{@link dev.modelbuilder.scoring.LabelMap}, {@link dev.modelbuilder.scoring.PipelineDefinition} and
- *       {@link dev.modelbuilder.scoring.ModelPackage} - the bestModelMap.json and MLModel.zip formats;</li>
- *   <li>{@link dev.modelbuilder.scoring.PredictionEngine} - the thread-safe ONNX Runtime scorer.</li>
+ *   <li>{@link dev.modelbuilder.scoring.PredictionEngine} - the thread-safe ONNX Runtime scorer;</li>
+ *   <li>{@link dev.modelbuilder.scoring.ModelVerifier} - checks a model against its labels and pipeline before it is
+ *       packaged.</li>
  * </ul>
  */
 package dev.modelbuilder.scoring;

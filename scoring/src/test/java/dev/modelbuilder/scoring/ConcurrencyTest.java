@@ -1,5 +1,8 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.ImageDecoder;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.pipeline.RgbImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

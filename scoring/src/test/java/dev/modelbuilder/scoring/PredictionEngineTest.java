@@ -1,5 +1,10 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.OutputKind;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -6,6 +6,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -1474,8 +1475,7 @@ public final class ArmEmulator implements AutoCloseable {
         List<String> ordered = List.copyOf(labels);
         byte[] model;
         try {
-            model = ordered.equals(TINY_LABELS) ? Files.readAllBytes(sharedDir().resolve("fixtures")
-                    .resolve("image-classification").resolve("tiny.onnx"))
+            model = ordered.equals(TINY_LABELS) ? Files.readAllBytes(ImageClassificationFixtures.tinyModel())
                     : OnnxModels.classifier(ordered.size(), ordered.hashCode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -1506,10 +1506,6 @@ public final class ArmEmulator implements AutoCloseable {
         ((ArrayNode) parent.path("data").path("tags")).addObject().put("key", "automl_best_child_run_id")
                 .put("value", trial);
         return null;
-    }
-
-    private static Path sharedDir() {
-        return SpecValidator.specDir().getParent().getParent();
     }
 
     private static String hex(byte[] data) {

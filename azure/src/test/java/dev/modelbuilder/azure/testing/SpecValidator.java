@@ -18,6 +18,8 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import java.util.stream.Stream;
 
 /**
  * Validates HTTP interactions against the official Azure Machine Learning OpenAPI description (swagger 2.0,
- * api-version 2024-04-01) in {@code ../shared/azure-specs/2024-04-01}.
+ * api-version 2024-04-01) in this module's test resources, {@code azure-specs/2024-04-01}.
  *
  * <p>Two preparations happen once per JVM, in a temporary copy of the spec folder: the upstream
  * {@code ../../../../../common-types/} prefix of external {@code $ref}s is mapped to the copy's
@@ -53,16 +55,18 @@ public final class SpecValidator {
         this.apis = apis;
     }
 
-    /** @return the folder holding the 2024-04-01 spec, from the surefire property {@code modelbuilder.shared.dir} */
+    /** @return the folder holding the 2024-04-01 spec (this module's test resources, {@code azure-specs/2024-04-01}) */
     public static Path specDir() {
-        String shared = System.getProperty("modelbuilder.shared.dir");
-        Path base = shared != null ? Path.of(shared) : Path.of("..", "..", "shared");
-        Path dir = base.resolve("azure-specs").resolve("2024-04-01").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(dir.resolve("mfe.json"))) {
-            throw new IllegalStateException("the Azure ML spec is not at " + dir
-                    + "; run the tests through Maven (it sets modelbuilder.shared.dir) or set that property");
+        URL mfe = SpecValidator.class.getResource("/azure-specs/2024-04-01/mfe.json");
+        if (mfe == null || !"file".equals(mfe.getProtocol())) {
+            throw new IllegalStateException("the Azure ML spec is not in this module's test resources as files ("
+                    + mfe + "); expected azure/src/test/resources/azure-specs/2024-04-01");
         }
-        return dir;
+        try {
+            return Path.of(mfe.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("unexpected spec location " + mfe, e);
+        }
     }
 
     /** @return the shared validator, loading the specs on first use (a few seconds) */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Builds generated projects for real: a local Maven repository that links every third-party artifact of the
- * user's repository and holds this build's own artifacts (parent pom, core, scoring), an offline Maven run, and
+ * user's repository and holds this build's own artifacts (parent pom, core, pipeline, scoring), an offline Maven run, and
  * running the console app. Shared with other modules' tests through codegen's test-jar. Reads the system
  * properties {@code codegen.local.repository}, {@code codegen.sdk.root}, {@code codegen.core.artifact},
  * {@code codegen.scoring.artifact} and {@code codegen.maven.home} that the module's surefire configuration sets.
@@ -136,6 +136,8 @@ public final class GeneratedBuild {
         install(repo, "modelbuilder-parent", version, sdkRoot.resolve("pom.xml"), null);
         install(repo, "modelbuilder-core", version, sdkRoot.resolve("core/pom.xml"),
                 artifact("codegen.core.artifact", sdkRoot.resolve("core/target/classes")));
+        install(repo, "modelbuilder-pipeline", version, sdkRoot.resolve("pipeline/pom.xml"),
+                artifact("codegen.pipeline.artifact", sdkRoot.resolve("pipeline/target/classes")));
         install(repo, "modelbuilder-scoring", version, sdkRoot.resolve("scoring/pom.xml"),
                 artifact("codegen.scoring.artifact", sdkRoot.resolve("scoring/target/classes")));
         return repo;

@@ -36,7 +36,7 @@ import dev.modelbuilder.local.implementation.Records.ExperimentRecord;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
 import dev.modelbuilder.local.implementation.Records.WorkspaceRecord;
-import dev.modelbuilder.scoring.LabelMap;
+import dev.modelbuilder.pipeline.LabelMap;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.core.ProgressEvent;
 import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.dataset.DatasetSplit;
@@ -11,10 +12,10 @@ import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.local.implementation.Records.ErrorRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
-import dev.modelbuilder.scoring.LabelMap;
-import dev.modelbuilder.scoring.ModelPackage;
-import dev.modelbuilder.scoring.PipelineDefinition;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -261,7 +262,7 @@ public final class RunJob implements Runnable {
             artifactFiles.write(staging.resolve(TrainedModel.LABEL_MAP_FILE),
                     labelMap.toJson().getBytes(StandardCharsets.UTF_8));
             Path scratch = staging.resolve(".MLModel.zip.scratch");
-            ModelPackage.write(scratch, onnxFile, labelMap, PipelineDefinition.of(spec));
+            ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, PipelineDefinition.of(spec));
             artifactFiles.copy(scratch, staging.resolve(TrainedModel.PIPELINE_FILE));
             Files.delete(scratch);
             artifactFiles.write(staging.resolve(VALIDATION_FILE), validationReport(net, data));

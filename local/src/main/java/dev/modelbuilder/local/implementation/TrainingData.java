@@ -2,11 +2,11 @@ package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.LabeledImage;
-import dev.modelbuilder.scoring.ImageDecoder;
-import dev.modelbuilder.scoring.ImagePreprocessor;
-import dev.modelbuilder.scoring.PreprocessingSpec;
-import dev.modelbuilder.scoring.Resampler;
-import dev.modelbuilder.scoring.RgbImage;
+import dev.modelbuilder.pipeline.ImageDecoder;
+import dev.modelbuilder.pipeline.ImagePreprocessor;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.pipeline.Resampler;
+import dev.modelbuilder.pipeline.RgbImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.local.SampleDatasets;
 import dev.modelbuilder.local.implementation.onnx.Onnx;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

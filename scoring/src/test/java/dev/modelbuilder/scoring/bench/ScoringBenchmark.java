@@ -14,11 +14,12 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.modelbuilder.scoring.LabelMap;
+import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.scoring.PredictionEngine;
-import dev.modelbuilder.scoring.PreprocessingSpec;
-import dev.modelbuilder.scoring.ImagePreprocessor;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.pipeline.ImagePreprocessor;
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,8 +57,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * 8 images per operation. Iterations are short (2 s) so that a whole run fits a quiet window on a shared machine.
  *
  * <p>Not part of {@code mvn verify}; see docs/benchmarks.md ("Scoring") for the command. Needs
- * {@code -Dbench.model=.../resnet50.onnx} (made by ../shared/tools/make_reference_models.py) and
- * {@code -Dmodelbuilder.shared.dir=../shared}.
+ * {@code -Dbench.model=.../resnet50.onnx} (made by the reference-model tool, see docs/benchmarks.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -89,7 +89,7 @@ public class ScoringBenchmark {
     }
 
     static Path fixtures() {
-        return Path.of(System.getProperty("modelbuilder.shared.dir", "../shared"), "fixtures", "image-classification");
+        return ImageClassificationFixtures.dir();
     }
 
     static List<Path> fixtureImages() throws IOException {

@@ -2,11 +2,11 @@
 package com.example.flowers.consoleapp;
 
 import com.example.flowers.model.ConsumeModel;
-import dev.modelbuilder.scoring.LabelMap;
-import dev.modelbuilder.scoring.ModelPackage;
-import dev.modelbuilder.scoring.OutputKind;
-import dev.modelbuilder.scoring.PipelineDefinition;
-import dev.modelbuilder.scoring.PreprocessingSpec;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.OutputKind;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,85 @@
+package dev.modelbuilder.cli;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import dev.modelbuilder.azure.AzureMlProvider;
+import dev.modelbuilder.azure.AzureMlProviderBuilder;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.spi.ModelBuilderProvider;
+import dev.modelbuilder.local.LocalProvider;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options that choose and configure the training backend, shared by every command that needs one. */
+final class BackendOptions {
+    /** The backends. */
+    enum Backend {
+        /** This machine. */
+        local,
+        /** Azure Machine Learning. */
+        azure
+    }
+
+    @Option(names = "--backend", defaultValue = "local", paramLabel = "local|azure",
+            description = "Where to train: local (this machine, default) or azure.")
+    Backend backend;
+
+    @Option(names = "--local-root", paramLabel = "DIR",
+            description = "Folder of the local backend's workspaces (default ~/.modelbuilder/local).")
+    Path localRoot;
+
+    @Option(names = "--subscription", paramLabel = "ID", defaultValue = "${env:AZURE_SUBSCRIPTION_ID}",
+            description = "Azure subscription id (default: $AZURE_SUBSCRIPTION_ID).")
+    String subscription;
+
+    @Option(names = "--resource-group", paramLabel = "NAME", defaultValue = "${env:AZURE_RESOURCE_GROUP}",
+            description = "Azure resource group (default: $AZURE_RESOURCE_GROUP).")
+    String resourceGroup;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Azure region of new workspaces, e.g. eastus.")
+    String region;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "Azure Resource Manager endpoint (default: the public cloud, https://management.azure.com).")
+    String endpoint;
+
+    boolean isAzure() {
+        return backend == Backend.azure;
+    }
+
+    /**
+     * @return the provider these options describe
+     * @throws ValidationException naming the missing option
+     */
+    ModelBuilderProvider open() {
+        if (backend == Backend.local) {
+            LocalProvider.Builder b = LocalProvider.builder();
+            if (localRoot != null) {
+                b.root(localRoot);
+            }
+            return b.build();
+        }
+        if (subscription == null || subscription.isBlank()) {
+            throw new ValidationException("--subscription", null,
+                    "give the Azure subscription id, or set AZURE_SUBSCRIPTION_ID");
+        }
+        if (resourceGroup == null || resourceGroup.isBlank()) {
+            throw new ValidationException("--resource-group", null,
+                    "give the Azure resource group, or set AZURE_RESOURCE_GROUP");
+        }
+        AzureMlProviderBuilder b = new AzureMlProviderBuilder()
+                .credential(new DefaultAzureCredentialBuilder().build())
+                .subscriptionId(subscription).resourceGroup(resourceGroup);
+        if (region != null) {
+            b.region(region);
+        }
+        if (endpoint != null) {
+            b.endpoint(endpoint);
+        }
+        return b.build();
+    }
+
+    /** @return the Azure provider (the backend must be azure) */
+    AzureMlProvider openAzure() {
+        return (AzureMlProvider) open();
+    }
+}

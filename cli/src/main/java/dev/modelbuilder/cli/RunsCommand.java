@@ -1,0 +1,107 @@
+package dev.modelbuilder.cli;
+
+import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.model.Run;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelbuilder runs list|show|watch|cancel}. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Follow and manage training runs.",
+        subcommands = {RunsCommand.ListAll.class, RunsCommand.Show.class, RunsCommand.Watch.class,
+            RunsCommand.Cancel.class})
+final class RunsCommand {
+
+    /** Shared options of the runs subcommands. */
+    abstract static class Base extends BackendCommand.InWorkspace {
+        void print(Run r) {
+            printLine(Views.run(r), Views.describe(r));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs of an experiment.")
+    static final class ListAll extends Base {
+        @Option(names = "--experiment", required = true, paramLabel = "NAME")
+        String experiment;
+
+        @Option(names = "--limit", defaultValue = "50", description = "Most runs shown (default 50).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
+                var runs = mb.workspace(workspace).experiments().get(experiment).runs().toList(limit);
+                if (json) {
+                    out().println(Json.line(runs.stream().map(Views::run).toList()));
+                    out().flush();
+                } else {
+                    runs.forEach(this::print);
+                }
+            }
+            return ModelBuilderCli.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run.")
+    static final class Show extends Base {
+        @Parameters(paramLabel = "RUN_ID")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
+                print(mb.workspace(workspace).runs().get(runId));
+            }
+            return ModelBuilderCli.OK;
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true,
+            description = "Follow a run until it ends; optionally download its model.")
+    static final class Watch extends Base {
+        @Parameters(paramLabel = "RUN_ID")
+        String runId;
+
+        @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
+                description = "Longest wait (default 24h).")
+        Duration timeout;
+
+        @Option(names = "--output", paramLabel = "DIR", description = "Download the model here when it completes.")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() {
+            try (ModelBuilder mb = ModelBuilder.using(backend.open());
+                    ProgressRenderer progress = new ProgressRenderer(json ? err() : out(),
+                            !json && ProgressRenderer.isTerminal())) {
+                TrainingRun run = mb.workspace(workspace).runs().attach(runId, progress);
+                Run ended = run.waitForCompletion(timeout);
+                print(ended);
+                if (output != null && ended.status().equals(dev.modelbuilder.core.model.RunStatus.COMPLETED)) {
+                    var model = run.downloadModel(output);
+                    out().println(json ? Json.line(Views.model(model)) : "Model written to " + model.directory());
+                    out().flush();
+                }
+                return ended.status().equals(dev.modelbuilder.core.model.RunStatus.COMPLETED) ? ModelBuilderCli.OK
+                        : ModelBuilderCli.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run.")
+    static final class Cancel extends Base {
+        @Parameters(paramLabel = "RUN_ID")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
+                mb.workspace(workspace).runs().cancel(runId);
+                print(mb.workspace(workspace).runs().get(runId));
+            }
+            return ModelBuilderCli.OK;
+        }
+    }
+}

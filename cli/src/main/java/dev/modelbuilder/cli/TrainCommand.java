@@ -1,0 +1,185 @@
+package dev.modelbuilder.cli;
+
+import dev.modelbuilder.core.ComputeDefinition;
+import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.WorkspaceScope;
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.RunFailedException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.ComputeSpec;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.local.LocalProvider;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code modelbuilder train}: validates a dataset, trains, and writes the model. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train an image classifier on a folder with one sub-folder of images per label, and write "
+                + "bestModel.onnx, bestModelMap.json and MLModel.zip.")
+final class TrainCommand implements Callable<Integer> {
+    static final String DEFAULT_LOCAL_WORKSPACE = "default";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset folder.")
+    Path data;
+
+    @Option(names = "--experiment", required = true, paramLabel = "NAME",
+            description = "Experiment to run in: an existing name adds a run to it, a new name creates it.")
+    String experiment;
+
+    @Option(names = "--workspace", paramLabel = "NAME",
+            description = "Workspace (local default: " + DEFAULT_LOCAL_WORKSPACE + "; required on Azure).")
+    String workspace;
+
+    @Option(names = "--compute", paramLabel = "NAME",
+            description = "Compute to train on (local default: local-cpu; required on Azure).")
+    String compute;
+
+    @Option(names = "--size", paramLabel = "SIZE",
+            description = "Azure: create the compute with this VM size when it does not exist.")
+    String size;
+
+    @Option(names = "--max-nodes", defaultValue = "1", description = "Azure: nodes of a compute created here.")
+    int maxNodes;
+
+    @Option(names = "--time-budget", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Most training time, e.g. 10m (default: the backend's).")
+    Duration timeBudget;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Most epochs (default: the backend's).")
+    Integer epochs;
+
+    @Option(names = "--validation-split", defaultValue = "0.2", description = "Share held out (default 0.2).")
+    double validationSplit;
+
+    @Option(names = "--architecture", paramLabel = "NAME", description = "Network (Azure default resnet50).")
+    String architecture;
+
+    @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Longest wait for the run (default 24h); the run goes on after it.")
+    Duration timeout;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for the model files.")
+    Path output;
+
+    @Option(names = "--yes", description = "Do not ask before creating billable Azure resources.")
+    boolean yes;
+
+    @Option(names = "--json", description = "Print the result as JSON (progress goes to standard error).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
+        try (ModelBuilder mb = ModelBuilder.using(backend.open());
+                ProgressRenderer progress = new ProgressRenderer(progressOut, !json && ProgressRenderer.isTerminal())) {
+            String ws = workspace(mb);
+            String computeName = compute(mb.workspace(ws));
+            ImageClassificationTraining.Builder training = ImageClassificationTraining.fromFolder(data)
+                    .withValidationSplit(validationSplit).onCompute(computeName);
+            if (timeBudget != null) {
+                training.withTimeBudget(timeBudget);
+            }
+            if (epochs != null) {
+                training.withMaxEpochs(epochs);
+            }
+            if (architecture != null) {
+                training.withArchitecture(architecture);
+            }
+            TrainingRun run = mb.workspace(ws).experiments().getOrCreate(experiment).submit(training.build(),
+                    progress);
+            progressOut.println("Run " + run.id() + " in experiment " + experiment
+                    + run.snapshot().portalLink().map(l -> "\n  portal: " + l).orElse("")
+                    + "\n  re-attach with: modelbuilder runs watch --backend " + backend.backend + " --workspace " + ws
+                    + " " + run.id());
+            progressOut.flush();
+            Run ended = run.waitForCompletion(timeout);
+            if (!ended.status().equals(RunStatus.COMPLETED)) {
+                throw new RunFailedException(ended);
+            }
+            TrainedModel model = run.downloadModel(output);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("run", Views.run(ended));
+                m.put("model", Views.model(model));
+                out.println(Json.line(m));
+            } else {
+                out.println("Model written to " + model.directory().toAbsolutePath());
+                out.println("  labels:  " + model.labels());
+                out.println("  metrics: " + new java.util.TreeMap<>(ended.metrics()));
+                out.println("  files:   " + model.onnxModel().getFileName() + ", " + model.labelMap().getFileName()
+                        + ", " + model.pipeline().getFileName());
+            }
+            out.flush();
+        }
+        return ModelBuilderCli.OK;
+    }
+
+    private String workspace(ModelBuilder mb) {
+        if (!backend.isAzure()) {
+            String ws = workspace == null ? DEFAULT_LOCAL_WORKSPACE : workspace;
+            mb.workspaces().define(ws).create();
+            return ws;
+        }
+        if (workspace == null) {
+            throw new ValidationException("--workspace", null, "give the Azure ML workspace to train in "
+                    + "(create one with 'modelbuilder workspace create')");
+        }
+        try {
+            mb.workspaces().get(workspace);
+        } catch (ResourceNotFoundException e) {
+            if (backend.region == null) {
+                throw e;
+            }
+            Confirmation.require("Workspace '" + workspace + "' does not exist. "
+                    + Confirmation.workspaceCost(workspace, backend.region, backend.resourceGroup), yes,
+                    spec.commandLine().getErr());
+            mb.workspaces().define(workspace).withRegion(backend.region).withResourceGroup(backend.resourceGroup)
+                    .create();
+        }
+        return workspace;
+    }
+
+    private String compute(WorkspaceScope ws) {
+        if (!backend.isAzure()) {
+            String name = compute == null ? LocalProvider.CPU_COMPUTE : compute;
+            ws.computes().define(name).withSize(ws.computes().availableSizes().get(0)).create();
+            return name;
+        }
+        if (compute == null) {
+            throw new ValidationException("--compute", null, "give the GPU compute to train on (add --size to "
+                    + "create it, e.g. --size Standard_NC4as_T4_v3)");
+        }
+        try {
+            ws.computes().get(compute);
+        } catch (ResourceNotFoundException e) {
+            if (size == null) {
+                throw e;
+            }
+            ComputeDefinition definition = ws.computes().define(compute).withSize(size).withMaxNodes(maxNodes);
+            ComputeSpec validated = definition.toSpec();
+            Confirmation.require(Confirmation.computeCost(ws.name(), validated), yes, spec.commandLine().getErr());
+            definition.create();
+        }
+        return compute;
+    }
+}

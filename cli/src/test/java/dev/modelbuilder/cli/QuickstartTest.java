@@ -1,0 +1,54 @@
+package dev.modelbuilder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelbuilder.codegen.testing.GeneratedBuild;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's main job end to end, with a shorter time budget: quickstart trains on the local backend, writes
+ * the model and the starter projects; the generated projects are then built with Maven offline, and their console
+ * app's predictions on the quickstart's sample images must equal the quickstart's own.
+ */
+@Tag("integration")
+class QuickstartTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void quickstartRunsEndToEndAndAgreesWithTheGeneratedConsoleApp() throws Exception {
+        Path out = tmp.resolve("qs");
+        CliHarness.Result r = CliHarness.run("quickstart", "--output", out.toString(), "--images-per-label", "40",
+                "--time-budget", "60s", "--epochs", "8", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("> train").contains("> generate projects");
+        JsonNode summary = new ObjectMapper().readTree(r.out());
+        assertThat(summary.get("model").get("labels").toString()).isEqualTo("[\"circle\",\"square\",\"triangle\"]");
+        assertThat(out.resolve("model/bestModel.onnx")).isRegularFile();
+        assertThat(out.resolve("model/bestModelMap.json")).isRegularFile();
+        assertThat(out.resolve("model/MLModel.zip")).isRegularFile();
+        JsonNode predictions = summary.get("predictions");
+        assertThat(predictions).hasSize(6);
+
+        Path projects = Path.of(summary.get("projects").asText());
+        GeneratedBuild.buildOffline(projects, tmp);
+        Path jar = projects.resolve("Quickstart.ConsoleApp/target/quickstart-consoleapp.jar");
+        for (JsonNode p : predictions) {
+            String printed = GeneratedBuild.runConsole(jar, tmp, p.get("image").asText());
+            Map.Entry<String, Map<String, Double>> console = GeneratedBuild.parseConsoleOutput(printed);
+            assertThat(console.getKey()).as(printed).isEqualTo(p.get("label").asText());
+            assertThat(console.getValue()).hasSize(p.get("scores").size());
+            for (Map.Entry<String, JsonNode> s : p.get("scores").properties()) {
+                assertThat(console.getValue().get(s.getKey())).as(s.getKey())
+                        .isCloseTo(s.getValue().asDouble(), within(1e-6));
+            }
+        }
+    }
+}

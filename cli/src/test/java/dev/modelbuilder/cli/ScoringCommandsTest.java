@@ -1,0 +1,121 @@
+package dev.modelbuilder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelbuilder.scoring.Prediction;
+import dev.modelbuilder.scoring.PredictionEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** package, predict and generate through the tool's real entry point. */
+class ScoringCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private Path packageTiny() {
+        Path zip = tmp.resolve("MLModel.zip");
+        CliHarness.Result r = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
+                Fixtures.labels().toString(), "--preprocess", "resize-crop", "--output", zip.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return zip;
+    }
+
+    @Test
+    void packageWritesALoadablePipeline() throws Exception {
+        Path zip = packageTiny();
+        assertThat(zip).isRegularFile();
+        try (PredictionEngine engine = PredictionEngine.fromPackage(zip)) {
+            assertThat(engine.labels().labels()).containsExactly("daisy", "dandelion", "roses", "sunflowers",
+                    "tulips");
+        }
+    }
+
+    @Test
+    void packageRejectsALabelMapThatDoesNotMatchTheModel() throws Exception {
+        Path labels = Files.writeString(tmp.resolve("labels.json"), "[\"cat\",\"dog\"]");
+        Path zip = tmp.resolve("bad.zip");
+        CliHarness.Result r = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
+                labels.toString(), "--preprocess", "squash", "--output", zip.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("2").contains("5");
+        assertThat(zip).doesNotExist();
+    }
+
+    @Test
+    void packageNamesBadArguments() {
+        CliHarness.Result r = CliHarness.run("package", "--onnx", tmp.resolve("none.onnx").toString(), "--labels",
+                Fixtures.labels().toString(), "--preprocess", "squash", "--output", "x.zip");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--onnx").contains("none.onnx");
+        CliHarness.Result geometry = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
+                Fixtures.labels().toString(), "--preprocess", "stretch", "--output", "x.zip");
+        assertThat(geometry.exitCode()).isEqualTo(2);
+        assertThat(geometry.err()).contains("stretch");
+        CliHarness.Result missing = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--labels");
+    }
+
+    @Test
+    void predictJsonMatchesTheEngine() throws Exception {
+        Path zip = packageTiny();
+        Path rocket = Fixtures.image("rocket.jpg");
+        Path missing = tmp.resolve("missing.png");
+        CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), "--json", rocket.toString(),
+                missing.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode first = mapper.readTree(lines.get(0));
+        try (PredictionEngine engine = PredictionEngine.fromPackage(zip)) {
+            Prediction expected = engine.predict(rocket);
+            assertThat(first.get("image").asText()).isEqualTo(rocket.toString());
+            assertThat(first.get("label").asText()).isEqualTo(expected.label());
+            assertThat(first.get("score").asDouble()).isEqualTo(expected.score());
+            expected.scores().forEach((label, p) -> assertThat(first.get("scores").get(label).asDouble())
+                    .isEqualTo(p));
+        }
+        JsonNode second = mapper.readTree(lines.get(1));
+        assertThat(second.get("image").asText()).isEqualTo(missing.toString());
+        assertThat(second.get("error").asText()).contains("missing.png");
+    }
+
+    @Test
+    void predictPrintsTopK() {
+        Path zip = packageTiny();
+        CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), "--top", "2",
+                Fixtures.image("coffee.png").toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(3);
+        assertThat(CliHarness.run("predict", "--model", zip.toString(), "--top", "0", "x.png").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void generateWritesTheProjects() throws Exception {
+        Path modelDir = Files.createDirectories(tmp.resolve("model"));
+        Files.copy(Fixtures.tinyOnnx(), modelDir.resolve("bestModel.onnx"));
+        Files.copy(Fixtures.labels(), modelDir.resolve("bestModelMap.json"));
+        Files.copy(packageTiny(), modelDir.resolve("MLModel.zip"));
+        Path out = tmp.resolve("app");
+        CliHarness.Result r = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
+                "--output", out.toString(), "--sample-image", Fixtures.image("rocket.jpg").toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(r.out());
+        assertThat(result.get("files").size()).isEqualTo(14);
+        assertThat(out.resolve("Flowers.Model/pom.xml")).isRegularFile();
+        CliHarness.Result again = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
+                "--output", out.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("is not empty");
+        CliHarness.Result badName = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "../x",
+                "--output", tmp.resolve("o2").toString());
+        assertThat(badName.exitCode()).isEqualTo(2);
+        assertThat(badName.err()).contains("project name");
+    }
+}

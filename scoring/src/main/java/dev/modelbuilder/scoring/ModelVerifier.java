@@ -1,0 +1,75 @@
+package dev.modelbuilder.scoring;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.scoring.implementation.ModelSignature;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Checks with ONNX Runtime that a model fits its labels and pipeline, before it is packaged: the named input and
+ * output exist, the input's fixed sizes agree with the preprocessing, and the class count equals the number of
+ * labels.
+ *
+ * <pre>{@code
+ * ModelVerifier.writeVerifiedPackage(Path.of("MLModel.zip"), Path.of("bestModel.onnx"), labels, pipeline);
+ * }</pre>
+ */
+public final class ModelVerifier {
+    private ModelVerifier() {
+    }
+
+    /**
+     * Opens the model once on the CPU and checks it.
+     *
+     * @param onnxFile the ONNX model
+     * @param labels the labels in class-index order
+     * @param pipeline the pipeline definition
+     * @throws ModelLoadException if the model cannot be loaded, lacks the named input or output, has input sizes that
+     *     contradict the preprocessing, or its class count differs from the number of labels
+     */
+    public static void verify(Path onnxFile, LabelMap labels, PipelineDefinition pipeline) {
+        Objects.requireNonNull(onnxFile, "onnxFile");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new ModelLoadException("ONNX model not found: " + onnxFile);
+        }
+        String what = "ONNX model " + onnxFile.getFileName();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = OrtRuntime.environment().createSession(onnxFile.toString(), options)) {
+            PreprocessingSpec spec = pipeline.preprocessing();
+            ModelSignature sig = ModelSignature.of(session, pipeline.inputName(), pipeline.outputName(), spec.width(),
+                    spec.height(), what);
+            if (sig.classCount() > 0) {
+                labels.requireSize(sig.classCount(), what + " (output '" + sig.outputName() + "' "
+                        + ModelSignature.shape(sig.outputShape()) + ")");
+            }
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot load " + what + ": " + OrtRuntime.describe(e), e);
+        }
+    }
+
+    /**
+     * {@linkplain #verify Verifies} the model, then {@linkplain ModelPackage#write writes} MLModel.zip.
+     *
+     * @param zip the archive to create or replace
+     * @param onnxFile the ONNX model (bestModel.onnx)
+     * @param labels the labels in class-index order
+     * @param pipeline the pipeline definition
+     * @throws ModelLoadException if the model does not fit its labels and pipeline, or cannot be read
+     * @throws java.io.UncheckedIOException if the archive cannot be written
+     */
+    public static void writeVerifiedPackage(Path zip, Path onnxFile, LabelMap labels, PipelineDefinition pipeline) {
+        Objects.requireNonNull(zip, "zip");
+        verify(onnxFile, labels, pipeline);
+        ModelPackage.write(zip, onnxFile, labels, pipeline);
+    }
+}

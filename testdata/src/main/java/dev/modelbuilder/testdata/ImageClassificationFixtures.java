@@ -1,0 +1,134 @@
+package dev.modelbuilder.testdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The image-classification reference fixtures as a folder on disk: {@code tiny.onnx}, {@code bestModelMap.json},
+ * {@code labels.json}, {@code expected.json}, {@code images/} and {@code resized/} (see this module's README).
+ *
+ * <p>Tests need real files (ONNX Runtime and the CLI open paths), so when the fixtures are inside a jar — as they are
+ * when Maven resolves this module from the reactor after {@code package} — they are copied once per JVM into a
+ * temporary folder.
+ */
+public final class ImageClassificationFixtures {
+    private static final String ROOT = "/dev/modelbuilder/testdata/image-classification";
+    private static final Object LOCK = new Object();
+    private static Path extracted;
+    private static JsonNode expected;
+
+    private ImageClassificationFixtures() {
+    }
+
+    /** @return the folder holding the fixtures (read it, never write into it) */
+    public static Path dir() {
+        URL marker = ImageClassificationFixtures.class.getResource(ROOT + "/MANIFEST.txt");
+        if (marker == null) {
+            throw new IllegalStateException("the image-classification fixtures are not on the class path; "
+                    + "add a test dependency on dev.modelbuilder:modelbuilder-testdata");
+        }
+        try {
+            URI uri = marker.toURI();
+            if ("file".equals(uri.getScheme())) {
+                return Path.of(uri).getParent();
+            }
+            synchronized (LOCK) {
+                if (extracted == null) {
+                    extracted = extract(uri);
+                }
+                return extracted;
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("unexpected fixture location " + marker, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy the fixtures out of " + marker, e);
+        }
+    }
+
+    /** @return the 5-class reference model: input {@code input1} [N,3,224,224], output {@code output1} logits */
+    public static Path tinyModel() {
+        return dir().resolve("tiny.onnx");
+    }
+
+    /** @return the label map of {@link #tinyModel()} in Model Builder's format (a JSON array of labels) */
+    public static Path labelMap() {
+        return dir().resolve("bestModelMap.json");
+    }
+
+    /** @return a file of {@code images/}, e.g. {@code rocket.jpg} */
+    public static Path image(String name) {
+        return dir().resolve("images").resolve(name);
+    }
+
+    /** @return expected.json: per image and geometry, tensor statistics and reference logits and softmax */
+    public static JsonNode expected() {
+        synchronized (LOCK) {
+            if (expected == null) {
+                try {
+                    expected = new ObjectMapper().readTree(dir().resolve("expected.json").toFile());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return expected;
+        }
+    }
+
+    /** @return the entries of expected.json's {@code images} array, in file order */
+    public static List<JsonNode> imageEntries() {
+        List<JsonNode> out = new ArrayList<>();
+        expected().get("images").forEach(out::add);
+        return out;
+    }
+
+    /** @return the image files that expected.json describes, in its order */
+    public static List<Path> imageFiles() {
+        List<Path> out = new ArrayList<>();
+        for (JsonNode image : imageEntries()) {
+            out.add(dir().resolve(image.get("file").asText()));
+        }
+        return out;
+    }
+
+    private static Path extract(URI inJar) throws IOException {
+        Path target = Files.createTempDirectory("modelbuilder-testdata");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(target), "testdata-cleanup"));
+        try (FileSystem jar = FileSystems.newFileSystem(inJar, Map.of())) {
+            Path source = jar.getPath(ROOT);
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path to = target.resolve(source.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(file, to, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        return target;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}
