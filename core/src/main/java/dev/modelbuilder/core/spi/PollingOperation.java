@@ -119,7 +119,7 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
         }
         PollResponse<T> previous = last;
         last = pollOnce();
-        LOG.info("{}: {}", description, last.status());
+        LOG.debug("{}: {}", description, last.status());
         if (!last.status().equals(previous.status())) {
             ProgressListener.emit(listener, new ProgressEvent.OperationStatusChanged(description, last.status()));
         }

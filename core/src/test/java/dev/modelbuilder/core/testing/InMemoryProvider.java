@@ -26,6 +26,7 @@ import dev.modelbuilder.core.spi.Deletion;
 import dev.modelbuilder.core.spi.ExperimentOperations;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.PollingOperation;
+import dev.modelbuilder.core.spi.PollingTrainingRun;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.core.spi.Sleeper;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
@@ -342,76 +343,30 @@ public final class InMemoryProvider implements ModelBuilderProvider {
         }
     }
 
-    private static final class FakeHandle extends PollingOperation<Run> implements TrainingRun {
+    private static final class FakeHandle extends PollingTrainingRun {
         private final FakeRun self;
         private final ProgressListener listener;
-        private final String id;
 
         FakeHandle(FakeRun self, ProgressListener listener) {
-            super("run " + self.id, response(self), listener, Duration.ofMillis(1), Clock.systemUTC(),
-                    Sleeper.system());
+            super(self.id, self.snapshot(), listener, Duration.ofMillis(1), Clock.systemUTC(), Sleeper.system());
             this.self = self;
             this.listener = listener;
-            this.id = self.id;
-        }
-
-        private static PollResponse<Run> response(FakeRun r) {
-            Run snap = r.snapshot();
-            return new PollResponse<>(OperationStatus.ofRun(snap.status()), snap, null, null);
         }
 
         @Override
-        protected PollResponse<Run> pollOnce() {
+        protected Run pollRun() {
             self.advance(listener);
-            return response(self);
-        }
-
-        @Override
-        public Run waitForCompletion(Duration timeout) {
-            try {
-                return super.waitForCompletion(timeout);
-            } catch (dev.modelbuilder.core.exception.RemoteOperationException e) {
-                return self.snapshot();
-            }
-        }
-
-        @Override
-        protected Run fetchResult(PollResponse<Run> last) {
             return self.snapshot();
         }
 
         @Override
-        public void cancel() {
+        protected void requestCancel() {
             self.cancel();
-            poll();
         }
 
         @Override
-        public String resumeToken() {
-            return id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public Run snapshot() {
-            return self.snapshot();
-        }
-
-        @Override
-        public Run refresh() {
-            poll();
-            return self.snapshot();
-        }
-
-        @Override
-        public TrainedModel downloadModel(Path directory) {
-            if (!self.status().equals(RunStatus.COMPLETED)) {
-                throw new IllegalStateException("run " + id + " has not completed (" + self.status() + ")");
-            }
+        protected TrainedModel download(Run completed, Path directory) {
+            String id = completed.id();
             try {
                 Files.createDirectories(directory);
                 TrainedModel m = TrainedModel.inDirectory(directory, self.labels, id, Map.of("accuracy", 1.0));
