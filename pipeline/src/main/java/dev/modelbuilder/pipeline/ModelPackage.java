@@ -67,6 +67,8 @@ public final class ModelPackage {
     static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
     /** Entries smaller than this are not checked for their compression ratio. */
     static final long RATIO_GRACE_BYTES = 256 * 1024;
+    /** The first buffer an entry is read into, whatever size it declares. */
+    static final int INITIAL_ENTRY_BUFFER = 64 * 1024;
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
@@ -449,8 +451,9 @@ public final class ModelPackage {
             throw tooLarge(source, name, entry.getSize(), limit);
         }
         long compressedStart = counted.count();
-        int initial = (int) Math.min(entry.getSize() > 0 ? entry.getSize() : 8192, limit);
-        byte[] buf = new byte[Math.max(initial, 16)];
+        // the declared size is a hint, never trusted: the buffer starts small and grows with what really inflates
+        long declared = entry.getSize();
+        byte[] buf = new byte[(int) Math.min(limit, Math.max(16, Math.min(declared, INITIAL_ENTRY_BUFFER)))];
         int n = 0;
         while (true) {
             if (n == buf.length) {
@@ -461,7 +464,10 @@ public final class ModelPackage {
                     }
                     break;
                 }
-                buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(16L, (long) buf.length * 2)));
+                long doubled = Math.max(16L, (long) buf.length * 2);
+                // an honest declared size within the next doubling gives the exact final size (no trimming copy)
+                long next = declared > n && declared <= doubled ? declared : doubled;
+                buf = Arrays.copyOf(buf, (int) Math.min(limit, next));
             }
             int r = zin.read(buf, n, buf.length - n);
             if (r < 0) {
