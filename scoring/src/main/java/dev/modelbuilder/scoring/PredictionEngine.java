@@ -92,7 +92,9 @@ public final class PredictionEngine implements AutoCloseable {
         this.outputKind = kind;
         int fixed = signature.fixedBatchSize();
         this.fixedBatch = fixed > 0;
-        this.batchSize = fixedBatch ? fixed : b.batchSize;
+        // a batch never needs more than one buffer holds: very large images are scored fewer at a time
+        this.batchSize = fixedBatch ? fixed
+                : (int) Math.max(1, Math.min(b.batchSize, BufferPool.MAX_FLOATS / spec.tensorSize()));
         this.preprocessingThreads = b.preprocessingThreads > 0 ? b.preprocessingThreads
                 : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
         this.maxImageBytes = b.maxImageBytes;

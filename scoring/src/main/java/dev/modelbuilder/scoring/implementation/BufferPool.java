@@ -1,6 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
-import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.core.exception.ModelLoadException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,7 +25,7 @@ public final class BufferPool {
      * @param floatsPerImage floats per image
      * @param maxKept idle buffers kept at most
      * @param what the buffer in words, for the error
-     * @throws ScoringException if one buffer would exceed {@link #MAX_FLOATS}
+     * @throws ModelLoadException if one buffer would exceed {@link #MAX_FLOATS}
      */
     public BufferPool(int images, long floatsPerImage, int maxKept, String what) {
         long total = requireFits(images, floatsPerImage, what);
@@ -39,12 +39,12 @@ public final class BufferPool {
      * @param floatsPerImage floats per image
      * @param what the tensor in words
      * @return the float count, computed in {@code long}
-     * @throws ScoringException naming the size if it exceeds what one buffer holds
+     * @throws ModelLoadException naming the size if it exceeds what one buffer holds
      */
     public static long requireFits(long images, long floatsPerImage, String what) {
         long total = images * floatsPerImage;
         if (floatsPerImage <= 0 || images <= 0 || total / images != floatsPerImage || total > MAX_FLOATS) {
-            throw new ScoringException(what + " needs " + images + " x " + floatsPerImage + " floats ("
+            throw new ModelLoadException(what + " needs " + images + " x " + floatsPerImage + " floats ("
                     + (total / images == floatsPerImage ? total * Float.BYTES + " bytes" : "more than 2^63 bytes")
                     + "), more than one tensor buffer holds (" + MAX_FLOATS * Float.BYTES + " bytes); use a smaller "
                     + "image size or batch size");

@@ -62,6 +62,12 @@ public final class ModelSession implements AutoCloseable {
      * @throws ModelLoadException if the model cannot be loaded or CUDA is unusable without fallback
      */
     public static ModelSession open(Request r) {
+        // before ONNX Runtime sees the model: it would open any file an external-data entry names
+        if (r.file() != null) {
+            ExternalDataCheck.check(r.file(), r.name());
+        } else {
+            ExternalDataCheck.check(r.bytes(), r.name());
+        }
         ModelSession m = new ModelSession(OrtRuntime.environment(), r.name());
         m.cudaDevice = r.cudaDevice();
         m.options = baseOptions(r.intraOpThreads(), r.name());
