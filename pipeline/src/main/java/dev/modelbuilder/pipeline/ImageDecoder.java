@@ -57,8 +57,6 @@ public final class ImageDecoder {
 
     /** How much of an encoded image is read at most unless told otherwise: 256 MiB. */
     public static final long DEFAULT_MAX_ENCODED_BYTES = 256L << 20;
-    /** The largest array the JVM allocates. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
     private static final String SUPPORTED = "supported formats: JPEG, PNG, BMP, GIF";
     private static final Map<ImageFormat, ImageReaderSpi> READERS =
@@ -97,7 +95,7 @@ public final class ImageDecoder {
      */
     public static RgbImage decode(Path file, long maxBytes) {
         Objects.requireNonNull(file, "file");
-        return decode(readFile(file, checkLimit(maxBytes)), file.toString());
+        return decode(EncodedImages.readFile(file, EncodedImages.checkLimit(maxBytes), SUPPORTED), file.toString());
     }
 
     /**
@@ -122,8 +120,8 @@ public final class ImageDecoder {
     public static RgbImage decode(byte[] encoded, long maxBytes) {
         Objects.requireNonNull(encoded, "encoded");
         String source = "image data (" + encoded.length + " bytes)";
-        if (encoded.length > checkLimit(maxBytes)) {
-            throw tooLarge(source, encoded.length, maxBytes);
+        if (encoded.length > EncodedImages.checkLimit(maxBytes)) {
+            throw EncodedImages.tooLarge(source, encoded.length, maxBytes);
         }
         return decode(encoded, source);
     }
@@ -156,7 +154,7 @@ public final class ImageDecoder {
         Objects.requireNonNull(in, "in");
         byte[] bytes;
         try {
-            bytes = readBounded(in, checkLimit(maxBytes), -1, "the image stream");
+            bytes = EncodedImages.readBounded(in, EncodedImages.checkLimit(maxBytes), -1, "the image stream", SUPPORTED);
         } catch (IOException e) {
             throw new ScoringException("cannot read the image stream: " + e.getMessage(), e);
         }
@@ -182,72 +180,6 @@ public final class ImageDecoder {
             raster = copy;
         }
         return fromRaster(raster, cm, "BufferedImage " + image.getWidth() + "x" + image.getHeight());
-    }
-
-    static byte[] readFile(Path file, long maxBytes) {
-        try (InputStream in = Files.newInputStream(file)) {
-            long size = Files.isRegularFile(file) ? Files.size(file) : -1;
-            return readBounded(in, maxBytes, size, file.toString());
-        } catch (NoSuchFileException e) {
-            throw new ScoringException("image file not found: " + file, e);
-        } catch (IOException e) {
-            throw new ScoringException("cannot read image file " + file + ": " + e, e);
-        }
-    }
-
-    /**
-     * Reads the first bytes and refuses what is no supported image, then refuses a known size over the limit, then
-     * reads the rest in chunks, growing only with what arrives and stopping past the limit.
-     */
-    private static byte[] readBounded(InputStream in, long maxBytes, long knownSize, String source)
-            throws IOException {
-        byte[] head = in.readNBytes(ImageFormat.SNIFF_BYTES);
-        if (ImageFormat.sniff(head).isEmpty()) {
-            throw new ScoringException("unsupported image format in " + source + ": " + ImageFormat.describe(head)
-                    + "; " + SUPPORTED);
-        }
-        if (knownSize > maxBytes || head.length > maxBytes) {
-            throw tooLarge(source, knownSize, maxBytes);
-        }
-        if (head.length < ImageFormat.SNIFF_BYTES) {
-            return head;
-        }
-        int limit = (int) Math.min(maxBytes, MAX_ARRAY);
-        byte[] buf = Arrays.copyOf(head, (int) Math.max(head.length, Math.min(knownSize > 0 ? knownSize : 1 << 16,
-                limit)));
-        int n = head.length;
-        while (true) {
-            if (n == buf.length) {
-                int extra = in.read();
-                if (extra < 0) {
-                    return buf;
-                }
-                if (n >= limit) {
-                    throw tooLarge(source, -1, maxBytes);
-                }
-                buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) n * 2, n + 1), limit));
-                buf[n++] = (byte) extra;
-                continue;
-            }
-            int r = in.read(buf, n, buf.length - n);
-            if (r < 0) {
-                return Arrays.copyOf(buf, n);
-            }
-            n += r;
-        }
-    }
-
-    private static long checkLimit(long maxBytes) {
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("the image size limit must be at least 1 byte, got " + maxBytes);
-        }
-        return maxBytes;
-    }
-
-    private static ScoringException tooLarge(String source, long size, long maxBytes) {
-        return new ScoringException("image " + source + " is " + (size >= 0 ? size + " bytes" : "larger than "
-                + maxBytes + " bytes") + "; images over " + maxBytes + " bytes are not read (raise the limit with "
-                + "maxImageBytes if this is a real image)");
     }
 
     /**
