@@ -97,6 +97,20 @@ gap_gemm("fixed1_probabilities", [1, 3, 224, 224], None, 4, True)
 gap_gemm("dynamic_classes", ["N", 3, 224, 224], "C", 3, False, in_name="pixels", out_name="scores")
 gap_gemm("nhwc", ["N", 224, 224, 3], None, 5, False, nhwc=True)
 gap_gemm("fixed_size_96", ["N", 3, 96, 96], None, 5, False)
+gap_gemm("dynamic_hw", ["N", 3, "H", "W"], None, 5, False)
+
+# a model whose weight W (3x5 float32, 60 bytes) lives in an external file outside the model's folder
+def external_outside():
+    m = onnx.load(os.path.join(out, "fixed_size_96.onnx"))
+    w = [t for t in m.graph.initializer if t.name == "W"][0]
+    w.ClearField("raw_data")
+    w.ClearField("float_data")
+    w.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "../secret.bin"), ("offset", "0"), ("length", "60")):
+        e = w.external_data.add()
+        e.key, e.value = k, v
+    onnx.save(m, os.path.join(out, "external_outside.onnx"))
+external_outside()
 
 json.dump(ref, open(os.path.join(out, "pillow-reference.json"), "w"), indent=1)
 print(json.dumps(ref, indent=1))

@@ -40,13 +40,13 @@ public final class ModelBuilderCli {
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(ModelBuilderCli::exitCode);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + message(e));
+            commandLine.getErr().println("error: " + Printable.of(message(e)));
             commandLine.getErr().flush();
             return exitCode(e);
         });
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("error: " + e.getMessage());
+            c.getErr().println("error: " + Printable.of(e.getMessage()));
             c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             c.getErr().flush();
             return BAD_INPUT;

@@ -70,9 +70,9 @@ final class PredictCommand implements Callable<Integer> {
                     if (json) {
                         out.println(Json.line(row));
                     } else {
-                        out.printf(Locale.ROOT, "%s: %s (%.4f)%n", image, p.label(), p.score());
+                        out.printf(Locale.ROOT, "%s: %s (%.4f)%n", Printable.of(image), Printable.of(p.label()), p.score());
                         for (Prediction.LabelScore s : p.topK(top)) {
-                            out.printf(Locale.ROOT, "  %-20s %.4f%n", s.label(), s.score());
+                            out.printf(Locale.ROOT, "  %-20s %.4f%n", Printable.of(s.label()), s.score());
                         }
                     }
                 } catch (ModelBuilderException e) {
@@ -81,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (json) {
                         out.println(Json.line(Map.of("image", image.toString(), "error", e.getMessage())));
                     } else {
-                        spec.commandLine().getErr().println(image + ": error: " + e.getMessage());
+                        spec.commandLine().getErr().println(Printable.of(image) + ": error: " + Printable.of(e.getMessage()));
                     }
                 }
             }

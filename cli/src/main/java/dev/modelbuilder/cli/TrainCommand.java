@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println(Json.line(m));
             } else {
                 out.println("Model written to " + model.directory().toAbsolutePath());
-                out.println("  labels:  " + model.labels());
+                out.println("  labels:  " + Printable.of(model.labels()));
                 out.println("  metrics: " + new java.util.TreeMap<>(ended.metrics()));
                 out.println("  files:   " + model.onnxModel().getFileName() + ", " + model.labelMap().getFileName()
                         + ", " + model.pipeline().getFileName());

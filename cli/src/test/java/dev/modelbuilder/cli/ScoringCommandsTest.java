@@ -118,4 +118,49 @@ class ScoringCommandsTest {
         assertThat(badName.exitCode()).isEqualTo(2);
         assertThat(badName.err()).contains("project name");
     }
+
+    @Test
+    void predictRefusesLabelsWithControlCharactersAndPrintsNoRawEscape() throws Exception {
+        Path good = packageTiny();
+        Path hostile = tmp.resolve("hostile.zip");
+        String labels = "[\"\\u001b[2J\\u001b]0;pwned\\u0007\", \"b\", \"c\", \"d\", \"e\"]";
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(good.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(hostile))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(e.getName().equals("labels.json") ? labels.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : in.getInputStream(e).readAllBytes());
+            }
+        }
+
+        CliHarness.Result r = CliHarness.run("predict", "--model", hostile.toString(), Fixtures.image("rocket.jpg")
+                .toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("labels must not hold control characters").contains("\\u001b[2J");
+        assertThat(r.out() + r.err()).doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
+    @Test
+    void printableEscapesWhatATerminalWouldObey() {
+        assertThat(Printable.of("a\u001b[31mb\nc\u202ed\u0000")).isEqualTo("a\\u001b[31mb\\u000ac\\u202ed\\u0000");
+        assertThat(Printable.of("Blumen-Überblick 🌷")).isEqualTo("Blumen-Überblick 🌷");
+    }
+
+    @Test
+    void aHugeImageFailsAloneAndTheOthersAreScored() throws Exception {
+        Path zip = packageTiny();
+        Path huge = tmp.resolve("huge.jpg");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
+            f.setLength(3L << 30); // sparse: no disk space, but more than a Java array holds
+        }
+        Path rocket = Fixtures.image("rocket.jpg");
+
+        CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), huge.toString(), rocket.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(huge + ": error: image " + huge + " is 3221225472 bytes");
+        assertThat(r.out()).startsWith(rocket + ": ");
+    }
 }

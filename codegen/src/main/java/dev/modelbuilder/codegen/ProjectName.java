@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Letters with diacritics are mapped to ASCII ({@code Blumen-Überblick} becomes {@code Blumen-Uberblick});
- * names that stay unusable (empty, path separators, {@code ..}, Java reserved words, characters with no ASCII
- * form) are rejected with a {@link ValidationException}.
+ * names that stay unusable (empty, path separators, {@code ..}, Java reserved words, Windows device names such as
+ * {@code con} or {@code lpt1}, characters with no ASCII form) are rejected with a {@link ValidationException}.
  *
  * @param name the name as used for folders, e.g. {@code Flowers}
  * @param groupId the Maven groupId and package prefix, e.g. {@code com.example}
@@ -39,6 +39,9 @@ public record ProjectName(String name, String groupId) {
             "non", "module", "exports", "opens", "requires", "uses", "provides", "to", "with", "transitive", "open",
             "java", "javax");
 
+    /** Device names Windows reserves in any case and with any extension ({@code con.Model} is the console). */
+    private static final Pattern WINDOWS_DEVICE = Pattern.compile("(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])");
+
     /** The groupId used when none is given. */
     public static final String DEFAULT_GROUP_ID = "com.example";
 
@@ -48,6 +51,10 @@ public record ProjectName(String name, String groupId) {
         Objects.requireNonNull(groupId, "groupId");
         if (!NAME.matcher(name).matches()) {
             throw new ValidationException("project name", name, NAME_RULE);
+        }
+        if (WINDOWS_DEVICE.matcher(name).matches()) {
+            throw new ValidationException("project name", name, "'" + name + "' is a device name on Windows ("
+                    + name + ".Model could not be opened there): choose another name");
         }
         if (!GROUP.matcher(groupId).matches() || groupId.length() > 200) {
             throw new ValidationException("group id", groupId,

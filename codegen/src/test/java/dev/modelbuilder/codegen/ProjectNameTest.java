@@ -50,4 +50,17 @@ class ProjectNameTest {
         assertThatThrownBy(() -> ProjectName.of("Flowers", "Com.Example")).hasMessageContaining("group id");
         assertThatThrownBy(() -> ProjectName.of("Flowers", "com.new")).hasMessageContaining("'new' is a reserved word");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"con", "CON", "Prn", "aux", "nul", "com1", "COM9", "lpt1",
+        "lpt9"})
+    void rejectsWindowsDeviceNames(String device) {
+        assertThatThrownBy(() -> ProjectName.of(device, null)).hasMessageContaining("is a device name on Windows");
+    }
+
+    @Test
+    void acceptsNamesThatOnlyStartLikeADevice() {
+        assertThat(ProjectName.of("console", null).modelFolder()).isEqualTo("console.Model");
+        assertThat(ProjectName.of("com10", null).modelFolder()).isEqualTo("com10.Model");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.modelbuilder.examples;
 
+import dev.modelbuilder.scoring.ImageSource;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.scoring.PredictionEngine;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public final class ScoreModel {
             System.out.println("labels: " + engine.labels().labels());
             Prediction first = engine.predict(images.get(0));
             System.out.printf("%s: %s (%.4f), top 3 %s%n", images.get(0), first.label(), first.score(), first.topK(3));
-            List<Prediction> all = engine.predictBatch(images);
+            List<Prediction> all = engine.predictBatch(ImageSource.ofFiles(images));
             for (int i = 0; i < images.size(); i++) {
                 System.out.printf("%s: %s (%.4f)%n", images.get(i), all.get(i).label(), all.get(i).score());
             }

@@ -1,8 +1,8 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.core.dataset.ImageFormat;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.implementation.ByteArrayImageInputStream;
-import dev.modelbuilder.pipeline.implementation.ImageFormats;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -54,9 +55,12 @@ public final class ImageDecoder {
     /** Like Pillow's decompression-bomb limit: twice its warning threshold of 89,478,485 pixels. */
     static final long MAX_PIXELS = 2L * 89_478_485L;
 
+    /** How much of an encoded image is read at most unless told otherwise: 256 MiB. */
+    public static final long DEFAULT_MAX_ENCODED_BYTES = 256L << 20;
+
     private static final String SUPPORTED = "supported formats: JPEG, PNG, BMP, GIF";
-    private static final Map<ImageFormats.Supported, ImageReaderSpi> READERS =
-            new EnumMap<>(ImageFormats.Supported.class);
+    private static final Map<ImageFormat, ImageReaderSpi> READERS =
+            new EnumMap<>(ImageFormat.class);
 
     private ImageDecoder() {
     }
@@ -74,8 +78,24 @@ public final class ImageDecoder {
      * @throws NullPointerException if {@code file} is null
      */
     public static RgbImage decode(Path file) {
+        return decode(file, DEFAULT_MAX_ENCODED_BYTES);
+    }
+
+    /**
+     * Checks the format from the file's first bytes and its size from the file system before reading it, and reads
+     * at most {@code maxBytes}.
+     *
+     * @param file an image file
+     * @param maxBytes the largest file that is read
+     * @return the decoded pixels
+     * @throws ScoringException if the file cannot be read, is larger than {@code maxBytes}, is not a supported
+     *     format, or is corrupt or truncated; the message names the file
+     * @throws NullPointerException if {@code file} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+     */
+    public static RgbImage decode(Path file, long maxBytes) {
         Objects.requireNonNull(file, "file");
-        return decode(readFile(file), file.toString());
+        return decode(EncodedImages.readFile(file, EncodedImages.checkLimit(maxBytes), SUPPORTED), file.toString());
     }
 
     /**
@@ -85,8 +105,25 @@ public final class ImageDecoder {
      * @throws NullPointerException if {@code encoded} is null
      */
     public static RgbImage decode(byte[] encoded) {
+        return decode(encoded, DEFAULT_MAX_ENCODED_BYTES);
+    }
+
+    /**
+     * @param encoded the bytes of an encoded image (not copied, not modified)
+     * @param maxBytes the largest encoded image that is decoded
+     * @return the decoded pixels
+     * @throws ScoringException if the data is longer than {@code maxBytes}, is not a supported format, or is
+     *     corrupt or truncated
+     * @throws NullPointerException if {@code encoded} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+     */
+    public static RgbImage decode(byte[] encoded, long maxBytes) {
         Objects.requireNonNull(encoded, "encoded");
-        return decode(encoded, "image data (" + encoded.length + " bytes)");
+        String source = "image data (" + encoded.length + " bytes)";
+        if (encoded.length > EncodedImages.checkLimit(maxBytes)) {
+            throw EncodedImages.tooLarge(source, encoded.length, maxBytes);
+        }
+        return decode(encoded, source);
     }
 
     /**
@@ -98,10 +135,26 @@ public final class ImageDecoder {
      * @throws NullPointerException if {@code in} is null
      */
     public static RgbImage decode(InputStream in) {
+        return decode(in, DEFAULT_MAX_ENCODED_BYTES);
+    }
+
+    /**
+     * Checks the format from the stream's first bytes, then reads it to its end, at most {@code maxBytes} (the
+     * stream is not closed).
+     *
+     * @param in an encoded image
+     * @param maxBytes the largest encoded image that is read
+     * @return the decoded pixels
+     * @throws ScoringException if the stream cannot be read, is longer than {@code maxBytes}, is not a supported
+     *     format, or is corrupt or truncated
+     * @throws NullPointerException if {@code in} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+     */
+    public static RgbImage decode(InputStream in, long maxBytes) {
         Objects.requireNonNull(in, "in");
         byte[] bytes;
         try {
-            bytes = in.readAllBytes();
+            bytes = EncodedImages.readBounded(in, EncodedImages.checkLimit(maxBytes), -1, "the image stream", SUPPORTED);
         } catch (IOException e) {
             throw new ScoringException("cannot read the image stream: " + e.getMessage(), e);
         }
@@ -129,27 +182,13 @@ public final class ImageDecoder {
         return fromRaster(raster, cm, "BufferedImage " + image.getWidth() + "x" + image.getHeight());
     }
 
-    static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ScoringException("image file not found: " + file, e);
-        } catch (IOException e) {
-            throw new ScoringException("cannot read image file " + file + ": " + e, e);
-        }
-    }
-
     /**
      * @param encoded encoded bytes
      * @param source what to call the data in messages (a path, "input #3", ...)
      */
     static RgbImage decode(byte[] encoded, String source) {
-        ImageFormats.Sniffed sniffed = ImageFormats.sniff(encoded);
-        if (sniffed.format() == null) {
-            throw new ScoringException("unsupported image format in " + source + ": " + sniffed.description()
-                    + "; " + SUPPORTED);
-        }
-        ImageFormats.Supported format = sniffed.format();
+        ImageFormat format = ImageFormat.sniff(encoded).orElseThrow(() -> new ScoringException(
+                "unsupported image format in " + source + ": " + ImageFormat.describe(encoded) + "; " + SUPPORTED));
         ImageReader reader;
         try {
             reader = readerSpi(format).createReaderInstance();
@@ -167,7 +206,7 @@ public final class ImageDecoder {
                         + height + " (at most " + MAX_PIXELS + " pixels are decoded)");
             }
             ImageReadParam param = reader.getDefaultReadParam();
-            if (format == ImageFormats.Supported.JPEG) {
+            if (format == ImageFormat.JPEG) {
                 // With explicit bands the JPEG reader hands over the decoded samples without applying an
                 // embedded ICC profile, as Pillow does.
                 ImageTypeSpecifier raw = reader.getRawImageType(0);
@@ -202,7 +241,7 @@ public final class ImageDecoder {
         }
     }
 
-    private static synchronized ImageReaderSpi readerSpi(ImageFormats.Supported format) {
+    private static synchronized ImageReaderSpi readerSpi(ImageFormat format) {
         return READERS.computeIfAbsent(format, f -> {
             Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f.imageIoName());
             if (!it.hasNext()) {

@@ -3,6 +3,7 @@ package dev.modelbuilder.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.modelbuilder.core.dataset.LabelNames;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.pipeline.implementation.Json;
@@ -33,7 +34,7 @@ import java.util.Set;
  *
  * <p>The written form is a JSON array of strings (Model Builder's format). Readers also accept an object whose keys
  * are the indices {@code "0"} to {@code "n-1"}, each exactly once: {@code {"0":"daisy","1":"dandelion"}}. Labels
- * must be non-blank and distinct.
+ * must be non-blank and distinct, without control characters (a label is printed to terminals).
  *
  * @param labels the labels, index 0 first; copied into an unmodifiable list
  */
@@ -41,7 +42,8 @@ public record LabelMap(List<String> labels) {
     private static final long MAX_FILE_BYTES = 16L << 20;
 
     /**
-     * @throws ValidationException if the list is empty, or a label is null, blank or repeated
+     * @throws ValidationException if the list is empty, or a label is null, blank, repeated or holds a control
+     *     character
      * @throws NullPointerException if {@code labels} is null
      * @param labels the record component labels
      */
@@ -55,6 +57,11 @@ public record LabelMap(List<String> labels) {
             String label = labels.get(i);
             if (label == null || label.isBlank()) {
                 throw new ValidationException("label " + i, label, "labels must not be blank");
+            }
+            String bad = LabelNames.problem(label);
+            if (bad != null) {
+                throw new ValidationException("label " + i, LabelNames.escape(label), "labels must not hold control "
+                        + "characters; it " + bad);
             }
             if (!seen.add(label)) {
                 throw new ValidationException("label " + i, label,

@@ -3,32 +3,27 @@ package dev.modelbuilder.pipeline;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -67,7 +62,8 @@ public final class ModelPackage {
     static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
     /** Entries smaller than this are not checked for their compression ratio. */
     static final long RATIO_GRACE_BYTES = 256 * 1024;
-    private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
+    /** The first buffer an entry is read into, whatever size it declares. */
+    static final int INITIAL_ENTRY_BUFFER = 64 * 1024;
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
     /**
@@ -134,14 +130,18 @@ public final class ModelPackage {
 
     private final PipelineDefinition pipeline;
     private final LabelMap labels;
-    private final byte[] model;
+    private final ByteBuffer model;
     private final String source;
 
-    private ModelPackage(PipelineDefinition pipeline, LabelMap labels, byte[] model, String source) {
+    private ModelPackage(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String source) {
         this.pipeline = pipeline;
         this.labels = labels;
-        this.model = model;
+        this.model = model.asReadOnlyBuffer();
         this.source = source;
+    }
+
+    static ModelPackage of(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String source) {
+        return new ModelPackage(pipeline, labels, model, source);
     }
 
     /** @return the pipeline definition */
@@ -156,21 +156,25 @@ public final class ModelPackage {
 
     /** @return the size of the ONNX model in bytes */
     public long modelSize() {
-        return model.length;
+        return model.remaining();
     }
 
     /** @return a copy of the ONNX model's bytes */
     public byte[] onnxModelBytes() {
-        return model.clone();
+        byte[] copy = new byte[model.remaining()];
+        model.duplicate().get(copy);
+        return copy;
     }
 
     /**
-     * The model without a copy, for a runtime that loads it (a 100 MB model is not copied again to be scored).
+     * The model without a copy, for a runtime that loads it. A model stored uncompressed in a package read from a
+     * file is a read-only memory-mapped region of the archive (a direct buffer: nothing is read into the heap); one
+     * read from a stream is a direct buffer too; a deflated model (archives written before 0.1) is a heap buffer.
      *
      * @return a read-only view of the ONNX model's bytes
      */
     public ByteBuffer modelBuffer() {
-        return ByteBuffer.wrap(model).asReadOnlyBuffer();
+        return model.duplicate();
     }
 
     /** @return where the package was read from, in words (a path, or "stream") */
@@ -185,8 +189,12 @@ public final class ModelPackage {
      * @throws UncheckedIOException if it cannot be written
      */
     public void writeOnnxModel(Path file) {
-        try {
-            Files.write(Objects.requireNonNull(file, "file"), model);
+        try (FileChannel out = FileChannel.open(Objects.requireNonNull(file, "file"), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer b = model.duplicate();
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -237,8 +245,14 @@ public final class ModelPackage {
                 out.setLevel(Deflater.DEFAULT_COMPRESSION);
                 putEntry(out, PIPELINE_ENTRY, pipeline.toJson().getBytes(StandardCharsets.UTF_8));
                 putEntry(out, LABELS_ENTRY, labels.toJson().getBytes(StandardCharsets.UTF_8));
-                out.setLevel(Deflater.BEST_SPEED); // ONNX weights barely compress; keep packaging fast
-                out.putNextEntry(newEntry(MODEL_ENTRY));
+                // stored, not deflated: float weights shrink by a few percent only, and a stored model is loaded
+                // straight from the archive's bytes (memory-mapped) instead of being inflated on every start
+                ZipEntry model = newEntry(MODEL_ENTRY);
+                model.setMethod(ZipEntry.STORED);
+                model.setSize(size);
+                model.setCompressedSize(size);
+                model.setCrc(crc32(onnxFile));
+                out.putNextEntry(model);
                 Files.copy(onnxFile, out);
                 out.closeEntry();
             }
@@ -259,6 +273,19 @@ public final class ModelPackage {
                 }
             }
         }
+    }
+
+    private static long crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                crc.update(buf);
+                buf.clear();
+            }
+        }
+        return crc.getValue();
     }
 
     private static void putEntry(ZipOutputStream out, String name, byte[] data) throws IOException {
@@ -297,8 +324,8 @@ public final class ModelPackage {
     public static ModelPackage read(Path zip, Limits limits) {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(limits, "limits");
-        try (InputStream in = Files.newInputStream(zip)) {
-            return read(in, limits, "MLModel.zip " + zip);
+        try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.READ)) {
+            return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch);
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("MLModel.zip not found: " + zip, e);
         } catch (IOException e) {
@@ -328,7 +355,7 @@ public final class ModelPackage {
     public static ModelPackage read(InputStream in, Limits limits) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(limits, "limits");
-        return read(in, limits, "MLModel.zip stream");
+        return PackageReader.read(in, limits, "MLModel.zip stream", null);
     }
 
     /**
@@ -339,203 +366,12 @@ public final class ModelPackage {
      */
     public static ModelPackage read(byte[] zipBytes) {
         Objects.requireNonNull(zipBytes, "zipBytes");
-        return read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data");
-    }
-
-    private static ModelPackage read(InputStream raw, Limits limits, String source) {
-        CountingInputStream counted = new CountingInputStream(
-                raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream
-                        ? raw : new BufferedInputStream(raw, 1 << 16));
-        byte[] pipelineBytes = null;
-        byte[] labelBytes = null;
-        byte[] modelBytes = null;
-        PipelineDefinition pipeline = null;
-        Set<String> seen = new HashSet<>();
-        int entries = 0;
-        try (ZipInputStream zin = new ZipInputStream(counted, StandardCharsets.UTF_8)) {
-            ZipEntry entry;
-            while ((entry = zin.getNextEntry()) != null) {
-                entries++;
-                if (entries > limits.maxEntries()) {
-                    throw new ModelLoadException(source + " has more than " + limits.maxEntries() + " entries");
-                }
-                String name = entry.getName();
-                checkName(name, source);
-                if (!seen.add(name)) {
-                    throw new ModelLoadException(source + " has the entry '" + name + "' twice; a package holds each "
-                            + "member once");
-                }
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                boolean isModel = MODEL_ENTRY.equals(name);
-                long limit = isModel ? limits.maxModelBytes() : limits.maxJsonBytes();
-                byte[] data = readEntry(zin, entry, limit, limits.maxCompressionRatio(), counted, source);
-                switch (name) {
-                    case PIPELINE_ENTRY -> {
-                        pipelineBytes = data;
-                        // version first, so that a package from a newer SDK fails before the model is inflated
-                        pipeline = PipelineDefinition.parse(new String(data, StandardCharsets.UTF_8),
-                                source + " member " + PIPELINE_ENTRY);
-                    }
-                    case LABELS_ENTRY -> labelBytes = data;
-                    case MODEL_ENTRY -> modelBytes = data;
-                    default -> {
-                        // unknown entries (from a newer minor version, or a README) are skipped
-                    }
-                }
-            }
-        } catch (ZipException | IllegalArgumentException e) {
-            // IllegalArgumentException: an entry name that is not valid UTF-8
-            throw new ModelLoadException(source + " is not a valid zip archive: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + source + ": " + e.getMessage(), e);
-        }
-        if (entries == 0) {
-            throw new ModelLoadException(source + " is not a zip archive (no entries found)");
-        }
-        requireMember(pipelineBytes, PIPELINE_ENTRY, source);
-        requireMember(labelBytes, LABELS_ENTRY, source);
-        requireMember(modelBytes, MODEL_ENTRY, source);
-        LabelMap labels = LabelMap.parse(new String(labelBytes, StandardCharsets.UTF_8),
-                source + " member " + LABELS_ENTRY);
-        if (modelBytes.length == 0) {
-            throw new ModelLoadException(source + " member " + MODEL_ENTRY + " is empty");
-        }
-        return new ModelPackage(pipeline, labels, modelBytes, source);
-    }
-
-    private static void requireMember(byte[] data, String member, String source) {
-        if (data == null) {
-            throw new ModelLoadException(source + " is missing the member '" + member + "'; a package holds "
-                    + PIPELINE_ENTRY + ", " + LABELS_ENTRY + " and " + MODEL_ENTRY);
-        }
-    }
-
-    /** Refuses names that could escape an extraction folder, whatever the reader's platform. */
-    static void checkName(String name, String source) {
-        String problem = null;
-        if (name.isEmpty()) {
-            problem = "is empty";
-        } else if (name.indexOf('\\') >= 0) {
-            problem = "contains a backslash";
-        } else if (name.startsWith("/")) {
-            problem = "is an absolute path";
-        } else if (DRIVE.matcher(name).matches()) {
-            problem = "starts with a drive letter";
-        } else if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-            problem = "contains control characters";
-        } else if (Arrays.asList(name.split("/", -1)).contains("..")) {
-            problem = "has a '..' segment that escapes the archive folder";
-        }
-        if (problem != null) {
-            throw new ModelLoadException(source + " has an unsafe entry name '" + printable(name) + "': it " + problem
-                    + "; refusing the archive");
-        }
-    }
-
-    private static String printable(String name) {
-        StringBuilder b = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7F ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
-    }
-
-    private static byte[] readEntry(ZipInputStream zin, ZipEntry entry, long limit, int maxRatio,
-                                    CountingInputStream counted, String source) throws IOException {
-        String name = entry.getName();
-        if (entry.getSize() > limit) {
-            throw tooLarge(source, name, entry.getSize(), limit);
-        }
-        long compressedStart = counted.count();
-        int initial = (int) Math.min(entry.getSize() > 0 ? entry.getSize() : 8192, limit);
-        byte[] buf = new byte[Math.max(initial, 16)];
-        int n = 0;
-        while (true) {
-            if (n == buf.length) {
-                if (n >= limit) {
-                    // one more byte would exceed the bound
-                    if (zin.read() >= 0) {
-                        throw tooLarge(source, name, -1, limit);
-                    }
-                    break;
-                }
-                buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(16L, (long) buf.length * 2)));
-            }
-            int r = zin.read(buf, n, buf.length - n);
-            if (r < 0) {
-                break;
-            }
-            n += r;
-            if (n > RATIO_GRACE_BYTES) {
-                long compressed = Math.max(1, counted.count() - compressedStart);
-                if (n > (long) maxRatio * compressed) {
-                    throw new ModelLoadException(source + " entry '" + name + "' inflates more than " + maxRatio
-                            + " times its compressed size (" + n + " bytes from about " + compressed
-                            + "); refusing a possible zip bomb");
-                }
-            }
-        }
-        return n == buf.length ? buf : Arrays.copyOf(buf, n);
-    }
-
-    private static ModelLoadException tooLarge(String source, String name, long size, long limit) {
-        return new ModelLoadException(source + " entry '" + name + "' is " + (size >= 0 ? size + " bytes, " : "")
-                + "larger than the limit of " + limit + " bytes");
+        return PackageReader.read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data", null);
     }
 
     @Override
     public String toString() {
         return "ModelPackage[" + source + ", format " + pipeline.formatVersion() + ", " + labels.size() + " labels, model "
-                + model.length + " bytes]";
-    }
-
-    /** Counts the compressed bytes the zip reader consumes; never closes the stream it wraps. */
-    private static final class CountingInputStream extends FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int r = super.read(b, off, len);
-            if (r > 0) {
-                count += r;
-            }
-            return r;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            count += s;
-            return s;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        /** The caller owns the underlying stream. */
-        @Override
-        public void close() {
-        }
+                + model.remaining() + " bytes]";
     }
 }

@@ -89,4 +89,17 @@ class LabelMapTest {
         assertThatThrownBy(() -> labels.requireSize(5, "bestModel.onnx")).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("label map has 4 labels but bestModel.onnx outputs 5 classes");
     }
+
+    @Test
+    void refusesLabelsWithControlCharacters() {
+        for (String bad : new String[] {"nul\u0000", "\u001b[2Jwiped", "two\nlines", "c1\u009b"}) {
+            assertThatThrownBy(() -> LabelMap.of("daisy", bad))
+                    .isInstanceOf(dev.modelbuilder.core.exception.ValidationException.class)
+                    .hasMessageContaining("labels must not hold control characters")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(bad));
+        }
+        assertThatThrownBy(() -> LabelMap.parse("[\"daisy\", \"\\u001b]0;pwned\\u0007\"]"))
+                .isInstanceOf(dev.modelbuilder.core.exception.ModelLoadException.class)
+                .hasMessageContaining("U+001B at position 0").hasMessageContaining("\\u001b]0;pwned\\u0007");
+    }
 }

@@ -210,4 +210,55 @@ class ModelPackageTest {
 
         assertThat(closed).isFalse();
     }
+
+    @Test
+    void theModelIsStoredAndMappedTheOtherMembersDeflated(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            assertThat(z.getEntry("model.onnx").getMethod()).isEqualTo(ZipEntry.STORED);
+            assertThat(z.getEntry("pipeline.json").getMethod()).isEqualTo(ZipEntry.DEFLATED);
+            assertThat(z.getEntry("labels.json").getMethod()).isEqualTo(ZipEntry.DEFLATED);
+        }
+        byte[] expected = Files.readAllBytes(Fixtures.tinyModel());
+        ModelPackage fromFile = ModelPackage.read(zip);
+        assertThat(fromFile.modelBuffer().isDirect()).as("mapped from the archive").isTrue();
+        assertThat(fromFile.onnxModelBytes()).isEqualTo(expected);
+        try (var in = Files.newInputStream(zip)) {
+            ModelPackage fromStream = ModelPackage.read(in);
+            assertThat(fromStream.modelBuffer().isDirect()).isTrue();
+            assertThat(fromStream.onnxModelBytes()).isEqualTo(expected);
+        }
+        // archives written before the model was stored (deflated) still read
+        ModelPackage deflated = ModelPackage.read(zip(validMembers()));
+        assertThat(deflated.onnxModelBytes()).isEqualTo(expected);
+    }
+
+    @Test
+    void aStoredModelWhoseBytesWereAlteredIsRefused(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        byte[] bytes = Files.readAllBytes(zip);
+        byte[] model = Files.readAllBytes(Fixtures.tinyModel());
+        int at = indexOf(bytes, java.util.Arrays.copyOfRange(model, 100, 132));
+        bytes[at + 7] ^= 0x5A; // one weight byte, size unchanged: only the CRC tells
+        Files.write(zip, bytes);
+
+        assertThatThrownBy(() -> ModelPackage.read(zip)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("CRC");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("not found");
+    }
 }

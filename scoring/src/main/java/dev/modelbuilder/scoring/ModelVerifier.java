@@ -1,14 +1,10 @@
 package dev.modelbuilder.scoring;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PipelineDefinition;
-import dev.modelbuilder.pipeline.PreprocessingSpec;
-import dev.modelbuilder.scoring.implementation.ModelSignature;
-import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import dev.modelbuilder.scoring.implementation.ModelSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -43,17 +39,8 @@ public final class ModelVerifier {
             throw new ModelLoadException("ONNX model not found: " + onnxFile);
         }
         String what = "ONNX model " + onnxFile.getFileName();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = OrtRuntime.environment().createSession(onnxFile.toString(), options)) {
-            PreprocessingSpec spec = pipeline.preprocessing();
-            ModelSignature sig = ModelSignature.of(session, pipeline.inputName(), pipeline.outputName(), spec.width(),
-                    spec.height(), what);
-            if (sig.classCount() > 0) {
-                labels.requireSize(sig.classCount(), what + " (output '" + sig.outputName() + "' "
-                        + ModelSignature.shape(sig.outputShape()) + ")");
-            }
-        } catch (OrtException e) {
-            throw new ModelLoadException("cannot load " + what + ": " + OrtRuntime.describe(e), e);
+        try (ModelSession session = ModelSession.open(new ModelSession.Request(onnxFile, null, what, -1, false, 0))) {
+            session.check(labels, pipeline.preprocessing(), pipeline.inputName(), pipeline.outputName(), false);
         }
     }
 

@@ -99,7 +99,7 @@ class ConcurrencyTest {
                         boolean startedAfterClose = closeReturned.get();
                         try {
                             if (thread % 4 == 0) {
-                                List<Prediction> batch = engine.predictBatch(files);
+                                List<Prediction> batch = engine.predictBatch(ImageSource.ofFiles(files));
                                 assertThat(batch).hasSize(files.size());
                             } else {
                                 Prediction p = engine.predict(decoded.get(0));
@@ -136,7 +136,7 @@ class ConcurrencyTest {
             assertThat(engine.isClosed()).isTrue();
             assertThatThrownBy(() -> engine.predict(decoded.get(0))).isInstanceOf(IllegalStateException.class)
                     .hasMessage("this PredictionEngine is closed");
-            assertThatThrownBy(() -> engine.predictBatch(files)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> engine.predictBatch(ImageSource.ofFiles(files))).isInstanceOf(IllegalStateException.class);
             engine.close(); // idempotent
         } finally {
             pool.shutdownNow();

@@ -20,7 +20,7 @@ class GpuTest {
 
     @Test
     void cudaMatchesCpu() {
-        PredictionEngine.Builder base = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
+        PredictionEngineBuilder base = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
                 .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.resizeCrop(256, 224));
         PredictionEngine gpu;
         try {
@@ -31,8 +31,8 @@ class GpuTest {
         }
         try (gpu; PredictionEngine cpu = base.executionProvider(ExecutionProvider.cpu()).build()) {
             assertThat(gpu.executionProvider().isCuda()).isTrue();
-            List<Prediction> onGpu = gpu.predictBatch(Fixtures.imageFiles());
-            List<Prediction> onCpu = cpu.predictBatch(Fixtures.imageFiles());
+            List<Prediction> onGpu = gpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
+            List<Prediction> onCpu = cpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
             for (int i = 0; i < onGpu.size(); i++) {
                 float[] g = onGpu.get(i).logits();
                 float[] c = onCpu.get(i).logits();

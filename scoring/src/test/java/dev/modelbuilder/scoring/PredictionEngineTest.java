@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.scoring.implementation.Scores;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PredictionEngineTest {
 
-    private static PredictionEngine.Builder tiny() {
+    private static PredictionEngineBuilder tiny() {
         return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
                 .preprocessing(PreprocessingSpec.resizeCrop(256, 224));
     }
@@ -69,21 +70,22 @@ class PredictionEngineTest {
                     .hasMessageContaining(truncated.toString()).hasMessageContaining("truncated JPEG");
             assertThatThrownBy(() -> engine.predict(text)).isInstanceOf(ScoringException.class)
                     .hasMessageContaining("unsupported image format in " + text);
-            List<Object> batch = new ArrayList<>(Fixtures.imageFiles());
-            batch.add(3, text);
+            List<ImageSource> batch = new ArrayList<>(ImageSource.ofFiles(Fixtures.imageFiles()));
+            batch.add(3, ImageSource.of(text));
             assertThatThrownBy(() -> engine.predictBatch(batch)).isInstanceOf(ScoringException.class)
                     .hasMessageStartingWith("predictBatch input #3 (" + text + "): unsupported image format");
             // the engine still works afterwards
-            assertThat(engine.predictBatch(Fixtures.imageFiles())).hasSize(8);
+            assertThat(engine.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()))).hasSize(8);
         }
     }
 
     @Test
-    void predictBatchRejectsUnknownInputTypes() {
+    void predictBatchRejectsNullInputs() {
         try (PredictionEngine engine = tiny().build()) {
-            assertThatThrownBy(() -> engine.predictBatch(List.of(Fixtures.tinyModel(), "photo.jpg")))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("predictBatch input #1 is a java.lang.String; use a Path, byte[]");
+            List<ImageSource> withNull = new ArrayList<>(List.of(ImageSource.of(Fixtures.tinyModel())));
+            withNull.add(null);
+            assertThatThrownBy(() -> engine.predictBatch(withNull)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("predictBatch input #1 is null");
             assertThat(engine.predictBatch(List.of())).isEmpty();
         }
     }
@@ -133,7 +135,7 @@ class PredictionEngineTest {
     @Test
     void fixedBatchProbabilityModelIsDetected() {
         // input 'image' [1,3,224,224], output 'probs' [1,4] after a softmax: names read from the model
-        PredictionEngine.Builder b = PredictionEngine.builder().onnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
+        PredictionEngineBuilder b = PredictionEngine.builder().onnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
                 .labels(LabelMap.of("w", "x", "y", "z")).preprocessing(PreprocessingSpec.squash(224)).batchSize(8);
         try (PredictionEngine engine = b.build()) {
             assertThat(engine.inputName()).isEqualTo("image");
@@ -141,7 +143,7 @@ class PredictionEngineTest {
             assertThat(engine.batchSize()).as("the model's fixed batch dimension wins").isEqualTo(1);
             assertThat(engine.outputKind()).isEmpty();
 
-            List<Prediction> batch = engine.predictBatch(Fixtures.imageFiles());
+            List<Prediction> batch = engine.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
 
             assertThat(batch).hasSize(8);
             for (int i = 0; i < batch.size(); i++) {
@@ -157,7 +159,7 @@ class PredictionEngineTest {
         try (PredictionEngine declared = b.outputKind(OutputKind.LOGITS).build()) {
             Prediction p = declared.predict(Fixtures.imageFiles().get(0));
             assertThat(p.scores().get("w")).as("declared kind wins").isCloseTo(
-                    PredictionEngine.softmax(p.logits())[0], within(1e-12));
+                    Scores.softmax(p.logits())[0], within(1e-12));
         }
     }
 
@@ -186,12 +188,12 @@ class PredictionEngineTest {
 
     @Test
     void softmaxIsStable() {
-        double[] p = PredictionEngine.softmax(new float[] {1000f, 1000f, -1000f});
+        double[] p = Scores.softmax(new float[] {1000f, 1000f, -1000f});
 
         assertThat(p[0]).isCloseTo(0.5, within(1e-12));
         assertThat(p[2]).isZero();
-        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {0.2f, 0.8f})).isTrue();
-        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {0.2f, 0.7f})).isFalse();
-        assertThat(PredictionEngine.looksLikeProbabilities(new float[] {-0.2f, 1.2f})).isFalse();
+        assertThat(Scores.looksLikeProbabilities(new float[] {0.2f, 0.8f})).isTrue();
+        assertThat(Scores.looksLikeProbabilities(new float[] {0.2f, 0.7f})).isFalse();
+        assertThat(Scores.looksLikeProbabilities(new float[] {-0.2f, 1.2f})).isFalse();
     }
 }

@@ -65,7 +65,7 @@ class TinyModelFixtureTest {
     void predictBatchMatchesReferenceLogits(String variant) {
         List<JsonNode> images = Fixtures.images();
 
-        List<Prediction> predictions = engineFor(variant).predictBatch(Fixtures.imageFiles());
+        List<Prediction> predictions = engineFor(variant).predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
 
         assertThat(predictions).hasSize(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -103,8 +103,9 @@ class TinyModelFixtureTest {
         assertThat(crop.predict(ImageDecoder.decode(file))).isEqualTo(byPath);
         assertThat(crop.predict(ImageDecoder.decode(file).toBufferedImage())).isEqualTo(byPath);
         try (var in = Files.newInputStream(file)) {
-            List<Prediction> batch = crop.predictBatch(List.of(file, bytes, in, ImageDecoder.decode(file),
-                    ImageDecoder.decode(file).toBufferedImage()));
+            List<Prediction> batch = crop.predictBatch(List.of(ImageSource.of(file), ImageSource.of(bytes),
+                    ImageSource.of(in), ImageSource.of(ImageDecoder.decode(file)),
+                    ImageSource.of(ImageDecoder.decode(file).toBufferedImage())));
             assertThat(batch).hasSize(5).allSatisfy(p -> assertClose(p, byPath));
         }
     }
@@ -131,7 +132,7 @@ class TinyModelFixtureTest {
                 .preprocessingThreads(3).build()) {
             assertThat(small.batchSize()).isEqualTo(5);
 
-            List<Prediction> batch = small.predictBatch(files);
+            List<Prediction> batch = small.predictBatch(ImageSource.ofFiles(files));
 
             assertThat(batch).hasSize(24);
             for (int i = 0; i < files.size(); i++) {

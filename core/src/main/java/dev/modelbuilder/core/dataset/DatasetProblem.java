@@ -21,6 +21,8 @@ public record DatasetProblem(Kind kind, Path path, String detail) {
         NOT_AN_IMAGE,
         /** A file looks like an image but is truncated or corrupt. */
         CORRUPT_IMAGE,
+        /** A label folder's name cannot be a label (it holds control characters). */
+        INVALID_LABEL,
         /** A label folder holds no images. */
         EMPTY_LABEL,
         /** A label folder holds fewer images than the minimum. */

@@ -96,6 +96,11 @@ public final class ImageFolderDataset {
         List<DatasetProblem> labelProblems = new ArrayList<>();
         for (Path folder : labelFolders) {
             String label = folder.getFileName().toString();
+            String badName = LabelNames.problem(label);
+            if (badName != null) {
+                labelProblems.add(new DatasetProblem(Kind.INVALID_LABEL, folder, "label folder '"
+                        + LabelNames.escape(label) + "' " + badName + ": rename the folder (its name is the label)"));
+            }
             List<Path> files = listFiles(folder, problems);
             List<LabeledImage> images = files.parallelStream().map(f -> check(dir, label, f, problems))
                     .filter(Objects::nonNull).toList();

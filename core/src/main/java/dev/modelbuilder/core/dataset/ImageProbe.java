@@ -34,18 +34,18 @@ public final class ImageProbe {
      * @throws ProbeFailure when the content is not a supported image or is truncated or corrupt
      */
     public static ImageInfo probe(byte[] data) throws ProbeFailure {
-        if (startsWith(data, 0xFF, 0xD8, 0xFF)) {
-            return jpeg(data);
-        }
-        if (startsWith(data, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-            return png(data);
-        }
-        if (startsWith(data, 'G', 'I', 'F', '8') && data.length > 6 && (data[4] == '7' || data[4] == '9')
-                && data[5] == 'a') {
-            return gif(data);
-        }
-        if (startsWith(data, 'B', 'M')) {
-            return bmp(data);
+        java.util.Optional<ImageFormat> format = ImageFormat.sniff(data);
+        if (format.isPresent()) {
+            switch (format.get()) {
+                case JPEG:
+                    return jpeg(data);
+                case PNG:
+                    return png(data);
+                case GIF:
+                    return gif(data);
+                default:
+                    return bmp(data);
+            }
         }
         throw new ProbeFailure(foreignFormat(data), false);
     }

@@ -138,4 +138,19 @@ class ImageFolderDatasetTest {
         assertThat(data.split(0.2, 7).validation()).isEqualTo(split.validation());
         assertThat(split.classIndex(split.training().get(0))).isBetween(0, 2);
     }
+
+    @Test
+    void labelFoldersWithControlCharactersAreProblems() throws Exception {
+        TestImages.dataset(root, List.of("daisy", "roses", "red\u001b[31mrose", "two\nlines"), 5);
+
+        assertThatThrownBy(() -> ImageFolderDataset.scan(root)).isInstanceOfSatisfying(
+                DatasetValidationException.class, e -> {
+                    assertThat(e.problems()).filteredOn(p -> p.kind() == Kind.INVALID_LABEL).extracting(
+                            DatasetProblem::detail).containsExactlyInAnyOrder(
+                            "label folder 'red\\u001b[31mrose' contains the control character U+001B at position 3: "
+                                    + "rename the folder (its name is the label)",
+                            "label folder 'two\\u000alines' contains the control character U+000A at position 3: "
+                                    + "rename the folder (its name is the label)");
+                });
+    }
 }

@@ -67,6 +67,7 @@ public final class OrtRuntime {
                 env = environment;
                 if (env == null) {
                     checkSingleOrtBuild(ResourceLister.of(loader()));
+                    NativeLibraries.prepare(loader());
                     try {
                         env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "modelbuilder");
                     } catch (LinkageError | RuntimeException e) {

@@ -15,6 +15,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.scoring.ImageSource;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.scoring.PredictionEngine;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -261,7 +262,7 @@ public class ScoringBenchmark {
                 bh.consume(ours.engine.predict(f));
             }
         } else {
-            List<Prediction> p = ours.engine.predictBatch(in.files);
+            List<Prediction> p = ours.engine.predictBatch(ImageSource.ofFiles(in.files));
             bh.consume(p);
         }
     }
@@ -276,7 +277,7 @@ public class ScoringBenchmark {
     @Benchmark
     @org.openjdk.jmh.annotations.OperationsPerInvocation(8)
     public void oursStream(OursStream ours, Blackhole bh) {
-        bh.consume(ours.engine.predictBatch(ours.stream));
+        bh.consume(ours.engine.predictBatch(ImageSource.ofFiles(ours.stream)));
     }
 
     /**

@@ -1,0 +1,261 @@
+package dev.modelbuilder.scoring;
+
+import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.pipeline.ImageDecoder;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.OutputKind;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.scoring.implementation.ModelSession;
+import dev.modelbuilder.scoring.implementation.ModelSignature;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configures a {@link PredictionEngine}. Give either a model package, or an ONNX model with its labels and
+ * preprocessing. Not thread-safe; each {@link #build()} creates a new engine.
+ */
+public final class PredictionEngineBuilder {
+    private static final int DEFAULT_BATCH_SIZE = 8;
+    private static final String MODEL_NAME_PREFIX = "model.onnx in ";
+
+    private Path packagePath;
+    private ModelPackage modelPackage;
+    private Path onnxModel;
+    private LabelMap labels;
+    private PreprocessingSpec preprocessing;
+    private String inputName;
+    private String outputName;
+    private OutputKind outputKind;
+    private ExecutionProvider executionProvider = ExecutionProvider.cpu();
+    private boolean fallbackToCpu;
+    private int intraOpThreads;
+    int batchSize = DEFAULT_BATCH_SIZE;
+    int preprocessingThreads;
+    long maxImageBytes = ImageDecoder.DEFAULT_MAX_ENCODED_BYTES;
+
+    PredictionEngineBuilder() {
+    }
+
+    /**
+     * @param zip an MLModel.zip (read at {@link #build()})
+     * @return this builder
+     */
+    public PredictionEngineBuilder modelPackage(Path zip) {
+        this.packagePath = Objects.requireNonNull(zip, "zip");
+        this.modelPackage = null;
+        return this;
+    }
+
+    /**
+     * @param pkg a package already read
+     * @return this builder
+     */
+    public PredictionEngineBuilder modelPackage(ModelPackage pkg) {
+        this.modelPackage = Objects.requireNonNull(pkg, "pkg");
+        this.packagePath = null;
+        return this;
+    }
+
+    /**
+     * @param onnxFile an ONNX model (e.g. bestModel.onnx); also give {@link #labels} and {@link #preprocessing}
+     * @return this builder
+     */
+    public PredictionEngineBuilder onnxModel(Path onnxFile) {
+        this.onnxModel = Objects.requireNonNull(onnxFile, "onnxFile");
+        return this;
+    }
+
+    /**
+     * @param labels the labels in class-index order (with {@link #onnxModel})
+     * @return this builder
+     */
+    public PredictionEngineBuilder labels(LabelMap labels) {
+        this.labels = Objects.requireNonNull(labels, "labels");
+        return this;
+    }
+
+    /**
+     * @param spec the preprocessing the model was trained with (with {@link #onnxModel})
+     * @return this builder
+     */
+    public PredictionEngineBuilder preprocessing(PreprocessingSpec spec) {
+        this.preprocessing = Objects.requireNonNull(spec, "spec");
+        return this;
+    }
+
+    /**
+     * @param name the model's image input; by default the package's, or the model's only input
+     * @return this builder
+     */
+    public PredictionEngineBuilder inputName(String name) {
+        this.inputName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * @param name the model's class-score output; by default the package's, or the model's only output
+     * @return this builder
+     */
+    public PredictionEngineBuilder outputName(String name) {
+        this.outputName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Declares what the output holds (overrides the package's declaration). Without a declaration (a bare ONNX
+     * model), each output row is treated as probabilities when all values lie in [0, 1] and sum to 1 (within
+     * 1e-3), and as logits otherwise.
+     *
+     * @param kind logits or probabilities
+     * @return this builder
+     */
+    public PredictionEngineBuilder outputKind(OutputKind kind) {
+        this.outputKind = Objects.requireNonNull(kind, "kind");
+        return this;
+    }
+
+    /**
+     * @param provider where to run the model; CPU by default
+     * @return this builder
+     */
+    public PredictionEngineBuilder executionProvider(ExecutionProvider provider) {
+        this.executionProvider = Objects.requireNonNull(provider, "provider");
+        return this;
+    }
+
+    /**
+     * @param fallback true to run on the CPU, with a WARN log, when the requested CUDA provider is unusable;
+     *     false (the default) to fail {@link #build()} instead
+     * @return this builder
+     */
+    public PredictionEngineBuilder fallbackToCpu(boolean fallback) {
+        this.fallbackToCpu = fallback;
+        return this;
+    }
+
+    /**
+     * @param threads ONNX Runtime intra-op threads for one inference; 0 (the default) lets ONNX Runtime choose
+     *     (one per physical core)
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public PredictionEngineBuilder intraOpThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be 0 (automatic) or more, got " + threads);
+        }
+        this.intraOpThreads = threads;
+        return this;
+    }
+
+    /**
+     * @param size images per inference in {@link PredictionEngine#predictBatch}, default 8; ignored when the model's batch
+     *     dimension is fixed (then that size is used)
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public PredictionEngineBuilder batchSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
+        }
+        this.batchSize = size;
+        return this;
+    }
+
+    /**
+     * @param threads threads that decode and preprocess images for {@link PredictionEngine#predictBatch}; 0 (the default) means
+     *     one per processor, at most 8
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public PredictionEngineBuilder preprocessingThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("preprocessingThreads must be 0 (automatic) or more, got " + threads);
+        }
+        this.preprocessingThreads = threads;
+        return this;
+    }
+
+    /**
+     * @param bytes the largest encoded image (file, bytes or stream) that is read; 256 MiB by default. Larger
+     *     images fail alone with a {@link ScoringException}, before they are read
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public PredictionEngineBuilder maxImageBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxImageBytes must be at least 1, got " + bytes);
+        }
+        this.maxImageBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return a new engine
+     * @throws IllegalStateException if the configuration is incomplete or contradictory (the message lists
+     *     every problem)
+     * @throws ModelLoadException if the package or model cannot be loaded, the labels do not match the model,
+     *     the model's input does not fit the preprocessing, or the execution provider is unusable
+     */
+    public PredictionEngine build() {
+        List<String> problems = new ArrayList<>();
+        boolean fromPackage = packagePath != null || modelPackage != null;
+        if (fromPackage && onnxModel != null) {
+            problems.add("give either modelPackage(..) or onnxModel(..), not both");
+        }
+        if (!fromPackage && onnxModel == null) {
+            problems.add("give modelPackage(..) or onnxModel(..)");
+        }
+        if (fromPackage && (labels != null || preprocessing != null)) {
+            problems.add("labels(..) and preprocessing(..) come from the model package; do not set them");
+        }
+        if (onnxModel != null && labels == null) {
+            problems.add("labels(..) is required with onnxModel(..)");
+        }
+        if (onnxModel != null && preprocessing == null) {
+            problems.add("preprocessing(..) is required with onnxModel(..)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("PredictionEngine configuration is incomplete: "
+                    + String.join("; ", problems));
+        }
+        LabelMap useLabels;
+        PreprocessingSpec spec;
+        String input = inputName;
+        String output = outputName;
+        OutputKind kind = outputKind;
+        ModelSession.Request request;
+        if (fromPackage) {
+            ModelPackage pkg = modelPackage != null ? modelPackage : ModelPackage.read(packagePath);
+            PipelineDefinition p = pkg.pipeline();
+            useLabels = pkg.labels();
+            spec = p.preprocessing();
+            input = input != null ? input : p.inputName();
+            output = output != null ? output : p.outputName();
+            kind = kind != null ? kind : p.outputKind();
+            request = request(null, pkg, MODEL_NAME_PREFIX + pkg.source());
+        } else {
+            useLabels = labels;
+            spec = preprocessing;
+            request = request(onnxModel, null, "ONNX model " + onnxModel);
+        }
+        ModelSession session = ModelSession.open(request);
+        try {
+            ModelSignature signature = session.check(useLabels, spec, input, output, true);
+            return new PredictionEngine(session, signature, this, useLabels, spec, kind);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private ModelSession.Request request(Path file, ModelPackage pkg, String name) {
+        return new ModelSession.Request(file, pkg == null ? null : pkg.modelBuffer(), name,
+                executionProvider.isCuda() ? executionProvider.deviceId() : -1, fallbackToCpu, intraOpThreads);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.modelbuilder.scoring.implementation;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Gives ONNX Runtime a stable folder for its native libraries in the SDK's cache
+ * ({@code ~/.modelbuilder/cache/onnxruntime/<version>-<platform>}), so that it loads them from there instead of
+ * extracting them into a new {@code onnxruntime-java*} temporary folder on every start, which it never removes.
+ * Files are written atomically and rewritten when their size differs from the classpath's copy. Does nothing when
+ * {@value #NATIVE_PATH} is already set, or when the libraries are not on the classpath (ONNX Runtime then finds
+ * them on the library path itself).
+ */
+public final class NativeLibraries {
+    /** ONNX Runtime's system property naming a folder with its native libraries. */
+    public static final String NATIVE_PATH = "onnxruntime.native.path";
+    /** The system property that moves the SDK's cache (default {@code ~/.modelbuilder/cache}). */
+    public static final String CACHE_PROPERTY = "modelbuilder.cache.dir";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
+    private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni",
+            "onnxruntime_providers_shared", "onnxruntime_providers_cuda");
+
+    private NativeLibraries() {
+    }
+
+    /** @return the SDK's cache folder */
+    public static Path cacheDir() {
+        String dir = System.getProperty(CACHE_PROPERTY);
+        return dir != null && !dir.isBlank() ? Path.of(dir)
+                : Path.of(System.getProperty("user.home"), ".modelbuilder", "cache");
+    }
+
+    /**
+     * Extracts the libraries into the cache, when needed, and points ONNX Runtime at them. Call before ONNX Runtime's
+     * classes are first used; a failure is logged and leaves ONNX Runtime to its own extraction.
+     *
+     * @param loader the class loader that holds ONNX Runtime
+     */
+    public static void prepare(ClassLoader loader) {
+        if (System.getProperty(NATIVE_PATH) != null) {
+            return;
+        }
+        String platform = platform();
+        if (platform == null) {
+            return;
+        }
+        String prefix = "ai/onnxruntime/native/" + platform + "/";
+        URL main = loader.getResource(prefix + System.mapLibraryName("onnxruntime"));
+        if (main == null) {
+            return;
+        }
+        try {
+            Path dir = cacheDir().resolve("onnxruntime").resolve(version(main) + "-" + platform);
+            Files.createDirectories(dir);
+            for (String lib : LIBRARIES) {
+                String file = System.mapLibraryName(lib);
+                URL url = loader.getResource(prefix + file);
+                if (url != null) {
+                    extract(url, dir.resolve(file));
+                }
+            }
+            System.setProperty(NATIVE_PATH, dir.toAbsolutePath().toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot cache the ONNX Runtime native libraries; ONNX Runtime extracts them itself", e);
+        }
+    }
+
+    private static void extract(URL url, Path target) throws IOException {
+        URLConnection c = url.openConnection();
+        long size = c.getContentLengthLong();
+        if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
+            return;
+        }
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (InputStream in = c.getInputStream()) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The jar's version from its file name (onnxruntime-1.23.2.jar), else the jar's size, so versions never mix. */
+    private static String version(URL resource) throws IOException {
+        URLConnection c = resource.openConnection();
+        if (c instanceof JarURLConnection jar) {
+            String name = Path.of(jar.getJarFileURL().getPath()).getFileName().toString();
+            String v = name.replaceAll("\\.jar$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+            return v + "-" + Long.toHexString(Files.size(Path.of(jar.getJarFileURL().getPath())));
+        }
+        return "classes-" + Long.toHexString(c.getContentLengthLong());
+    }
+
+    /** The platform folder name ONNX Runtime's jar uses, or null for one it does not ship. */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String o = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win"
+                : os.contains("nux") ? "linux" : null;
+        String a = arch.startsWith("amd64") || arch.startsWith("x86_64") ? "x64"
+                : arch.startsWith("aarch64") || arch.startsWith("arm64") ? "aarch64" : null;
+        return o == null || a == null ? null : o + "-" + a;
+    }
+}
