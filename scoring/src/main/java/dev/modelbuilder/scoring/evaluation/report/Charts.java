@@ -26,14 +26,15 @@ final class Charts {
     static String heatMap(ConfusionMatrix matrix) {
         List<String> labels = matrix.labels();
         int n = labels.size();
-        double cell = Math.max(16, Math.min(48, 640.0 / n));
+        double cell = Math.max(18, Math.min(56, 640.0 / n));
         double labelFont = Math.max(9, Math.min(13, cell * 0.6));
-        double countFont = Math.max(7, Math.min(14, cell * 0.38));
+        double countFont = Math.max(8, Math.min(15, cell * 0.4));
         int longest = labels.stream().mapToInt(l -> Html.shorten(l, MAX_LABEL_CHARS).length()).max().orElse(1);
         double labelSpace = longest * labelFont * CHAR_WIDTH + 12;
+        boolean upright = n > 12; // many columns: vertical labels, which take no width beyond their column
         double left = labelSpace + 24;
-        double top = labelSpace * 0.72 + 28;
-        double width = left + n * cell + 8;
+        double top = labelSpace * (upright ? 1 : 0.72) + 28;
+        double width = left + n * cell + (upright ? 8 : labelSpace * 0.72 + 8);
         double height = top + n * cell + 8;
         long[][] counts = matrix.counts();
         StringBuilder s = new StringBuilder();
@@ -53,7 +54,8 @@ final class Charts {
                     .append(shortLabel).append("</text>");
             double x = left + i * cell + cell / 2;
             s.append("<text class=\"col-label\" font-size=\"").append(px(labelFont)).append("\" transform=\"translate(")
-                    .append(px(x + labelFont * 0.35)).append(',').append(px(top - 6)).append(") rotate(-45)\">")
+                    .append(px(x + labelFont * 0.35)).append(',').append(px(top - 6)).append(") rotate(")
+                    .append(upright ? "-90" : "-45").append(")\">")
                     .append("<title>").append(full).append("</title>").append(shortLabel).append("</text>");
         }
         for (int t = 0; t < n; t++) {
@@ -69,7 +71,8 @@ final class Charts {
                 s.append("<g class=\"cell\" data-true=\"").append(t).append("\" data-predicted=\"").append(p)
                         .append("\" data-count=\"").append(c).append("\"><rect x=\"").append(px(x)).append("\" y=\"")
                         .append(px(y)).append("\" width=\"").append(px(cell)).append("\" height=\"").append(px(cell))
-                        .append("\" fill=\"").append(cellColour(share, t == p, c)).append("\"/><title>")
+                        .append("\" fill=\"").append(cellColour(share, t == p, c))
+                        .append("\" stroke=\"#ffffff\" stroke-width=\"1\"/><title>")
                         .append(escape(labels.get(t))).append(" \u2192 ").append(escape(labels.get(p))).append(": ")
                         .append(c).append(rowTotal == 0 ? "" : String.format(Locale.ROOT, " (%.1f%% of %s)",
                                 100 * share, escape(labels.get(t)))).append("</title>");
@@ -111,7 +114,7 @@ final class Charts {
                 .orElse(1);
         double left = longest * font * CHAR_WIDTH + 14;
         double barWidth = 360;
-        double row = 26;
+        double row = 32;
         double top = 30;
         double width = left + barWidth + 60;
         double height = top + perLabel.size() * row + 22;
@@ -134,8 +137,8 @@ final class Charts {
             s.append("<text font-size=\"12\" x=\"").append(px(left - 8)).append("\" y=\"").append(px(y + row / 2 - 2))
                     .append("\" text-anchor=\"end\" dominant-baseline=\"central\"><title>").append(escape(m.label()))
                     .append("</title>").append(escape(Html.shorten(m.label(), MAX_LABEL_CHARS))).append("</text>");
-            s.append(bar(left, y + 2, barWidth, m.precision(), PRECISION_COLOUR, "precision"));
-            s.append(bar(left, y + 12, barWidth, m.recall(), RECALL_COLOUR, "recall"));
+            s.append(bar(left, y + 3, barWidth, m.precision(), PRECISION_COLOUR, "precision"));
+            s.append(bar(left, y + 16, barWidth, m.recall(), RECALL_COLOUR, "recall"));
             s.append("</g>");
         }
         return s.append("</svg>").toString();
@@ -144,8 +147,8 @@ final class Charts {
     private static String bar(double left, double y, double width, double value, String colour, String name) {
         double w = Math.max(0, Math.min(1, value)) * width;
         return "<rect class=\"" + name + "\" x=\"" + px(left) + "\" y=\"" + px(y) + "\" width=\"" + px(w)
-                + "\" height=\"9\" rx=\"2\" fill=\"" + colour + "\"><title>" + name + " " + Html.number(value)
-                + "</title></rect>" + text(left + w + 4, y + 5, 10, "start", "value", Html.number(value));
+                + "\" height=\"11\" rx=\"2\" fill=\"" + colour + "\"><title>" + name + " " + Html.number(value)
+                + "</title></rect>" + text(left + w + 5, y + 9.5, 10, "start", "value", Html.number(value));
     }
 
     /** Loss or accuracy per epoch: training solid, validation dashed. */

@@ -198,11 +198,12 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
             } else {
                 h.append("<img alt=\"").append(escape(m.image())).append("\" src=\"").append(uri).append("\">");
             }
-            h.append("</div><figcaption><span class=\"true\">").append(escape(m.trueLabel()))
-                    .append("</span> \u2192 <span class=\"predicted\">").append(escape(m.predictedLabel()))
-                    .append("</span> <span class=\"score\">").append(number(m.score())).append("</span>")
-                    .append("<span class=\"file\" title=\"").append(escape(m.image())).append("\">")
-                    .append(escape(m.image())).append("</span></figcaption></figure>");
+            h.append("</div><figcaption><span class=\"true\" title=\"true label\">")
+                    .append(escape(m.trueLabel())).append("</span><span class=\"predicted\" title=\"predicted label\">")
+                    .append("\u2192 ").append(escape(m.predictedLabel())).append(" <span class=\"score\">")
+                    .append(number(m.score())).append("</span></span><span class=\"file\" title=\"")
+                    .append(escape(m.image())).append("\">").append(escape(m.image()))
+                    .append("</span></figcaption></figure>");
         }
         h.append("</div>");
         if (wrong.size() > shown) {
@@ -252,7 +253,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
             .card .detail { color: #5b6472; font-size: 12px; }
             .charts { display: flex; flex-wrap: wrap; gap: 16px; }
             .scroll { overflow-x: auto; }
-            svg text { fill: #1d2430; }
+            svg text:not([fill]) { fill: #1d2430; }
             svg .tick, svg .value { fill: #5b6472; }
             svg .axis-title { fill: #5b6472; font-weight: 600; }
             svg .chart-title { font-weight: 600; }
@@ -266,9 +267,11 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
             .thumb img { max-width: 96px; max-height: 96px; image-rendering: auto; }
             .thumb .missing { color: #8a929e; font-size: 12px; }
             .thumb figcaption { font-size: 12px; margin-top: 4px; overflow-wrap: anywhere; }
-            .thumb .true { color: #1f5fbf; font-weight: 600; }
-            .thumb .predicted { color: #cf3f16; font-weight: 600; }
-            .thumb .score { color: #5b6472; }
+            .thumb .true, .thumb .predicted { display: block; font-weight: 600; white-space: nowrap; overflow: hidden;
+              text-overflow: ellipsis; }
+            .thumb .true { color: #1f5fbf; }
+            .thumb .predicted { color: #cf3f16; }
+            .thumb .score { color: #5b6472; font-weight: 400; }
             .thumb .file { display: block; color: #8a929e; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
             details summary { cursor: pointer; margin-top: 12px; }
             """;
