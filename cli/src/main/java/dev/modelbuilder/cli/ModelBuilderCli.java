@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "modelbuilder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train an image classifier on Azure Machine Learning or on this machine, score it, and "
                 + "generate starter projects.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, PackageCommand.class, PredictCommand.class, GenerateCommand.class,
+        subcommands = {QuickstartCommand.class, TrainCommand.class, PackageCommand.class, PredictCommand.class, EvaluateCommand.class, GenerateCommand.class,
             SizesCommand.class, WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class})
 public final class ModelBuilderCli {
     /** Exit code for success. */

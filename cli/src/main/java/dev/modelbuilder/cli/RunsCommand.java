@@ -3,6 +3,7 @@ package dev.modelbuilder.cli;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.TrainingRun;
 import dev.modelbuilder.core.model.Run;
+import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,10 +50,21 @@ final class RunsCommand {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
+        @Option(names = "--report", paramLabel = "FILE", description = "Also write the run's evaluation report "
+                + "(validation split and training curves; HTML) to FILE. Local runs write one when they complete.")
+        java.nio.file.Path report;
+
         @Override
         public Integer call() {
-            try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
-                print(mb.workspace(workspace).runs().get(runId));
+            ModelBuilderProvider provider = backend.open();
+            try (ModelBuilder mb = ModelBuilder.using(provider)) {
+                Run run = mb.workspace(workspace).runs().get(runId);
+                print(run);
+                if (report != null) {
+                    RunReports.copy(provider, workspace, run, report);
+                    (json ? err() : out()).println("Report written to " + report.toAbsolutePath());
+                    (json ? err() : out()).flush();
+                }
             }
             return ModelBuilderCli.OK;
         }

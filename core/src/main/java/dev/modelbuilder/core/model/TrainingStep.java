@@ -17,7 +17,9 @@ public enum TrainingStep {
     /** Write MLModel.zip. */
     PACKAGE_MODEL("package model"),
     /** Generate the starter projects. */
-    GENERATE_PROJECTS("generate projects");
+    GENERATE_PROJECTS("generate projects"),
+    /** Score the model on labelled images and compute its figures (also done on its own by an evaluation). */
+    EVALUATE_MODEL("evaluate model");
 
     private final String displayName;
 

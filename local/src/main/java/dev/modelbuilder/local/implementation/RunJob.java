@@ -1,6 +1,10 @@
 package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.scoring.ModelVerifier;
+import dev.modelbuilder.scoring.evaluation.EvaluationAccumulator;
+import dev.modelbuilder.scoring.evaluation.EvaluationResult;
+import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
+import dev.modelbuilder.scoring.evaluation.report.TrainingCurves;
 import dev.modelbuilder.core.ProgressEvent;
 import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.dataset.DatasetSplit;
@@ -46,6 +50,8 @@ public final class RunJob implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
     /** DJL's predictions on the validation images, written beside the artifacts in the run's outputs folder. */
     public static final String VALIDATION_FILE = "validation.json";
+    /** The evaluation report of the validation split with the training curves, beside the artifacts. */
+    public static final String REPORT_FILE = "report.html";
 
     private final LocalStore store;
     private final AtomicFiles artifactFiles;
@@ -245,8 +251,9 @@ public final class RunJob implements Runnable {
     }
 
     /**
-     * Writes the three artifacts, and {@value #VALIDATION_FILE} (DJL's own predictions on the validation images, for
-     * checking the exported model against), into a staging folder, then renames it to {@code outputs/} atomically.
+     * Writes the three artifacts, {@value #VALIDATION_FILE} (DJL's own predictions on the validation images, for
+     * checking the exported model against) and {@value #REPORT_FILE}, into a staging folder, then renames it to
+     * {@code outputs/} atomically.
      */
     private void writeArtifacts(TrainedNetwork net, PreprocessingSpec spec, TrainingData data) {
         List<String> labels = data.labels();
@@ -265,7 +272,12 @@ public final class RunJob implements Runnable {
             ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, PipelineDefinition.of(spec));
             artifactFiles.copy(scratch, staging.resolve(TrainedModel.PIPELINE_FILE));
             Files.delete(scratch);
-            artifactFiles.write(staging.resolve(VALIDATION_FILE), validationReport(net, data));
+            float[][] logits = data.validationSize() == 0 ? new float[0][]
+                    : net.logits(data.validationTensors(), data.validationSize());
+            artifactFiles.write(staging.resolve(VALIDATION_FILE), validationReport(logits, data));
+            if (logits.length > 0) {
+                artifactFiles.write(staging.resolve(REPORT_FILE), evaluationReport(logits, data));
+            }
             AtomicFiles.deleteTree(outputs);
             AtomicFiles.moveFolder(staging, outputs);
         } catch (IOException | RuntimeException e) {
@@ -279,9 +291,38 @@ public final class RunJob implements Runnable {
         }
     }
 
-    private static byte[] validationReport(TrainedNetwork net, TrainingData data) throws IOException {
-        int n = data.validationSize();
-        float[][] logits = n == 0 ? new float[0][] : net.logits(data.validationTensors(), n);
+    /** {@value #REPORT_FILE}: the validation split evaluated (from the same logits) plus every epoch's curves. */
+    private byte[] evaluationReport(float[][] logits, TrainingData data) {
+        int[] truth = data.validationLabels();
+        EvaluationAccumulator acc = new EvaluationAccumulator(data.labels(), Math.min(5, data.labels().size()));
+        for (int i = 0; i < logits.length; i++) {
+            acc.add(data.validationFiles().get(i), truth[i], softmax(logits[i]));
+        }
+        EvaluationResult result = acc.result(dataset.root().toString(), "run " + id());
+        return EvaluationReport.of(result).withTitle("Run " + id() + ": validation split")
+                .withTrainingCurves(TrainingCurves.fromHistory(record.history())).toHtml()
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    private static byte[] validationReport(float[][] logits, TrainingData data) throws IOException {
+        int n = logits.length;
         int[] truth = data.validationLabels();
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,153 @@
+package dev.modelbuilder.cli;
+
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.scoring.evaluation.EvaluationResult;
+import dev.modelbuilder.scoring.evaluation.LabelMetrics;
+import dev.modelbuilder.scoring.evaluation.ModelEvaluator;
+import dev.modelbuilder.scoring.evaluation.SkippedImage;
+import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code modelbuilder evaluate}: measures an MLModel.zip on a labelled image folder. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Evaluate an MLModel.zip on a folder of labelled images (one sub-folder per label, as for "
+                + "training): accuracy, per-label precision/recall/F1, top-k accuracy, log loss, confusion matrix.",
+            "Files that cannot be read as images are skipped and listed. Exit code 2 for bad input (a missing or "
+                + "empty folder, a label the model does not know)."})
+final class EvaluateCommand implements Callable<Integer> {
+    private static final int SKIPPED_SHOWN = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "The MLModel.zip to evaluate.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "The labelled image folder: one sub-folder of images per label.")
+    Path data;
+
+    @Option(names = "--top", defaultValue = "5", paramLabel = "K",
+            description = "The k of the top-k accuracy (default 5).")
+    int top;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report (confusion matrix, per-label bars, misclassified "
+                    + "images).")
+    Path report;
+
+    @Option(names = "--json", description = "Print the whole result as one JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PackageCommand.requireFile("--model", model);
+        if (top < 1) {
+            throw new ValidationException("--top", top, "use 1 or more");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EvaluationResult result;
+        try (ProgressRenderer progress = new ProgressRenderer(err, !json && ProgressRenderer.isTerminal())) {
+            result = ModelEvaluator.builder().topK(top).progressListener(progress).build().evaluate(model, data);
+        }
+        if (report != null) {
+            EvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
+                    + result.dataFolder()).write(report);
+        }
+        if (json) {
+            out.println(result.toJson());
+        } else {
+            print(out, result);
+            if (report != null) {
+                out.println();
+                out.println("Report written to " + report.toAbsolutePath());
+            }
+        }
+        out.flush();
+        err.flush();
+        return ModelBuilderCli.OK;
+    }
+
+    static void print(PrintWriter out, EvaluationResult r) {
+        out.printf(Locale.ROOT, "Evaluated %s on %s: %d images%s%n", r.model(), r.dataFolder(), r.images(),
+                r.skippedCount() == 0 ? "" : " (" + r.skippedCount() + " skipped)");
+        out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)   top-%d accuracy %.2f%%   log loss %.4f%n",
+                100 * r.accuracy(), r.correct(), r.images(), r.topK(), 100 * r.topKAccuracy(), r.logLoss());
+        out.printf(Locale.ROOT, "macro    precision %.4f  recall %.4f  F1 %.4f%n", r.macro().precision(),
+                r.macro().recall(), r.macro().f1());
+        out.printf(Locale.ROOT, "weighted precision %.4f  recall %.4f  F1 %.4f%n", r.weighted().precision(),
+                r.weighted().recall(), r.weighted().f1());
+        out.println();
+        int w = Math.max(5, r.labels().stream().mapToInt(String::length).max().orElse(5));
+        out.printf(Locale.ROOT, "%-" + w + "s  %9s  %6s  %6s  %7s  %9s%n", "label", "precision", "recall", "F1",
+                "support", "predicted");
+        for (LabelMetrics m : r.perLabel()) {
+            out.printf(Locale.ROOT, "%-" + w + "s  %9.4f  %6.4f  %6.4f  %7d  %9d%n", m.label(), m.precision(),
+                    m.recall(), m.f1(), m.support(), m.predicted());
+        }
+        out.println();
+        printMatrix(out, r);
+        if (!r.skipped().isEmpty()) {
+            out.println();
+            out.println("Skipped " + r.skippedCount() + (r.skippedCount() == 1 ? " file:" : " files:"));
+            for (SkippedImage s : r.skipped().subList(0, Math.min(SKIPPED_SHOWN, r.skipped().size()))) {
+                out.println("  " + s.image() + ": " + s.reason());
+            }
+            if (r.skipped().size() > SKIPPED_SHOWN) {
+                out.println("  ... and " + (r.skipped().size() - SKIPPED_SHOWN) + " more (see --json)");
+            }
+        }
+    }
+
+    /**
+     * The matrix with label names as column headers when they are short and few, with column numbers otherwise
+     * (the rows then carry the numbers).
+     */
+    private static void printMatrix(PrintWriter out, EvaluationResult r) {
+        List<String> labels = r.labels();
+        long[][] counts = r.confusionMatrix().counts();
+        int n = labels.size();
+        boolean named = n <= 12 && labels.stream().allMatch(l -> l.length() <= 10);
+        long max = 0;
+        for (long[] row : counts) {
+            for (long c : row) {
+                max = Math.max(max, c);
+            }
+        }
+        int cw = Math.max(Long.toString(max).length(), named
+                ? labels.stream().mapToInt(String::length).max().orElse(1) : Integer.toString(n - 1).length());
+        String[] rowNames = new String[n];
+        for (int i = 0; i < n; i++) {
+            rowNames[i] = named ? labels.get(i) : String.format(Locale.ROOT, "%" + Integer.toString(n - 1).length()
+                    + "d %s", i, labels.get(i));
+        }
+        int rw = 0;
+        for (String s : rowNames) {
+            rw = Math.max(rw, s.length());
+        }
+        rw = Math.max(rw, 4);
+        out.println("Confusion matrix (rows: true label, columns: predicted label)");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-" + rw + "s", ""));
+        for (int p = 0; p < n; p++) {
+            header.append(' ').append(String.format(Locale.ROOT, "%" + cw + "s", named ? labels.get(p)
+                    : Integer.toString(p)));
+        }
+        out.println(header.toString().stripTrailing());
+        for (int t = 0; t < n; t++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + rw + "s", rowNames[t]));
+            for (int p = 0; p < n; p++) {
+                line.append(' ').append(String.format(Locale.ROOT, "%" + cw + "d", counts[t][p]));
+            }
+            out.println(line);
+        }
+    }
+}

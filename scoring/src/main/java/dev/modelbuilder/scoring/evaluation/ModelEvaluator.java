@@ -1,0 +1,230 @@
+package dev.modelbuilder.scoring.evaluation;
+
+import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.scoring.Prediction;
+import dev.modelbuilder.scoring.PredictionEngine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Evaluates a model on a labelled image folder: the layout of training, one sub-folder per label, whose names must
+ * be labels of the model.
+ *
+ * <pre>{@code
+ * ModelEvaluator evaluator = ModelEvaluator.builder().topK(3).progressListener(System.out::println).build();
+ * EvaluationResult result = evaluator.evaluate(Path.of("MLModel.zip"), Path.of("held-out"));
+ * try (PredictionEngine engine = PredictionEngine.fromPackage(Path.of("MLModel.zip"))) {
+ *     EvaluationResult again = evaluator.evaluate(engine, Path.of("held-out"));
+ * }
+ * new EvaluationReport(result).write(Path.of("report.html"));
+ * }</pre>
+ *
+ * <p>The folder is scanned and checked by core's dataset scan; files that cannot be read or decoded are skipped and
+ * named in the result, not fatal. Images are scored {@link Builder#batchSize(int) a batch at a time} through
+ * {@link PredictionEngine#predictBatch(List)} and folded into counts at once, so memory does not grow with the
+ * number of images (only with the misclassified and skipped ones, a few short strings each). Progress is reported
+ * as {@link ProgressEvent.StepStarted}, {@link ProgressEvent.StepProgress} (unit {@code images}) and
+ * {@link ProgressEvent.StepCompleted} events of step {@link TrainingStep#EVALUATE_MODEL}. Immutable and
+ * thread-safe.
+ */
+public final class ModelEvaluator {
+    private final int topK;
+    private final int batchSize;
+    private final ProgressListener listener;
+
+    private ModelEvaluator(Builder b) {
+        this.topK = b.topK;
+        this.batchSize = b.batchSize;
+        this.listener = b.listener;
+    }
+
+    /** @return a builder: top-5 accuracy, batches of 64 images, no progress listener */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link ModelEvaluator}. Not thread-safe. */
+    public static final class Builder {
+        private int topK = 5;
+        private int batchSize = 64;
+        private ProgressListener listener = ProgressListener.none();
+
+        private Builder() {
+        }
+
+        /**
+         * @param k the {@code k} of the top-k accuracy (default 5; more than the model's labels counts every image)
+         * @return this builder
+         * @throws ValidationException if less than 1
+         */
+        public Builder topK(int k) {
+            if (k < 1) {
+                throw new ValidationException("top-k", k, "use 1 or more");
+            }
+            this.topK = k;
+            return this;
+        }
+
+        /**
+         * @param images how many images are decoded and scored together (default 64); bounds the memory used
+         * @return this builder
+         * @throws ValidationException if less than 1
+         */
+        public Builder batchSize(int images) {
+            if (images < 1) {
+                throw new ValidationException("evaluation batch size", images, "use 1 or more");
+            }
+            this.batchSize = images;
+            return this;
+        }
+
+        /**
+         * @param progress told about the scan and the images scored so far
+         * @return this builder
+         */
+        public Builder progressListener(ProgressListener progress) {
+            this.listener = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /** @return the evaluator */
+        public ModelEvaluator build() {
+            return new ModelEvaluator(this);
+        }
+    }
+
+    /**
+     * Loads an MLModel.zip on the CPU, evaluates it and frees it.
+     *
+     * @param modelPackage the MLModel.zip
+     * @param folder the labelled image folder
+     * @return the figures
+     * @throws ModelLoadException if the package cannot be loaded
+     * @throws ValidationException if the folder is missing, holds no label folder or no usable image, or has
+     *     labels the model does not know (all of them named)
+     * @throws ScoringException if inference fails
+     */
+    public EvaluationResult evaluate(Path modelPackage, Path folder) {
+        Objects.requireNonNull(modelPackage, "modelPackage");
+        try (PredictionEngine engine = PredictionEngine.fromPackage(modelPackage)) {
+            return evaluate(engine, folder, modelPackage.toString());
+        }
+    }
+
+    /**
+     * Evaluates an open engine (left open).
+     *
+     * @param engine the model
+     * @param folder the labelled image folder
+     * @return the figures
+     * @throws ValidationException if the folder is missing, holds no label folder or no usable image, or has
+     *     labels the model does not know (all of them named)
+     * @throws ScoringException if inference fails
+     */
+    public EvaluationResult evaluate(PredictionEngine engine, Path folder) {
+        return evaluate(engine, folder, engine.toString());
+    }
+
+    private EvaluationResult evaluate(PredictionEngine engine, Path folder, String modelName) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(folder, "folder");
+        long start = System.nanoTime();
+        emit(new ProgressEvent.StepStarted(TrainingStep.EVALUATE_MODEL));
+        try {
+            EvaluationFolder data = EvaluationFolder.scan(folder);
+            LabelMap labels = engine.labels();
+            checkLabels(data, labels);
+            EvaluationAccumulator acc = new EvaluationAccumulator(labels.labels(), topK);
+            data.skipped().forEach(s -> acc.skip(s.image(), s.reason()));
+            List<EvaluationFolder.Image> images = data.images();
+            int total = images.size();
+            emit(new ProgressEvent.StepProgress(TrainingStep.EVALUATE_MODEL, 0, total, "images"));
+            for (int from = 0; from < total; from += batchSize) {
+                List<EvaluationFolder.Image> batch = images.subList(from, Math.min(total, from + batchSize));
+                score(engine, labels, batch, acc);
+                emit(new ProgressEvent.StepProgress(TrainingStep.EVALUATE_MODEL, from + batch.size(), total,
+                        "images"));
+            }
+            if (acc.images() == 0) {
+                throw new ValidationException("evaluation folder", data.root(), "none of its " + total
+                        + " images could be scored (see the skipped images): give readable JPEG, PNG, BMP or GIF"
+                        + " images");
+            }
+            EvaluationResult result = acc.result(data.root().toString(), modelName);
+            emit(new ProgressEvent.StepCompleted(TrainingStep.EVALUATE_MODEL,
+                    Duration.ofNanos(System.nanoTime() - start)));
+            return result;
+        } catch (RuntimeException e) {
+            emit(new ProgressEvent.StepFailed(TrainingStep.EVALUATE_MODEL, String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private static void checkLabels(EvaluationFolder data, LabelMap labels) {
+        List<String> unknown = data.labels().stream().filter(l -> !labels.labels().contains(l)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ValidationException("evaluation folder labels", String.join(", ", unknown),
+                    (unknown.size() == 1 ? "this label is" : "these labels are") + " unknown to the model, whose "
+                            + "labels are " + labels.labels() + ": rename or remove those folders of "
+                            + data.root());
+        }
+    }
+
+    /** Scores a batch; when the batch fails on an image, scores its images one by one to skip only the bad ones. */
+    private static void score(PredictionEngine engine, LabelMap labels, List<EvaluationFolder.Image> batch,
+            EvaluationAccumulator acc) {
+        List<Path> files = new ArrayList<>(batch.size());
+        batch.forEach(i -> files.add(i.file()));
+        List<Prediction> predictions;
+        try {
+            predictions = engine.predictBatch(files);
+        } catch (ScoringException batchFailure) {
+            for (EvaluationFolder.Image image : batch) {
+                Prediction p;
+                try {
+                    p = engine.predict(image.file());
+                } catch (ScoringException e) {
+                    acc.skip(image.relativePath(), e.getMessage());
+                    continue;
+                }
+                add(acc, labels, image, p);
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            add(acc, labels, batch.get(i), predictions.get(i));
+        }
+    }
+
+    private static void add(EvaluationAccumulator acc, LabelMap labels, EvaluationFolder.Image image, Prediction p) {
+        acc.add(image.relativePath(), labels.indexOf(image.label()), probabilities(p.scores().values()));
+    }
+
+    private static double[] probabilities(Collection<Double> scores) {
+        double[] out = new double[scores.size()];
+        int i = 0;
+        for (double s : scores) {
+            out[i++] = s;
+        }
+        return out;
+    }
+
+    private void emit(ProgressEvent event) {
+        ProgressListener.emit(listener, event);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelEvaluator[topK=" + topK + ", batchSize=" + batchSize + "]";
+    }
+}

@@ -1,0 +1,278 @@
+package dev.modelbuilder.scoring.evaluation.report;
+
+import static dev.modelbuilder.scoring.evaluation.report.Html.escape;
+import static dev.modelbuilder.scoring.evaluation.report.Html.number;
+import static dev.modelbuilder.scoring.evaluation.report.Html.percent;
+
+import dev.modelbuilder.scoring.evaluation.EvaluationResult;
+import dev.modelbuilder.scoring.evaluation.LabelMetrics;
+import dev.modelbuilder.scoring.evaluation.Misclassified;
+import dev.modelbuilder.scoring.evaluation.SkippedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An evaluation as one self-contained HTML page to look at: the summary figures, the confusion matrix as a heat map
+ * with counts, precision and recall bars per label, the per-label table, a gallery of the misclassified images as
+ * small embedded thumbnails (most confident mistakes first) and, when given, the training curves. Everything is
+ * inline (SVG drawn when the page is written, CSS, thumbnails as {@code data:} URIs): the page loads nothing, runs no
+ * script, and can be mailed or archived as one file. The result's JSON is embedded too, in a
+ * {@code <script type="application/json" id="evaluation-data">} element, for tools. Immutable.
+ *
+ * <pre>{@code
+ * EvaluationReport.of(result)
+ *         .withTrainingCurves(TrainingCurves.fromHistory(history))
+ *         .write(Path.of("report.html"));
+ * }</pre>
+ *
+ * @param result the evaluation
+ * @param title the page title
+ * @param curves the training curves, or {@code null} for none
+ * @param maxThumbnails how many misclassified images get a thumbnail (the others are listed in a table)
+ */
+public record EvaluationReport(EvaluationResult result, String title, TrainingCurves curves, int maxThumbnails) {
+    /** Thumbnails fit in a square of this many pixels. */
+    public static final int THUMBNAIL_SIZE = 96;
+    private static final int MAX_TABLE_ROWS = 2000;
+
+    /** Checks the fields. */
+    public EvaluationReport {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(title, "title");
+        if (maxThumbnails < 0) {
+            throw new IllegalArgumentException("maxThumbnails must be 0 or more, got " + maxThumbnails);
+        }
+    }
+
+    /**
+     * @param result the evaluation
+     * @return a report titled "Model evaluation", without curves, with up to 120 thumbnails
+     */
+    public static EvaluationReport of(EvaluationResult result) {
+        return new EvaluationReport(result, "Model evaluation", null, 120);
+    }
+
+    /**
+     * @param trainingCurves loss and accuracy per epoch (an empty one draws nothing)
+     * @return a copy with the training curves
+     */
+    public EvaluationReport withTrainingCurves(TrainingCurves trainingCurves) {
+        return new EvaluationReport(result, title, trainingCurves, maxThumbnails);
+    }
+
+    /**
+     * @param pageTitle the page's title and heading
+     * @return a copy with that title
+     */
+    public EvaluationReport withTitle(String pageTitle) {
+        return new EvaluationReport(result, pageTitle, curves, maxThumbnails);
+    }
+
+    /**
+     * @param max how many misclassified images get a thumbnail
+     * @return a copy with that limit
+     */
+    public EvaluationReport withMaxThumbnails(int max) {
+        return new EvaluationReport(result, title, curves, max);
+    }
+
+    /**
+     * Writes the page (into a temporary file first, then moved into place).
+     *
+     * @param file the HTML file to create or replace
+     * @throws UncheckedIOException if it cannot be written
+     */
+    public void write(Path file) {
+        Path target = file.toAbsolutePath();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".report", ".tmp");
+            try {
+                Files.writeString(tmp, toHtml(), StandardCharsets.UTF_8);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the page */
+    public String toHtml() {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(escape(title)).append("</title>\n<style>").append(STYLE)
+                .append("</style>\n</head>\n<body>\n<main>\n");
+        h.append("<h1>").append(escape(title)).append("</h1>\n");
+        h.append("<p class=\"source\">").append(escape(result.model())).append(" on <code>")
+                .append(escape(result.dataFolder())).append("</code></p>\n");
+        summary(h);
+        if (curves != null && !curves.isEmpty()) {
+            h.append("<section id=\"training-curves\"><h2>Training curves</h2><div class=\"charts\">")
+                    .append(Charts.curves(curves, "Loss", EpochMetrics::trainLoss, EpochMetrics::validationLoss,
+                            false))
+                    .append(Charts.curves(curves, "Accuracy", EpochMetrics::trainAccuracy,
+                            EpochMetrics::validationAccuracy, true))
+                    .append("</div></section>\n");
+        }
+        h.append("<section id=\"confusion-matrix\"><h2>Confusion matrix</h2><p class=\"note\">Rows are the true "
+                + "labels, columns the predicted ones; a cell's colour is its share of its row (blue: right, "
+                + "orange: wrong).</p><div class=\"scroll\">").append(Charts.heatMap(result.confusionMatrix()))
+                .append("</div></section>\n");
+        h.append("<section id=\"per-label\"><h2>Precision and recall per label</h2><div class=\"scroll\">")
+                .append(Charts.labelBars(result.perLabel())).append("</div>");
+        perLabelTable(h);
+        h.append("</section>\n");
+        gallery(h);
+        skipped(h);
+        h.append("<script type=\"application/json\" id=\"evaluation-data\">")
+                .append(result.toJson().replace("</", "<\\/")).append("</script>\n");
+        return h.append("</main>\n</body>\n</html>\n").toString();
+    }
+
+    private void summary(StringBuilder h) {
+        h.append("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">");
+        card(h, "accuracy", "Accuracy", percent(result.accuracy()), result.correct() + " of " + result.images()
+                + " right");
+        card(h, "top-k-accuracy", "Top-" + result.topK() + " accuracy", percent(result.topKAccuracy()),
+                "true label among the " + result.topK() + " most probable");
+        card(h, "macro-f1", "Macro F1", number(result.macro().f1()), "P " + number(result.macro().precision())
+                + " \u00b7 R " + number(result.macro().recall()));
+        card(h, "weighted-f1", "Weighted F1", number(result.weighted().f1()), "P "
+                + number(result.weighted().precision()) + " \u00b7 R " + number(result.weighted().recall()));
+        card(h, "log-loss", "Log loss", number(result.logLoss()), "lower is better");
+        card(h, "images", "Images", Long.toString(result.images()), result.misclassifiedCount() + " misclassified, "
+                + result.skippedCount() + " skipped");
+        h.append("</div></section>\n");
+    }
+
+    private static void card(StringBuilder h, String id, String name, String value, String detail) {
+        h.append("<div class=\"card\" id=\"").append(id).append("\"><div class=\"name\">").append(escape(name))
+                .append("</div><div class=\"value\">").append(escape(value)).append("</div><div class=\"detail\">")
+                .append(escape(detail)).append("</div></div>");
+    }
+
+    private void perLabelTable(StringBuilder h) {
+        h.append("<table class=\"figures\" id=\"per-label-table\"><thead><tr><th>label</th><th>precision</th>"
+                + "<th>recall</th><th>F1</th><th>support</th><th>predicted</th></tr></thead><tbody>");
+        for (LabelMetrics m : result.perLabel()) {
+            h.append("<tr><td>").append(escape(m.label())).append("</td><td>").append(number(m.precision()))
+                    .append("</td><td>").append(number(m.recall())).append("</td><td>").append(number(m.f1()))
+                    .append("</td><td>").append(m.support()).append("</td><td>").append(m.predicted())
+                    .append("</td></tr>");
+        }
+        h.append("<tr class=\"average\"><td>macro average</td><td>").append(number(result.macro().precision()))
+                .append("</td><td>").append(number(result.macro().recall())).append("</td><td>")
+                .append(number(result.macro().f1())).append("</td><td></td><td></td></tr>");
+        h.append("<tr class=\"average\"><td>weighted average</td><td>").append(number(result.weighted().precision()))
+                .append("</td><td>").append(number(result.weighted().recall())).append("</td><td>")
+                .append(number(result.weighted().f1())).append("</td><td>").append(result.images())
+                .append("</td><td></td></tr></tbody></table>");
+    }
+
+    private void gallery(StringBuilder h) {
+        List<Misclassified> wrong = result.misclassified().stream()
+                .sorted(Comparator.comparingDouble(Misclassified::score).reversed()).toList();
+        h.append("<section id=\"misclassified\"><h2>Misclassified images (").append(wrong.size()).append(")</h2>");
+        if (wrong.isEmpty()) {
+            h.append("<p>Every image got its true label.</p></section>\n");
+            return;
+        }
+        h.append("<p class=\"note\">Most confident mistakes first.</p><div class=\"gallery\">");
+        Path root = Path.of(result.dataFolder());
+        int shown = Math.min(maxThumbnails, wrong.size());
+        for (Misclassified m : wrong.subList(0, shown)) {
+            h.append("<figure class=\"thumb\"><div class=\"frame\">");
+            String uri = Thumbnails.dataUri(root.resolve(m.image()), THUMBNAIL_SIZE).orElse(null);
+            if (uri == null) {
+                h.append("<span class=\"missing\">image not readable</span>");
+            } else {
+                h.append("<img alt=\"").append(escape(m.image())).append("\" src=\"").append(uri).append("\">");
+            }
+            h.append("</div><figcaption><span class=\"true\" title=\"true label\">")
+                    .append(escape(m.trueLabel())).append("</span><span class=\"predicted\" title=\"predicted label\">")
+                    .append("\u2192 ").append(escape(m.predictedLabel())).append(" <span class=\"score\">")
+                    .append(number(m.score())).append("</span></span><span class=\"file\" title=\"")
+                    .append(escape(m.image())).append("\">").append(escape(m.image()))
+                    .append("</span></figcaption></figure>");
+        }
+        h.append("</div>");
+        if (wrong.size() > shown) {
+            int rows = Math.min(MAX_TABLE_ROWS, wrong.size() - shown);
+            h.append("<details><summary>").append(wrong.size() - shown).append(" more misclassified images")
+                    .append("</summary><table class=\"figures\"><thead><tr><th>image</th><th>true</th>")
+                    .append("<th>predicted</th><th>score</th></tr></thead><tbody>");
+            for (Misclassified m : wrong.subList(shown, shown + rows)) {
+                h.append("<tr><td>").append(escape(m.image())).append("</td><td>").append(escape(m.trueLabel()))
+                        .append("</td><td>").append(escape(m.predictedLabel())).append("</td><td>")
+                        .append(number(m.score())).append("</td></tr>");
+            }
+            h.append("</tbody></table>").append(rows < wrong.size() - shown ? "<p class=\"note\">The full list is "
+                    + "in the embedded JSON.</p>" : "").append("</details>");
+        }
+        h.append("</section>\n");
+    }
+
+    private void skipped(StringBuilder h) {
+        if (result.skipped().isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"skipped\"><h2>Skipped files (").append(result.skippedCount())
+                .append(")</h2><table class=\"figures\"><thead><tr><th>file</th><th>why</th></tr></thead><tbody>");
+        for (SkippedImage s : result.skipped().subList(0, Math.min(MAX_TABLE_ROWS, result.skipped().size()))) {
+            h.append("<tr><td>").append(escape(s.image())).append("</td><td>").append(escape(s.reason()))
+                    .append("</td></tr>");
+        }
+        h.append("</tbody></table></section>\n");
+    }
+
+    private static final String STYLE = """
+            :root { color-scheme: light; }
+            body { margin: 0; background: #f4f5f7; color: #1d2430;
+              font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", sans-serif; }
+            main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+            h1 { font-size: 24px; margin: 0 0 4px; }
+            h2 { font-size: 17px; margin: 0 0 10px; }
+            section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 16px 18px;
+              margin: 16px 0; }
+            .source { color: #5b6472; margin: 0 0 8px; overflow-wrap: anywhere; }
+            .note { color: #5b6472; margin: 0 0 10px; font-size: 13px; }
+            .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; }
+            .card { border: 1px solid #e1e4e8; border-radius: 6px; padding: 10px 12px; background: #fafbfc; }
+            .card .name { color: #5b6472; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+            .card .value { font-size: 26px; font-weight: 600; margin: 2px 0; }
+            .card .detail { color: #5b6472; font-size: 12px; }
+            .charts { display: flex; flex-wrap: wrap; gap: 16px; }
+            .scroll { overflow-x: auto; }
+            svg text:not([fill]) { fill: #1d2430; }
+            svg .tick, svg .value { fill: #5b6472; }
+            svg .axis-title { fill: #5b6472; font-weight: 600; }
+            svg .chart-title { font-weight: 600; }
+            table.figures { border-collapse: collapse; margin-top: 12px; font-variant-numeric: tabular-nums; }
+            table.figures th, table.figures td { padding: 3px 12px 3px 0; text-align: right; border-bottom: 1px solid #eef0f2; }
+            table.figures th:first-child, table.figures td:first-child { text-align: left; }
+            table.figures tr.average td { font-weight: 600; }
+            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(128px, 1fr)); gap: 12px; }
+            .thumb { margin: 0; border: 1px solid #e1e4e8; border-radius: 6px; padding: 6px; background: #fafbfc; }
+            .thumb .frame { height: 96px; display: flex; align-items: center; justify-content: center; }
+            .thumb img { max-width: 96px; max-height: 96px; image-rendering: auto; }
+            .thumb .missing { color: #8a929e; font-size: 12px; }
+            .thumb figcaption { font-size: 12px; margin-top: 4px; overflow-wrap: anywhere; }
+            .thumb .true, .thumb .predicted { display: block; font-weight: 600; white-space: nowrap; overflow: hidden;
+              text-overflow: ellipsis; }
+            .thumb .true { color: #1f5fbf; }
+            .thumb .predicted { color: #cf3f16; }
+            .thumb .score { color: #5b6472; font-weight: 400; }
+            .thumb .file { display: block; color: #8a929e; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+            details summary { cursor: pointer; margin-top: 12px; }
+            """;
+}
