@@ -108,7 +108,8 @@ class TrainingFlowTest {
         assertThat(task.path("modelSettings").path("modelName").asText()).isEqualTo("resnet50");
         assertThat(task.path("modelSettings").path("numberOfEpochs").asInt()).isEqualTo(5);
         assertThat(task.path("modelSettings").path("enableOnnxNormalization").asBoolean()).isFalse();
-        assertThat(task.path("trainingData").path("uri").asText()).startsWith("azureml:modelbuilder-flowers:");
+        assertThat(task.path("trainingData").path("uri").asText())
+                .contains("/workspaces/flow-ws/data/modelbuilder-flowers/versions/");
 
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted).extracting(
                 e -> ((ProgressEvent.StepStarted) e).step()).containsSubsequence(TrainingStep.PROVISION_COMPUTE,

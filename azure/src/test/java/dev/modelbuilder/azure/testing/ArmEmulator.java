@@ -25,6 +25,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -93,6 +96,9 @@ public final class ArmEmulator implements AutoCloseable {
     private static final Pattern WORKSPACE_OP = p(LOC + "/workspaceOperationsStatus/([^/]+)");
     private static final Pattern MLFLOW = p("/mlflow/v1\\.0" + WS + "/api/2\\.0/mlflow/runs/(get|search)");
     private static final Pattern HISTORY = p("/history/v1\\.0" + WS + "/runs/([^/]+)(/children)?");
+    /** How the service writes {@code StartTimeUtc} and {@code EndTimeUtc} in a job's {@code properties}. */
+    private static final DateTimeFormatter SERVICE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
     private static final List<String> JOB_LIFECYCLE = List.of("Starting", "Queued", "Preparing", "Running",
             "Running", "Finalizing", "Completed");
 
@@ -164,7 +170,8 @@ public final class ArmEmulator implements AutoCloseable {
         int step;
         String status = "Starting";
         Instant created = Instant.now();
-        Instant modified = created;
+        Instant started;
+        Instant ended;
         String failCode;
         String failMessage;
         boolean hold;
@@ -174,7 +181,7 @@ public final class ArmEmulator implements AutoCloseable {
 
     private final HttpsServer server;
     private final ExecutorService threads;
-    private final TestCertificates certificates = TestCertificates.create();
+    private final TestCertificates certificates;
     private final TestCredential credential = new TestCredential();
     private final FaultPlan faults = new FaultPlan();
     private final SpecValidator spec = SpecValidator.get();
@@ -188,6 +195,8 @@ public final class ArmEmulator implements AutoCloseable {
     private final Set<String> resourceGroups = ConcurrentHashMap.newKeySet();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final Map<String, Workspace> workspaces = new LinkedHashMap<>();
+    private final Map<String, Workspace> softDeleted = new LinkedHashMap<>();
+    private final Map<String, Boolean> vaults = new LinkedHashMap<>();
     private final Map<String, ObjectNode> deployments = new LinkedHashMap<>();
     private final Map<String, AsyncOp> operations = new LinkedHashMap<>();
     private final Map<String, String> pendingByResource = new LinkedHashMap<>();
@@ -196,8 +205,10 @@ public final class ArmEmulator implements AutoCloseable {
     private final Map<String, long[]> quotas = new LinkedHashMap<>();
     private final List<Object[]> scriptedErrors = new CopyOnWriteArrayList<>();
     private volatile boolean sasSecrets;
+    private volatile boolean sharedKeyDisabled;
     private final List<String> secretsHandedOut = new CopyOnWriteArrayList<>();
     private volatile boolean holdJobsRunning;
+    private volatile boolean omitBestChildTag;
     private volatile String[] nextJobFailure;
     private volatile int asyncPolls = 2;
 
@@ -207,9 +218,27 @@ public final class ArmEmulator implements AutoCloseable {
      * @param azurite the blob storage behind the datastores, or {@code null} for tests that upload nothing
      */
     public ArmEmulator(Azurite azurite) {
+        this(azurite, TestCertificates.create());
+    }
+
+    /**
+     * Starts the emulator with a given certificate (the one an HTTPS Azurite serves, so that one client trusts
+     * both).
+     *
+     * @param azurite the blob storage behind the datastores, or {@code null}
+     * @param certificates the certificate to serve
+     */
+    public ArmEmulator(Azurite azurite, TestCertificates certificates) {
+        this.certificates = certificates;
         random.nextBytes(signingKey);
-        this.blobs = azurite == null ? null : new BlobServiceClientBuilder().endpoint(azurite.blobEndpoint())
-                .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY)).buildClient();
+        BlobServiceClientBuilder blobBuilder = azurite == null ? null : new BlobServiceClientBuilder()
+                .endpoint(azurite.blobEndpoint()).credential(new StorageSharedKeyCredential(Azurite.ACCOUNT,
+                        Azurite.KEY));
+        if (azurite != null && azurite.https()) {
+            blobBuilder.httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder(
+                    java.net.http.HttpClient.newBuilder().sslContext(certificates.client())).build());
+        }
+        this.blobs = blobBuilder == null ? null : blobBuilder.buildClient();
         try {
             server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         } catch (IOException e) {
@@ -251,6 +280,8 @@ public final class ArmEmulator implements AutoCloseable {
     /** Forgets every resource and interaction; resource groups {@code rg} and {@code contract-rg} exist. */
     public synchronized void reset() {
         workspaces.clear();
+        softDeleted.clear();
+        vaults.clear();
         deployments.clear();
         operations.clear();
         pendingByResource.clear();
@@ -269,7 +300,9 @@ public final class ArmEmulator implements AutoCloseable {
         quotas.put("dsv2", new long[] {100, 4});
         quotas.put("total", new long[] {200, 4});
         holdJobsRunning = false;
+        omitBestChildTag = false;
         sasSecrets = false;
+        sharedKeyDisabled = false;
         scriptedErrors.clear();
         nextJobFailure = null;
         asyncPolls = 2;
@@ -298,6 +331,30 @@ public final class ArmEmulator implements AutoCloseable {
      */
     public void setSasSecrets(boolean sas) {
         this.sasSecrets = sas;
+    }
+
+    /** @param omit leave the {@code automl_best_child_run_id} tag off completed jobs, as older runtimes do */
+    public void setOmitBestChildTag(boolean omit) {
+        this.omitBestChildTag = omit;
+    }
+
+    /**
+     * @param workspace a workspace
+     * @param job a job
+     * @return its {@code StartTimeUtc} and {@code EndTimeUtc} (either {@code null} while unknown), to the second
+     */
+    public synchronized Instant[] jobTimes(String workspace, String job) {
+        Job j = workspaces.get(key("rg-any", workspace)).jobs.get(job);
+        return new Instant[] {j.started == null ? null : j.started.truncatedTo(ChronoUnit.SECONDS),
+            j.ended == null ? null : j.ended.truncatedTo(ChronoUnit.SECONDS)};
+    }
+
+    /**
+     * @param disabled whether the storage account refuses shared keys (a policy many organisations set): then the
+     *     datastore's {@code listSecrets} is refused with 403
+     */
+    public void setSharedKeyDisabled(boolean disabled) {
+        this.sharedKeyDisabled = disabled;
     }
 
     /** @param hold keep new jobs running until they are cancelled */
@@ -337,6 +394,30 @@ public final class ArmEmulator implements AutoCloseable {
     /** @return every account key and SAS token {@code listSecrets} handed out */
     public List<String> secretsHandedOut() {
         return List.copyOf(secretsHandedOut);
+    }
+
+    /**
+     * Deletes a key vault the way Azure does: it stays soft-deleted (90 days by default) and its name stays taken,
+     * so a deployment that creates a vault of that name fails with a conflict.
+     *
+     * @param name the vault
+     */
+    public synchronized void deleteKeyVault(String name) {
+        vaults.put(name.toLowerCase(Locale.ROOT), Boolean.FALSE);
+    }
+
+    /** @return the names of soft-deleted workspaces (deleted without {@code forceToPurge}) */
+    public synchronized List<String> softDeletedWorkspaces() {
+        return softDeleted.values().stream().map(w -> w.name).toList();
+    }
+
+    /**
+     * @param workspace a workspace
+     * @return the key vault its properties name
+     */
+    public synchronized String keyVaultOf(String workspace) {
+        String id = workspaces.get(key("rg-any", workspace)).properties.path("keyVault").asText();
+        return id.substring(id.lastIndexOf('/') + 1);
     }
 
     /** @return the requests answered so far */
@@ -635,7 +716,7 @@ public final class ArmEmulator implements AutoCloseable {
             if (!resourceGroupExists(m)) {
                 return rgNotFound(m.group(2));
             }
-            return method.equals("DELETE") ? deleteWorkspace(m.group(3)) : getWorkspace(m.group(3));
+            return method.equals("DELETE") ? deleteWorkspace(m.group(3), query) : getWorkspace(m.group(3));
         }
         if (!(m = Pattern.compile("(?i)^" + WS).matcher(path)).find()) {
             return error(404, "NotFound", "no such route: " + method + " " + path);
@@ -661,6 +742,10 @@ public final class ArmEmulator implements AutoCloseable {
             };
         }
         if ((m = SECRETS.matcher(path)).matches()) {
+            if (sharedKeyDisabled) {
+                return error(403, "KeyBasedAuthenticationNotPermitted", "Key based authentication is not permitted "
+                        + "on this storage account.");
+            }
             ObjectNode s = JSON.createObjectNode();
             if (sasSecrets) {
                 s.put("secretsType", "Sas");
@@ -894,10 +979,30 @@ public final class ArmEmulator implements AutoCloseable {
                 problems.add("workspace exists in " + existing.location);
             }
         }
+        byType.forEach((type, r) -> problems.addAll(NameRules.check(type, r.path("name").asText())));
         if (!problems.isEmpty()) {
             violations.addAll(problems.stream().map(p -> "deployment " + name + ": " + p).toList());
             return error(400, "InvalidTemplate", String.join("; ", problems));
         }
+        JsonNode vault = byType.get("Microsoft.KeyVault/vaults");
+        String vaultName = vault.path("name").asText().toLowerCase(Locale.ROOT);
+        if (Boolean.FALSE.equals(vaults.get(vaultName))) {
+            return error(409, "ConflictError", "A vault with the same name already exists in deleted state. You need "
+                    + "to either recover or purge existing key vault. Follow this link "
+                    + "https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.");
+        }
+        Workspace deleted = softDeleted.get(key(rg, ws.path("name").asText()));
+        if (deleted != null) {
+            if (!deleted.properties.path("keyVault").asText().equalsIgnoreCase(ws.at("/properties/keyVault").asText())
+                    || !deleted.properties.path("storageAccount").asText()
+                            .equalsIgnoreCase(ws.at("/properties/storageAccount").asText())) {
+                return error(409, "Conflict", "Soft-deleted workspace exists. Please purge or recover it. "
+                        + "https://aka.ms/wsoftdelete");
+            }
+            softDeleted.remove(key(rg, deleted.name));
+            workspaces.put(key(rg, deleted.name), deleted);
+        }
+        vaults.put(vaultName, Boolean.TRUE);
         byType.forEach((type, r) -> createdResources.computeIfAbsent(type, k -> new TreeSet<>())
                 .add(r.path("name").asText().toLowerCase(Locale.ROOT)));
         boolean existed = deployments.containsKey(name);
@@ -911,6 +1016,9 @@ public final class ArmEmulator implements AutoCloseable {
         dp.put("mode", "Incremental");
         dp.put("timestamp", Instant.now().toString());
         dp.put("correlationId", UUID.randomUUID().toString());
+        if (d.has("tags")) {
+            dep.set("tags", d.get("tags"));
+        }
         deployments.put(name, dep);
         AsyncOp op = newOperation(null);
         op.onDone = () -> {
@@ -1024,13 +1132,26 @@ public final class ArmEmulator implements AutoCloseable {
         return page(all, path, query, 2);
     }
 
-    private Reply deleteWorkspace(String name) {
+    /**
+     * Workspace soft delete (Azure docs, "Workspace soft deletion"): a deleted workspace is kept 14 days and its name
+     * stays taken, unless {@code forceToPurge=true}, which also purges one that is soft-deleted already.
+     */
+    private Reply deleteWorkspace(String name, Map<String, String> query) {
         Workspace w = workspace(name);
+        boolean purge = "true".equalsIgnoreCase(query.get("forceToPurge"));
         if (w == null) {
+            if (purge) {
+                softDeleted.remove(key(null, name));
+            }
             return Reply.json(204, null);
         }
         w.state = "Deleting";
-        AsyncOp op = newOperation(() -> workspaces.remove(key(null, name)));
+        AsyncOp op = newOperation(() -> {
+            workspaces.remove(key(null, name));
+            if (!purge) {
+                softDeleted.put(key(null, name), w);
+            }
+        });
         String base = "/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.MachineLearningServices/locations/"
                 + w.location + "/workspaceOperationsStatus/" + op.id;
         return Reply.json(202, null).header("Location", signedUrl(base, op.id, "&type=location"))
@@ -1294,6 +1415,20 @@ public final class ArmEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ jobs
 
+    /**
+     * A job input naming a data version, as the service takes it: the version's ARM id (what azure-ai-ml sends for a
+     * standalone job), with or without the {@code azureml:} prefix, or the short {@code azureml:<name>:<version>}.
+     */
+    private ObjectNode dataAsset(Workspace w, String uri) {
+        Matcher id = Pattern.compile("(?i)(?:azureml:)?" + Pattern.quote(wsId(w)) + "/data/([^/]+)/versions/([^/]+)")
+                .matcher(uri);
+        if (id.matches()) {
+            return w.data.get(id.group(1) + ":" + id.group(2));
+        }
+        Matcher asset = Pattern.compile("azureml:([^:/]+):([^:/]+)").matcher(uri);
+        return asset.matches() ? w.data.get(asset.group(1) + ":" + asset.group(2)) : null;
+    }
+
     private Reply putJob(Workspace w, String name, String body) {
         Job existing = w.jobs.get(name);
         if (existing != null) {
@@ -1308,9 +1443,16 @@ public final class ArmEmulator implements AutoCloseable {
             return error(400, "UserError", "Compute " + computeId + " was not found or is not ready.");
         }
         String uri = props.path("taskDetails").path("trainingData").path("uri").asText();
-        Matcher asset = Pattern.compile("azureml:([^:]+):([^:]+)").matcher(uri);
-        if (!asset.matches() || !w.data.containsKey(asset.group(1) + ":" + asset.group(2))) {
+        if (dataAsset(w, uri) == null) {
             return error(400, "UserError", "Data asset " + uri + " was not found.");
+        }
+        JsonNode task = props.path("taskDetails");
+        if (task.at("/modelSettings/modelName").isTextual() && task.at("/limitSettings/maxTrials").asInt(1) > 1
+                && (task.path("searchSpace").isMissingNode() || task.path("searchSpace").isEmpty())) {
+            return error(400, "UserError", "modelSettings.modelName is fixed and limitSettings.maxTrials is greater "
+                    + "than 1 without a searchSpace: this job would run in AutoMode, which chooses the models itself "
+                    + "and ignores modelName. Give a searchSpace and sweepSettings to sweep the model, or leave out "
+                    + "modelName for AutoMode.");
         }
         Job j = new Job();
         j.name = name;
@@ -1331,9 +1473,21 @@ public final class ArmEmulator implements AutoCloseable {
         b.put("id", wsId(w) + "/jobs/" + j.name);
         b.put("name", j.name);
         b.put("type", "Microsoft.MachineLearningServices/workspaces/jobs");
-        b.set("systemData", systemData(j.created, j.modified));
+        // a job's systemData has no lastModified* fields (REST description's Job examples; the live service agrees)
+        ObjectNode sd = b.putObject("systemData");
+        sd.put("createdAt", j.created.toString());
+        sd.put("createdBy", "tester@example.com");
+        sd.put("createdByType", "User");
         ObjectNode p = j.properties.deepCopy();
         p.put("status", j.status);
+        ObjectNode props = p.path("properties").isObject() ? (ObjectNode) p.get("properties")
+                : p.putObject("properties");
+        if (j.started != null) {
+            props.put("StartTimeUtc", SERVICE_TIME.format(j.started));
+        }
+        if (j.ended != null) {
+            props.put("EndTimeUtc", SERVICE_TIME.format(j.ended));
+        }
         if (!p.has("experimentName")) {
             p.put("experimentName", "Default");
         }
@@ -1363,7 +1517,7 @@ public final class ArmEmulator implements AutoCloseable {
     private void advance(Workspace w, Job j) {
         if (j.status.equals("CancelRequested")) {
             j.status = "Canceled";
-            j.modified = Instant.now();
+            j.ended = Instant.now();
             info(mlflowRun(w, j.name)).put("status", "KILLED").put("end_time", System.currentTimeMillis());
             return;
         }
@@ -1376,6 +1530,7 @@ public final class ArmEmulator implements AutoCloseable {
         j.step = Math.min(j.step + 1, JOB_LIFECYCLE.size() - 1);
         String next = JOB_LIFECYCLE.get(j.step);
         if (next.equals("Running") && !j.status.equals("Running")) {
+            j.started = Instant.now();
             ObjectNode run = mlflowRun(w, j.name);
             info(run).put("status", "RUNNING");
             logMetric(run, "accuracy", 0.5);
@@ -1391,15 +1546,23 @@ public final class ArmEmulator implements AutoCloseable {
             info(mlflowRun(w, j.name)).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
         }
         j.status = next;
-        j.modified = Instant.now();
+        if (next.equals("Completed")) {
+            j.ended = Instant.now();
+        }
     }
 
     private void fail(Workspace w, Job j, String code, String message) {
         j.status = "Failed";
-        j.modified = Instant.now();
-        ObjectNode child = mlflowRun(w, j.name + "_0");
+        j.ended = Instant.now();
+        ObjectNode sweep = mlflowRun(w, j.name + "_HD");
+        info(sweep).put("status", "FAILED");
+        sweep.put("parent", j.name);
+        ObjectNode sweepError = sweep.putObject("error").putObject("error");
+        sweepError.put("code", "UserError");
+        sweepError.put("message", "All children (trials) failed.");
+        ObjectNode child = mlflowRun(w, j.name + "_HD_0");
         info(child).put("status", "FAILED");
-        child.put("parent", j.name);
+        child.put("parent", j.name + "_HD");
         ObjectNode childError = child.putObject("error").putObject("error");
         childError.put("code", code);
         childError.put("message", message);
@@ -1420,9 +1583,7 @@ public final class ArmEmulator implements AutoCloseable {
         if (blobs == null) {
             return "no blob storage behind the emulator";
         }
-        String uri = j.properties.path("taskDetails").path("trainingData").path("uri").asText();
-        String[] parts = uri.split(":");
-        JsonNode asset = w.data.get(parts[1] + ":" + parts[2]);
+        JsonNode asset = dataAsset(w, j.properties.path("taskDetails").path("trainingData").path("uri").asText());
         String folder = asset.path("properties").path("dataUri").asText()
                 .substring("azureml://datastores/workspaceblobstore/paths/".length());
         folder = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder;
@@ -1480,7 +1641,9 @@ public final class ArmEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String trial = j.name + "_0";
+        // AutoML image jobs: the parent's child is the HyperDrive run <job>_HD, whose children are the trials
+        int trials = Math.max(1, Math.min(3, j.properties.at("/taskDetails/limitSettings/maxTrials").asInt(1)));
+        String trial = j.name + "_HD_" + (trials - 1);
         BlobContainerClient artifacts = blobs.getBlobContainerClient(w.artifactContainer());
         String base = "ExperimentRun/dcid." + trial + "/";
         artifacts.getBlobClient(base + "train_artifacts/model.onnx")
@@ -1493,18 +1656,25 @@ public final class ArmEmulator implements AutoCloseable {
                 .fromString("flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"), true);
         j.modelSha256 = hex(model);
         j.labels = ordered;
-        ObjectNode child = mlflowRun(w, trial);
-        info(child).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
-        child.put("parent", j.name);
-        logMetric(child, "accuracy", 0.9375);
-        logMetric(child, "loss", 0.21);
-        for (String label : ordered) {
-            logMetric(child, "accuracy/" + label, 0.9);
+        ObjectNode sweep = mlflowRun(w, j.name + "_HD");
+        info(sweep).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+        sweep.put("parent", j.name);
+        for (int i = 0; i < trials; i++) {
+            ObjectNode child = mlflowRun(w, j.name + "_HD_" + i);
+            info(child).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+            child.put("parent", j.name + "_HD");
+            logMetric(child, "accuracy", 0.9375 - 0.1 * (trials - 1 - i));
+            logMetric(child, "loss", 0.21);
+            for (String label : ordered) {
+                logMetric(child, "accuracy/" + label, 0.9);
+            }
         }
         ObjectNode parent = mlflowRun(w, j.name);
         logMetric(parent, "accuracy", 0.9375);
-        ((ArrayNode) parent.path("data").path("tags")).addObject().put("key", "automl_best_child_run_id")
-                .put("value", trial);
+        if (!omitBestChildTag) {
+            ((ArrayNode) parent.path("data").path("tags")).addObject().put("key", "automl_best_child_run_id")
+                    .put("value", trial);
+        }
         return null;
     }
 
@@ -1523,7 +1693,6 @@ public final class ArmEmulator implements AutoCloseable {
         }
         if (!Set.of("Completed", "Failed", "Canceled").contains(j.status)) {
             j.status = "CancelRequested";
-            j.modified = Instant.now();
         }
         return Reply.json(200, null);
     }
