@@ -96,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (autoMode && architecture != null) {
+            throw new dev.modelbuilder.core.exception.ValidationException("--auto-mode", architecture,
+                    "AutoMode chooses the architectures itself; drop --architecture, or drop --auto-mode to "
+                    + "train that architecture");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
         try (ModelBuilder mb = ModelBuilder.using(backend.open());
@@ -109,11 +114,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (epochs != null) {
                 training.withMaxEpochs(epochs);
-            }
-            if (autoMode && architecture != null) {
-                throw new dev.modelbuilder.core.exception.ValidationException("--auto-mode", architecture,
-                        "AutoMode chooses the architectures itself; drop --architecture, or drop --auto-mode to "
-                        + "train that architecture");
             }
             if (architecture != null) {
                 training.withArchitecture(architecture);

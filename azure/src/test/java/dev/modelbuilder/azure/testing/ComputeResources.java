@@ -101,31 +101,44 @@ public abstract class ComputeResources extends WorkspaceResources {
         };
     }
 
+    /**
+     * Usages as the REST description's {@code Usage/list.json} example shows them: ids under
+     * {@code /subscriptions/{id}/usages}, a {@code totalCores} "Clusters" row, the regional dedicated total, one row
+     * per VM family, and rows per workspace (type {@code workspaces/usages}) that repeat a family's name with the
+     * workspace's own consumption, which a reader of the region's quota must skip.
+     */
     Reply usages(String location) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode value = body.putArray("value");
+        usage(value, "/subscriptions/" + SUBSCRIPTION + "/usages", "totalCores", "Clusters",
+                workspaces.values().stream().mapToLong(w -> w.computes.size()).sum(), 100);
         quotas.forEach((k, q) -> {
-            ObjectNode u = value.addObject();
             boolean total = k.equals("total");
             String name = total ? "Total Cluster Dedicated Regional vCPUs" : usageName(k);
-            u.put("id", "/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.MachineLearningServices/locations/"
-                    + location + "/usages/" + name.replace(' ', '_'));
-            u.put("type", total ? "Microsoft.MachineLearningServices/dedicatedCores/usages"
-                    : "Microsoft.MachineLearningServices/vmFamily/usages");
-            u.put("unit", "Count");
-            u.put("currentValue", q[1]);
-            u.put("limit", q[0]);
-            u.putObject("name").put("value", name).put("localizedValue", name);
+            usage(value, "/subscriptions/" + SUBSCRIPTION + "/usages" + (total ? "" : "/" + name.replace(' ', '_')),
+                    total ? "dedicatedCores" : "vmFamily", name, q[1], q[0]);
         });
-        ObjectNode lp = value.addObject();
-        lp.put("id", "/subscriptions/" + SUBSCRIPTION + "/usages");
-        lp.put("type", "Microsoft.MachineLearningServices/lowPriorityCores/usages");
-        lp.put("unit", "Count");
-        lp.put("currentValue", 0);
-        lp.put("limit", 100);
-        lp.putObject("name").put("value", "Total Cluster LowPriority Regional vCPUs")
-                .put("localizedValue", "Total Cluster LowPriority Regional vCPUs");
+        usage(value, "/subscriptions/" + SUBSCRIPTION + "/usages", "lowPriorityCores",
+                "Total Cluster LowPriority Regional vCPUs", 0, 100);
+        for (Workspace w : workspaces.values()) {
+            quotas.forEach((k, q) -> {
+                if (!k.equals("total")) {
+                    usage(value, wsId(w) + "/usages/" + usageName(k).replace(' ', '_'), "workspaces", usageName(k),
+                            0, q[0] + 1000);
+                }
+            });
+        }
         return Reply.json(200, body);
+    }
+
+    private static void usage(ArrayNode value, String id, String kind, String name, long current, long limit) {
+        ObjectNode u = value.addObject();
+        u.put("id", id);
+        u.put("type", "Microsoft.MachineLearningServices/" + kind + "/usages");
+        u.put("currentValue", current);
+        u.put("limit", limit);
+        u.putObject("name").put("localizedValue", name).put("value", name);
+        u.put("unit", "Count");
     }
 
     Reply putCompute(Workspace w, String name, String body) {
