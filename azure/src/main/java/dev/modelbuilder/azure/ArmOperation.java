@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.core.OperationStatus;
@@ -56,8 +57,8 @@ final class ArmOperation<T> extends PollingOperation<T> {
      */
     static <T> ArmOperation<T> start(ArmClient arm, ProviderSettings settings, String description, ArmResponse first,
             String stateUrl, Supplier<T> result, String token, ProgressListener listener) {
-        String async = first.asyncOperationUrl();
-        String location = async == null ? first.locationUrl() : null;
+        String async = first.header(ArmResponse.ASYNC_OPERATION);
+        String location = async == null ? first.header(HttpHeaderName.LOCATION) : null;
         String state = Json.text(first.json(), "/properties/provisioningState");
         PollResponse<T> initial;
         if (async != null || location != null || (first.status() == 202 && stateUrl != null)) {

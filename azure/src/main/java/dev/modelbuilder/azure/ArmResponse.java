@@ -58,16 +58,6 @@ record ArmResponse(String method, String path, int status, HttpHeaders headers, 
         return id != null ? id : header(CORRELATION_ID);
     }
 
-    /** @return the {@code Azure-AsyncOperation} URL, or {@code null} */
-    String asyncOperationUrl() {
-        return header(ASYNC_OPERATION);
-    }
-
-    /** @return the {@code Location} URL, or {@code null} */
-    String locationUrl() {
-        return header(HttpHeaderName.LOCATION);
-    }
-
     /** @return the wait the service asked for, or {@code null} */
     Duration retryAfter() {
         return retryAfter(headers);

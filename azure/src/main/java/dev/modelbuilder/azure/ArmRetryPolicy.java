@@ -56,7 +56,7 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
                     throw e;
                 }
                 Duration wait = backoff(attempt);
-                LOG.info("{} {}: {}; retry {} of {} in {} ms", context.getHttpRequest().getHttpMethod(),
+                LOG.debug("{} {}: {}; retry {} of {} in {} ms", context.getHttpRequest().getHttpMethod(),
                         context.getHttpRequest().getUrl().getPath(), describe(e), attempt + 1, maxRetries,
                         wait.toMillis());
                 pause(wait);
@@ -69,7 +69,7 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
             }
             Duration asked = ArmResponse.retryAfter(response.getHeaders());
             Duration wait = asked != null ? asked : backoff(attempt);
-            LOG.info("{} {}: HTTP {}; retry {} of {} in {} ms{}", context.getHttpRequest().getHttpMethod(),
+            LOG.debug("{} {}: HTTP {}; retry {} of {} in {} ms{}", context.getHttpRequest().getHttpMethod(),
                     context.getHttpRequest().getUrl().getPath(), response.getStatusCode(), attempt + 1, maxRetries,
                     wait.toMillis(), asked != null ? " (as the service asked)" : "");
             response.close();
@@ -79,28 +79,13 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
         }
     }
 
+    /**
+     * Not supported: the provider sends through {@code HttpPipeline.sendSync} only, so the asynchronous path is
+     * never taken.
+     */
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        return attempt(context, next, 0);
-    }
-
-    private Mono<HttpResponse> attempt(HttpPipelineCallContext context, HttpPipelineNextPolicy next, int attempt) {
-        stats.attempts.incrementAndGet();
-        return next.clone().process().flatMap(response -> {
-            if (attempt >= maxRetries || !TRANSIENT.contains(response.getStatusCode())) {
-                return Mono.just(response);
-            }
-            Duration asked = ArmResponse.retryAfter(response.getHeaders());
-            response.close();
-            stats.retries.incrementAndGet();
-            return Mono.delay(asked != null ? asked : backoff(attempt)).then(attempt(context, next, attempt + 1));
-        }).onErrorResume(e -> {
-            if (attempt >= maxRetries || !isTransient(e)) {
-                return Mono.error(e);
-            }
-            stats.retries.incrementAndGet();
-            return Mono.delay(backoff(attempt)).then(attempt(context, next, attempt + 1));
-        });
+        return Mono.error(new UnsupportedOperationException("the Azure provider's pipeline is synchronous"));
     }
 
     private void pause(Duration wait) {

@@ -62,7 +62,7 @@ final class ArmTokenPolicy implements HttpPipelinePolicy {
         authorize(context, false);
         HttpResponse response = next.clone().processSync();
         if (isInvalidTokenChallenge(response)) {
-            LOG.info("the service rejected the token ({}); getting a new one", response.getStatusCode());
+            LOG.debug("the service rejected the token ({}); getting a new one", response.getStatusCode());
             response.close();
             authorize(context, true);
             response = next.clone().processSync();
@@ -70,22 +70,13 @@ final class ArmTokenPolicy implements HttpPipelinePolicy {
         return response;
     }
 
+    /**
+     * Not supported: the provider sends through {@code HttpPipeline.sendSync} only, so the asynchronous path is
+     * never taken.
+     */
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        return Mono.fromCallable(() -> {
-            requireHttps(context);
-            authorize(context, false);
-            return context;
-        }).flatMap(c -> next.clone().process()).flatMap(response -> {
-            if (!isInvalidTokenChallenge(response)) {
-                return Mono.just(response);
-            }
-            response.close();
-            return Mono.fromCallable(() -> {
-                authorize(context, true);
-                return context;
-            }).flatMap(c -> next.clone().process());
-        });
+        return Mono.error(new UnsupportedOperationException("the Azure provider's pipeline is synchronous"));
     }
 
     private static void requireHttps(HttpPipelineCallContext context) {

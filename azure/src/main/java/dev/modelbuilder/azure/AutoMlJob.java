@@ -21,6 +21,16 @@ import java.util.TreeSet;
  * service's default, so the exported model expects ImageNet-normalized input, exactly as the Azure docs' ONNX
  * inference preprocessing describes; MLModel.zip's pipeline then normalizes once. The option
  * {@code enableOnnxNormalization=true} moves the normalization into the graph, and the pipeline follows suit.
+ *
+ * <p>Trials (AutoML image how-to, "AutoMode" and "sweeping hyperparameters"): one trial trains the named model with
+ * fixed {@code modelSettings}. More trials of a named model are a sweep: {@code searchSpace} holds
+ * {@code modelName: "choice('<model>')"} and each option as a fixed choice, {@code sweepSettings} samples at random
+ * (with a Bandit or median-stopping policy when the option {@code earlyTermination} asks for one). Without this, a
+ * job with {@code maxTrials > 1} and no search space runs in AutoMode and ignores the model. AutoMode is asked for
+ * explicitly ({@link ImageClassificationTraining#isAutoMode()}): no model name, no search space.
+ *
+ * <p>The training data is the data version's ARM id, as azure-ai-ml resolves {@code azureml:<name>:<version>}
+ * before it submits a standalone AutoML job.
  */
 final class AutoMlJob {
     static final String DEFAULT_MODEL = "resnet50";
@@ -38,22 +48,53 @@ final class AutoMlJob {
             Map.entry("weightDecay", Double.class),
             Map.entry("momentum", Double.class),
             Map.entry("enableOnnxNormalization", Boolean.class),
-            Map.entry("maxConcurrentTrials", Integer.class));
+            Map.entry("maxConcurrentTrials", Integer.class),
+            Map.entry("earlyTermination", String.class));
     private static final Set<String> OPTIMIZERS = Set.of("None", "Sgd", "Adam", "Adamw");
+    private static final Set<String> POLICIES = Set.of("bandit", "median");
+    /** Models that take one input size only (the ViT models of AutoML's image how-to). */
+    private static final Map<String, Integer> FIXED_SIZE_MODELS = Map.of("vitb16r224", 224, "vits16r224", 224,
+            "vitl16r224", 224);
 
     private AutoMlJob() {
     }
 
-    static ObjectNode body(String experiment, String computeId, ImageClassificationTraining training,
-            DataUploader.Uploaded data, List<String> labels) {
+    /**
+     * Checks what can be checked before anything is uploaded: the options, and the image size against the model.
+     *
+     * @param training the spec
+     * @throws ValidationException naming what is wrong and how to fix it
+     */
+    static void validate(ImageClassificationTraining training) {
         validateOptions(training.options());
-        String model = training.architecture() != null ? training.architecture().toLowerCase(Locale.ROOT)
-                : DEFAULT_MODEL;
+        String model = modelName(training);
+        Integer size = training.imageSize();
+        if (model != null && FIXED_SIZE_MODELS.containsKey(model) && size != null
+                && size.intValue() != FIXED_SIZE_MODELS.get(model)) {
+            throw new ValidationException("image size", size, "model " + model + " takes "
+                    + FIXED_SIZE_MODELS.get(model) + " x " + FIXED_SIZE_MODELS.get(model) + " pixels only; use "
+                    + "withImageSize(" + FIXED_SIZE_MODELS.get(model) + ") or leave the size unset");
+        }
+    }
+
+    /** @return the model name to train, or {@code null} in AutoMode */
+    static String modelName(ImageClassificationTraining training) {
+        if (training.isAutoMode()) {
+            return null;
+        }
+        return training.architecture() != null ? training.architecture().toLowerCase(Locale.ROOT) : DEFAULT_MODEL;
+    }
+
+    static ObjectNode body(String experiment, String computeId, ImageClassificationTraining training,
+            DataUploader.Uploaded data, String dataAssetId, List<String> labels) {
+        validate(training);
+        String model = modelName(training);
+        boolean sweep = model != null && training.maxTrials() > 1;
         ObjectNode body = Json.object();
         ObjectNode p = body.putObject("properties");
         p.put("jobType", "AutoML");
         p.put("experimentName", experiment);
-        p.put("displayName", experiment + " " + model);
+        p.put("displayName", experiment + " " + (model == null ? "automode" : model));
         p.put("description", "Image classification of " + labels.size() + " labels (" + data.images()
                 + " images) by Model Builder for Java");
         p.put("computeId", computeId);
@@ -69,7 +110,7 @@ final class AutoMlJob {
         task.put("logVerbosity", "Info");
         ObjectNode input = task.putObject("trainingData");
         input.put("jobInputType", "mltable");
-        input.put("uri", data.assetUri());
+        input.put("uri", dataAssetId);
         task.put("validationDataSize", training.validationSplit());
         ObjectNode limits = task.putObject("limitSettings");
         limits.put("maxTrials", training.maxTrials());
@@ -78,20 +119,39 @@ final class AutoMlJob {
         training.timeBudgetIfSet().ifPresent(t -> limits.put("timeout", t.withNanos(0).toString()));
 
         ObjectNode settings = task.putObject("modelSettings");
-        settings.put("modelName", model);
+        if (model != null && !sweep) {
+            settings.put("modelName", model);
+        }
         training.maxEpochsIfSet().ifPresent(e -> settings.put("numberOfEpochs", e));
-        int crop = training.imageSizeIfSet().orElse(DEFAULT_IMAGE_SIZE);
-        settings.put("trainingCropSize", crop);
-        settings.put("validationCropSize", crop);
-        settings.put("validationResizeSize", (int) Math.round(crop * 256.0 / 224.0));
+        if (model != null || training.imageSizeIfSet().isPresent()) {
+            int crop = training.imageSizeIfSet().orElse(DEFAULT_IMAGE_SIZE);
+            settings.put("trainingCropSize", crop);
+            settings.put("validationCropSize", crop);
+            settings.put("validationResizeSize", (int) Math.round(crop * 256.0 / 224.0));
+        }
         settings.put("randomSeed", (int) (training.seed() & 0x7fffffff));
         settings.put("enableOnnxNormalization", false);
+        ObjectNode space = null;
+        if (sweep) {
+            space = task.putArray("searchSpace").addObject();
+            space.put("modelName", "choice('" + model + "')");
+            ObjectNode sweepSettings = task.putObject("sweepSettings");
+            sweepSettings.put("samplingAlgorithm", "Random");
+            String policy = training.options().get("earlyTermination");
+            if (policy != null) {
+                sweepSettings.set("earlyTermination", earlyTermination(policy));
+            }
+        }
+        ObjectNode searched = space;
         training.options().forEach((k, v) -> {
-            if (k.equals("maxConcurrentTrials")) {
+            if (k.equals("maxConcurrentTrials") || k.equals("earlyTermination")) {
                 return;
             }
             Class<?> type = OPTIONS.get(k);
-            if (type == Double.class) {
+            if (searched != null && !k.equals("enableOnnxNormalization")) {
+                searched.put(k, type == String.class ? "choice('" + v.toLowerCase(Locale.ROOT) + "')"
+                        : "choice(" + v.toLowerCase(Locale.ROOT) + ")");
+            } else if (type == Double.class) {
                 settings.put(k, Double.parseDouble(v));
             } else if (type == Integer.class) {
                 settings.put(k, Integer.parseInt(v));
@@ -102,6 +162,22 @@ final class AutoMlJob {
             }
         });
         return body;
+    }
+
+    /** The early-termination policies of AutoML's image how-to, with its example settings. */
+    private static ObjectNode earlyTermination(String policy) {
+        ObjectNode e = Json.object();
+        if (policy.equalsIgnoreCase("bandit")) {
+            e.put("policyType", "Bandit");
+            e.put("slackFactor", 0.2);
+            e.put("evaluationInterval", 2);
+            e.put("delayEvaluation", 6);
+        } else {
+            e.put("policyType", "MedianStopping");
+            e.put("evaluationInterval", 1);
+            e.put("delayEvaluation", 5);
+        }
+        return e;
     }
 
     static void validateOptions(Map<String, String> options) {
@@ -120,6 +196,8 @@ final class AutoMlJob {
                     ok = Integer.parseInt(v) >= 0;
                 } else if (type == Boolean.class) {
                     ok = v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
+                } else if (e.getKey().equals("earlyTermination")) {
+                    ok = POLICIES.contains(v.toLowerCase(Locale.ROOT));
                 } else {
                     ok = OPTIMIZERS.contains(v);
                 }
@@ -128,8 +206,8 @@ final class AutoMlJob {
             }
             if (!ok) {
                 throw new ValidationException("training option " + e.getKey(), v, type == String.class
-                        ? "use one of " + new TreeSet<>(OPTIMIZERS) : "use a non-negative " + type.getSimpleName()
-                                .toLowerCase(Locale.ROOT));
+                        ? "use one of " + new TreeSet<>(e.getKey().equals("earlyTermination") ? POLICIES : OPTIMIZERS)
+                        : "use a non-negative " + type.getSimpleName().toLowerCase(Locale.ROOT));
             }
         }
     }

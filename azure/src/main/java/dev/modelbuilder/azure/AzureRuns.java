@@ -71,7 +71,7 @@ final class AzureRuns implements RunOperations {
             throw new ValidationException("compute", null, "name the GPU compute cluster to train on, e.g. "
                     + "onCompute(\"gpu-cluster\")");
         }
-        AutoMlJob.validateOptions(training.options());
+        AutoMlJob.validate(training);
         workspaces.getJson(workspace);
 
         long provisionStart = System.nanoTime();
@@ -96,7 +96,10 @@ final class AzureRuns implements RunOperations {
         DataUploader.Uploaded data = uploader.upload(workspace, dataset, events);
         String id = Names.sanitize(experiment, 40).toLowerCase(Locale.ROOT) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
-        ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, data, dataset.labels());
+        String dataAssetId = arm.workspacePath(workspace) + "/data/" + data.assetName() + "/versions/"
+                + data.assetVersion();
+        ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, data, dataAssetId,
+                dataset.labels());
         ProgressListener.emit(events, new ProgressEvent.StepStarted(TrainingStep.QUEUE));
         LOG.info("submitting job {} in experiment '{}' on compute '{}'", id, experiment, computeName);
         ArmResponse r = arm.send(HttpMethod.PUT, jobUrl(workspace, id), body);
@@ -186,17 +189,46 @@ final class AzureRuns implements RunOperations {
     }
 
     /**
-     * @param started when training started (MLflow's start time), or {@code null}
-     * @param ended when the run ended (MLflow's end time), or {@code null} for the job's last change when it ended
+     * Builds the run. Start and end come from the job's {@code properties.properties.StartTimeUtc} and
+     * {@code EndTimeUtc} ({@code yyyy-MM-dd HH:mm:ss}, UTC), as the service writes them; a job GET carries no
+     * {@code systemData.lastModifiedAt}. MLflow's times stand in while the job does not name them.
+     *
+     * @param started when training started by MLflow, or {@code null}
+     * @param ended when the run ended by MLflow, or {@code null}
      */
     Run toRun(String workspace, JsonNode job, Map<String, Double> metrics, RunError error, Instant started,
             Instant ended) {
         RunStatus status = RunStatus.fromString(Json.text(job, "/properties/status"));
         Instant created = Json.instant(job, "/systemData/createdAt");
-        Instant modified = Json.instant(job, "/systemData/lastModifiedAt");
-        return new Run(Json.text(job, "/name"), experimentOf(job), workspace, status, created, started,
-                status.isTerminal() ? (ended != null ? ended : modified) : null,
+        Instant start = serviceTime(Json.text(job, "/properties/properties/StartTimeUtc"));
+        Instant end = serviceTime(Json.text(job, "/properties/properties/EndTimeUtc"));
+        return new Run(Json.text(job, "/name"), experimentOf(job), workspace, status, created,
+                start != null ? start : started, status.isTerminal() ? (end != null ? end : ended) : null,
                 Json.text(job, "/properties/services/Studio/endpoint"), metrics, error);
+    }
+
+    /**
+     * @param text a time as the service writes job times ({@code 2024-05-01 10:02:03}, UTC, maybe with a
+     *     fraction), or ISO-8601
+     * @return the instant, or {@code null} when absent or unreadable
+     */
+    static Instant serviceTime(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.trim();
+        try {
+            if (t.length() > 10 && t.charAt(10) == ' ') {
+                t = t.substring(0, 10) + "T" + t.substring(11);
+            }
+            if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                return java.time.OffsetDateTime.parse(t).toInstant();
+            }
+            return java.time.LocalDateTime.parse(t).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            LOG.debug("unreadable job time '{}'", text);
+            return null;
+        }
     }
 
     String trackingBase(String workspace, JsonNode job) {

@@ -156,11 +156,6 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
         }
     }
 
-    @Override
-    public Run waitForCompletion(Duration timeout) {
-        return super.waitForCompletion(timeout);
-    }
-
     /** A run that ended as failed or cancelled is a result here, not an exception (see {@link TrainingRun}). */
     @Override
     public synchronized Run finalResult() {

@@ -75,18 +75,46 @@ final class AzureWorkspaces implements WorkspaceOperations {
         String deploymentUrl = arm.urlWithVersion(arm.resourceGroupPath()
                 + "/providers/Microsoft.Resources/deployments/" + ArmClient.enc(deployment),
                 ArmClient.RESOURCES_API_VERSION);
+        String generation = generation(deploymentUrl);
         LOG.info("creating workspace '{}' in {} with storage, key vault and application insights (deployment {})",
                 name, region, deployment);
         ArmResponse r = arm.send(HttpMethod.PUT, deploymentUrl,
-                WorkspaceTemplate.deployment(arm, name, region, spec.description(), tags));
+                WorkspaceTemplate.deployment(arm, name, region, spec.description(), tags, generation));
         if (r.status() == 404) {
             throw new ResourceNotFoundException("resource group", arm.resourceGroup(), "create it first, e.g. "
                     + "az group create --name " + arm.resourceGroup() + " --location " + region + " ("
                     + ArmErrors.details(r).describe() + ")");
         }
+        String refusal = ArmErrors.details(r).message();
+        if (!r.isSuccess() && refusal != null && refusal.toLowerCase(Locale.ROOT).matches("(?s).*soft[- ]deleted.*")) {
+            throw new ResourceExistsException("workspace", name, "a workspace of that name was deleted within the "
+                    + "last 14 days and is kept soft-deleted, which keeps its name taken. Either recover it (Azure "
+                    + "portal, Azure Machine Learning, Recently deleted workspaces, Recover), or purge it for good: "
+                    + "modelbuilder workspace delete " + name + " --purge (API: workspaces().delete(\"" + name
+                    + "\", true)); purging cannot be undone (" + ArmErrors.details(r).describe() + ")");
+        }
         ArmClient.check(r, description, "workspace", name);
         return ArmOperation.start(arm, settings, description, r, deploymentUrl, () -> get(name),
                 TOKEN_PREFIX + name + ":" + deployment, listener);
+    }
+
+    /**
+     * The generation suffix of the resource names: the one kept in the workspace's deployment while that
+     * deployment has not succeeded (a retry, or a failed attempt deployed again: same resources), else a new one (a
+     * first create, or a create after the workspace was deleted: its key vault may be soft-deleted, its name taken).
+     */
+    private String generation(String deploymentUrl) {
+        ArmResponse d = arm.send(HttpMethod.GET, deploymentUrl, null);
+        if (d.isSuccess()) {
+            String state = Json.text(d.json(), "/properties/provisioningState");
+            if (state == null || !state.equalsIgnoreCase("Succeeded")) {
+                String kept = Json.text(d.json(), "/tags/" + WorkspaceTemplate.GENERATION_TAG);
+                return kept == null ? "" : kept;
+            }
+        } else if (d.status() != 404) {
+            ArmClient.check(d, "get the workspace deployment", "deployment", deploymentUrl);
+        }
+        return Names.newGeneration();
     }
 
     @Override
@@ -133,13 +161,30 @@ final class AzureWorkspaces implements WorkspaceOperations {
 
     @Override
     public LongRunningOperation<Deletion> beginDelete(String name) {
-        String description = "delete workspace '" + name + "'";
+        return beginDelete(name, false);
+    }
+
+    /**
+     * Deletes the workspace. Azure keeps a deleted workspace soft-deleted for 14 days, its name taken, unless
+     * {@code forceToPurge=true}; a purge also removes a workspace that is soft-deleted already. Dependent resources
+     * (storage, key vault, Application Insights) stay, as with {@code az ml workspace delete}.
+     */
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String name, boolean purge) {
+        String description = (purge ? "purge" : "delete") + " workspace '" + name + "'";
         ArmResponse existing = arm.send(HttpMethod.GET, arm.url(arm.workspacePath(name)), null);
-        if (existing.status() == 404) {
+        if (existing.status() == 404 && !purge) {
             return PollingOperation.completed(description, new Deletion("workspace", name, false), "");
         }
-        ArmClient.check(existing, "get workspace '" + name + "'", "workspace", name);
-        ArmResponse r = arm.send(HttpMethod.DELETE, arm.url(arm.workspacePath(name), "forceToPurge", "false"), null);
+        if (existing.status() != 404) {
+            ArmClient.check(existing, "get workspace '" + name + "'", "workspace", name);
+        }
+        ArmResponse r = arm.send(HttpMethod.DELETE, arm.url(arm.workspacePath(name), "forceToPurge",
+                String.valueOf(purge)), null);
+        if (existing.status() == 404) {
+            ArmClient.check(r, description, "workspace", name);
+            return PollingOperation.completed(description, new Deletion("workspace", name, false), "");
+        }
         if (r.status() == 404 || r.status() == 204) {
             return PollingOperation.completed(description, new Deletion("workspace", name, true), "");
         }

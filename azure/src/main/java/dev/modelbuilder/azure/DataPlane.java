@@ -150,28 +150,46 @@ final class DataPlane {
         if (own != null && own.message() != null && !GENERIC_FAILURE.matcher(own.message()).matches()) {
             return own;
         }
+        ServiceErrorDetails fromChildren = failedChild(history, runId, 2);
+        return fromChildren != null ? fromChildren : own;
+    }
+
+    /**
+     * The error of the first failed descendant that says more than "a trial failed". AutoML image jobs have one
+     * level more than the parent and its trials: the parent's child is the HyperDrive run {@code <job>_HD}, whose
+     * children {@code <job>_HD_<n>} are the trials.
+     *
+     * @param levels how many levels down to look
+     */
+    private ServiceErrorDetails failedChild(String history, String runId, int levels) {
         ArmResponse c = arm.sendDataPlane(HttpMethod.GET, history + "/runs/" + ArmClient.enc(runId) + "/children",
                 null);
-        if (c.isSuccess()) {
-            for (JsonNode child : c.json().path("value")) {
-                String status = Json.text(child, "/status");
-                if (status != null && status.equalsIgnoreCase("Failed")) {
-                    ServiceErrorDetails e = runError(child, c);
-                    if (e == null) {
-                        String childId = Json.text(child, "/runId");
-                        if (childId != null) {
-                            ArmResponse cr = arm.sendDataPlane(HttpMethod.GET, history + "/runs/"
-                                    + ArmClient.enc(childId), null);
-                            e = cr.isSuccess() ? runError(cr.json(), cr) : null;
-                        }
-                    }
-                    if (e != null) {
-                        return e;
-                    }
-                }
-            }
+        if (!c.isSuccess()) {
+            return null;
         }
-        return own;
+        ServiceErrorDetails generic = null;
+        for (JsonNode child : c.json().path("value")) {
+            String status = Json.text(child, "/status");
+            if (status == null || !status.equalsIgnoreCase("Failed")) {
+                continue;
+            }
+            String childId = Json.text(child, "/runId");
+            ServiceErrorDetails e = runError(child, c);
+            if (e == null && childId != null) {
+                ArmResponse cr = arm.sendDataPlane(HttpMethod.GET, history + "/runs/" + ArmClient.enc(childId), null);
+                e = cr.isSuccess() ? runError(cr.json(), cr) : null;
+            }
+            if (e != null && e.message() != null && !GENERIC_FAILURE.matcher(e.message()).matches()) {
+                return e;
+            }
+            ServiceErrorDetails deeper = levels > 1 && childId != null ? failedChild(history, childId, levels - 1)
+                    : null;
+            if (deeper != null) {
+                return deeper;
+            }
+            generic = generic == null ? e : generic;
+        }
+        return generic;
     }
 
     private static ServiceErrorDetails runError(JsonNode run, ArmResponse r) {

@@ -14,6 +14,7 @@ import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;
 import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.AuthorizationException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.model.TrainingStep;
@@ -268,9 +269,16 @@ final class DataUploader {
                 : e.getResponse().getHeaderValue(com.azure.core.http.HttpHeaderName.X_MS_REQUEST_ID);
         String message = e.getServiceMessage() == null ? null : Redact.text(e.getServiceMessage().lines().findFirst()
                 .orElse(""));
+        ServiceErrorDetails details = new ServiceErrorDetails(e.getStatusCode(), code, message, requestId);
+        if (store.byToken() && e.getStatusCode() == 403) {
+            return new AuthorizationException(action + " in storage account " + store.account() + ", container "
+                    + store.containerName() + " was refused to your identity, which storage reaches by token (the "
+                    + "account takes no shared keys): assign it the role Storage Blob Data Contributor on storage "
+                    + "account " + store.account() + ", e.g. az role assignment create --role \"Storage Blob Data "
+                    + "Contributor\" --assignee <you> --scope <the account's resource id>", details);
+        }
         return new RemoteOperationException(action + " in storage account " + store.account() + ", container "
-                + store.containerName() + " failed", new ServiceErrorDetails(e.getStatusCode(), code, message,
-                requestId));
+                + store.containerName() + " failed", details);
     }
 
     private static String sha256(LabeledImage image) {

@@ -36,8 +36,9 @@ final class Datastores {
      * @param account the storage account
      * @param containerName the container
      * @param client the container client, with credentials
+     * @param byToken whether the client uses the caller's token (identity-based datastore, or shared keys refused)
      */
-    record Store(String name, String account, String containerName, BlobContainerClient client) {
+    record Store(String name, String account, String containerName, BlobContainerClient client, boolean byToken) {
     }
 
     private final ArmClient arm;
@@ -85,9 +86,15 @@ final class Datastores {
                         Duration.ofMinutes(2), settings.storageRetryDelay(), settings.storageMaxRetryDelay(), null));
         String credentialsType = Json.text(p, "/credentials/credentialsType");
         String kind = credentialsType == null ? "None" : credentialsType;
-        switch (kind.toLowerCase(Locale.ROOT)) {
-            case "accountkey", "sas" -> {
-                ArmResponse s = arm.sendQuietly(HttpMethod.POST, arm.url(path + "/listSecrets"), null);
+        boolean byToken = !kind.equalsIgnoreCase("AccountKey") && !kind.equalsIgnoreCase("Sas");
+        if (!byToken) {
+            ArmResponse s = arm.sendQuietly(HttpMethod.POST, arm.url(path + "/listSecrets"), null);
+            if (s.status() == 403) {
+                // shared-key access disabled by policy: the account key is refused, the caller's token may do
+                LOG.info("datastore '{}' of workspace '{}' gives no key ({}); reaching storage account {} with your "
+                        + "token", datastore, workspace, ArmErrors.details(s).code(), account);
+                byToken = true;
+            } else {
                 ArmClient.check(s, "get the credentials of datastore '" + datastore + "'", "datastore", datastore);
                 JsonNode secrets = s.json();
                 String secretsType = Json.text(secrets, "/secretsType");
@@ -102,10 +109,13 @@ final class Datastores {
                     builder.credential(new StorageSharedKeyCredential(account, key));
                 }
             }
-            default -> builder.credential(credential);
         }
-        LOG.debug("datastore '{}' of workspace '{}': account {}, container {} ({} credentials)", datastore, workspace,
-                account, container, kind);
-        return new Store(datastore, account, container, builder.buildClient());
+        if (byToken) {
+            // azure-storage-blob asks the credential for https://storage.azure.com/.default
+            builder.credential(credential);
+        }
+        LOG.debug("datastore '{}' of workspace '{}': account {}, container {} ({} credentials{})", datastore,
+                workspace, account, container, kind, byToken ? ", by token" : "");
+        return new Store(datastore, account, container, builder.buildClient(), byToken);
     }
 }

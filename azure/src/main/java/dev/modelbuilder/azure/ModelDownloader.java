@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class ModelDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDownloader.class);
     static final String BEST_CHILD_TAG = "automl_best_child_run_id";
+    /** The HyperDrive run between an AutoML image job and its trials: {@code <job>_HD}. */
+    static final String SWEEP_SUFFIX = "_HD";
     private static final List<String> MODEL_PATHS = List.of("train_artifacts/model.onnx", "outputs/model.onnx");
     private static final List<String> LABEL_PATHS = List.of("train_artifacts/labels.json", "outputs/labels.json");
 
@@ -150,10 +152,17 @@ final class ModelDownloader {
         return settings.path("enableOnnxNormalization").asBoolean(false) ? spec.withoutNormalization() : spec;
     }
 
+    /**
+     * The finished trial with the best accuracy. Trials are the children of the HyperDrive run {@code <job>_HD}, the
+     * parent's only child in AutoML image jobs; the parent's own children are searched when it has none.
+     */
     private JsonNode bestFinishedChild(String base, JsonNode parent, String jobName) {
         String experimentId = Json.text(parent, "/info/experiment_id");
         List<JsonNode> children = experimentId == null ? List.of()
-                : dataPlane.mlflowChildren(base, experimentId, jobName);
+                : dataPlane.mlflowChildren(base, experimentId, jobName + SWEEP_SUFFIX);
+        if (children.isEmpty() && experimentId != null) {
+            children = dataPlane.mlflowChildren(base, experimentId, jobName);
+        }
         JsonNode best = null;
         double bestAccuracy = Double.NEGATIVE_INFINITY;
         for (JsonNode c : children) {

@@ -7,8 +7,10 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Deterministic names of the resources the provider creates, so that a repeated create (a retry, a second run of
- * the same command) addresses the same resources instead of making new ones.
+ * Names of the resources the provider creates. They derive from subscription, resource group, workspace and a
+ * generation suffix chosen when a workspace is first deployed and kept in its deployment, so that a repeated create
+ * (a retry, a resumed deployment) addresses the same resources, while a workspace created again after a delete does
+ * not collide with a soft-deleted key vault. Every derived name is valid whenever the workspace name is.
  */
 final class Names {
     private Names() {
@@ -34,25 +36,38 @@ final class Names {
      * @param subscription the subscription
      * @param resourceGroup the resource group
      * @param workspace the workspace
+     * @param generation the deployment's name suffix ({@link #newGeneration()}), empty for deployments made before
+     *     there was one
      * @return a storage account name: 24 lower-case letters and digits, globally unique in practice
      */
-    static String storageAccount(String subscription, String resourceGroup, String workspace) {
-        return "mbst" + key(subscription, resourceGroup, workspace).substring(0, 20);
+    static String storageAccount(String subscription, String resourceGroup, String workspace, String generation) {
+        return "mbst" + key(subscription, resourceGroup, workspace, generation).substring(0, 20);
     }
 
-    /** @return a key vault name: 24 characters, letters, digits and one hyphen */
-    static String keyVault(String subscription, String resourceGroup, String workspace) {
-        return "mbkv-" + key(subscription, resourceGroup, workspace).substring(0, 19);
+    /**
+     * A key vault name: 24 characters, letters, digits and one hyphen. A deleted vault stays soft-deleted (its name
+     * taken) for up to 90 days, so each new generation of a workspace gets a vault of another name.
+     */
+    static String keyVault(String subscription, String resourceGroup, String workspace, String generation) {
+        return "mbkv-" + key(subscription, resourceGroup, workspace, generation).substring(0, 19);
     }
 
-    /** @return the Log Analytics workspace name behind Application Insights */
-    static String logAnalytics(String workspace) {
-        return "mblog-" + workspace.toLowerCase(Locale.ROOT);
+    /**
+     * The Log Analytics workspace behind Application Insights: 4-63 letters, digits and hyphens, starting and
+     * ending with a letter or digit (the workspace name may end with a hyphen, so a short hash ends it).
+     */
+    static String logAnalytics(String workspace, String generation) {
+        return "mblog-" + workspace.toLowerCase(Locale.ROOT) + "-" + hash(workspace, generation).substring(0, 6);
     }
 
-    /** @return the Application Insights component name */
-    static String applicationInsights(String workspace) {
-        return "mbappi-" + workspace.toLowerCase(Locale.ROOT);
+    /** @return the Application Insights component name (1-260 characters, not ending in a period) */
+    static String applicationInsights(String workspace, String generation) {
+        return "mbappi-" + workspace.toLowerCase(Locale.ROOT) + "-" + hash(workspace, generation).substring(0, 6);
+    }
+
+    /** @return a new generation suffix: 8 random hex digits */
+    static String newGeneration() {
+        return HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     }
 
     /** @return the template deployment that creates the workspace and what it needs */
@@ -60,9 +75,10 @@ final class Names {
         return "modelbuilder-workspace-" + workspace.toLowerCase(Locale.ROOT);
     }
 
-    private static String key(String subscription, String resourceGroup, String workspace) {
-        return hash(subscription.toLowerCase(Locale.ROOT), resourceGroup.toLowerCase(Locale.ROOT),
+    private static String key(String subscription, String resourceGroup, String workspace, String generation) {
+        String base = hash(subscription.toLowerCase(Locale.ROOT), resourceGroup.toLowerCase(Locale.ROOT),
                 workspace.toLowerCase(Locale.ROOT));
+        return generation.isEmpty() ? base : hash(base, generation);
     }
 
     /**

@@ -11,11 +11,15 @@ import java.util.Map;
  * ({@code Microsoft.MachineLearningServices/workspaces}, api-version 2024-04-01). No container registry: Azure
  * Machine Learning creates one on first need, and AutoML image jobs run on curated environments.
  *
- * <p>All names are derived from subscription, resource group and workspace name ({@link Names}), so deploying
- * again (a retry, or create-or-get after a failed attempt) updates the same resources in incremental mode instead
- * of creating others.
+ * <p>All names are derived from subscription, resource group, workspace name and a generation suffix kept in the
+ * deployment ({@link Names}), so deploying again (a retry, or create-or-get after a failed attempt) updates the same
+ * resources in incremental mode instead of creating others, and a workspace created again after a delete gets a new
+ * key vault name (the old vault may be soft-deleted, its name taken).
  */
 final class WorkspaceTemplate {
+    /** The deployment tag that keeps the generation suffix of the resource names. */
+    static final String GENERATION_TAG = "modelbuilder.generation";
+
     private WorkspaceTemplate() {
     }
 
@@ -25,16 +29,17 @@ final class WorkspaceTemplate {
      * @param region the region
      * @param description the description, or {@code null}
      * @param tags the tags
+     * @param generation the names' generation suffix, kept as the deployment's tag {@value #GENERATION_TAG}
      * @return the deployment's PUT body
      */
     static ObjectNode deployment(ArmClient arm, String name, String region, String description,
-            Map<String, String> tags) {
+            Map<String, String> tags, String generation) {
         String sub = arm.subscriptionId();
         String rg = arm.resourceGroup();
-        String storage = Names.storageAccount(sub, rg, name);
-        String vault = Names.keyVault(sub, rg, name);
-        String logs = Names.logAnalytics(name);
-        String insights = Names.applicationInsights(name);
+        String storage = Names.storageAccount(sub, rg, name, generation);
+        String vault = Names.keyVault(sub, rg, name, generation);
+        String logs = Names.logAnalytics(name, generation);
+        String insights = Names.applicationInsights(name, generation);
         String base = "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/";
         String storageId = base + "Microsoft.Storage/storageAccounts/" + storage;
         String vaultId = base + "Microsoft.KeyVault/vaults/" + vault;
@@ -99,6 +104,7 @@ final class WorkspaceTemplate {
         wsp.put("v1LegacyMode", false);
 
         ObjectNode body = Json.object();
+        body.putObject("tags").put(GENERATION_TAG, generation);
         ObjectNode props = body.putObject("properties");
         props.put("mode", "Incremental");
         props.set("template", template);

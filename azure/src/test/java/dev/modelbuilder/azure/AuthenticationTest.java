@@ -8,37 +8,24 @@ import dev.modelbuilder.azure.testing.ArmEmulator;
 import dev.modelbuilder.core.exception.AuthenticationException;
 import dev.modelbuilder.core.exception.AuthorizationException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Tokens: scope, caching and renewal, rejected tokens, credentials that hang or fail, the builder's checks. */
+@ExtendWith(EmulatedAzureExtension.class)
 class AuthenticationTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
+    AuthenticationTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @BeforeEach
     void reset() {
-        azure.arm.reset();
         azure.arm.credential().setLifetime(Duration.ofHours(1));
         azure.arm.credential().setHang(Duration.ZERO);
         azure.arm.credential().setFailure(null);
-    }
-
-    @AfterEach
-    void noViolations() {
-        assertThat(azure.arm.violations()).isEmpty();
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.modelbuilder.azure;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelbuilder.azure.testing.AzuriteExtension;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.Compute;
@@ -12,33 +10,20 @@ import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.ProviderContractTest;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The core's provider contract, run against the Azure provider on the ARM emulator with Azurite. */
 @AzuriteTest
+@ExtendWith(EmulatedAzureExtension.class)
 class AzureProviderContractTest extends ProviderContractTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(AzuriteExtension.azurite());
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
-    }
-
-    @AfterEach
-    void noSpecViolations() {
-        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
+    AzureProviderContractTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @Override
     protected ModelBuilderProvider createProvider() {
-        azure.arm.reset();
         return azure.builder().resourceGroup("contract-rg").build();
     }
 

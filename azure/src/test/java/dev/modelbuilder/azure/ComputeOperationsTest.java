@@ -14,32 +14,25 @@ import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeState;
 import dev.modelbuilder.core.model.ComputeTier;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** AmlCompute clusters against the ARM emulator: checks before creating, create-or-get, resize, delete. */
+@ExtendWith(EmulatedAzureExtension.class)
 class ComputeOperationsTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
     private AzureMlProvider provider;
     private ModelBuilder mb;
     private WorkspaceScope ws;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
+    ComputeOperationsTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @BeforeEach
     void open() {
-        azure.arm.reset();
         provider = azure.builder().build();
         mb = ModelBuilder.using(provider);
         mb.workspaces().define("img-ws").withRegion("eastus").create();
@@ -49,7 +42,6 @@ class ComputeOperationsTest {
     @AfterEach
     void close() {
         mb.close();
-        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
     }
 
     @Test

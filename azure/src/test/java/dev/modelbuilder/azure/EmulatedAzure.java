@@ -22,8 +22,13 @@ final class EmulatedAzure implements AutoCloseable {
     final HttpClient httpClient;
 
     EmulatedAzure(Azurite azurite) {
+        this(azurite, dev.modelbuilder.azure.testing.TestCertificates.create());
+    }
+
+    /** With the certificate an HTTPS Azurite serves, so that the providers' one HTTP client trusts both. */
+    EmulatedAzure(Azurite azurite, dev.modelbuilder.azure.testing.TestCertificates certificates) {
         this.azurite = azurite;
-        this.arm = new ArmEmulator(azurite);
+        this.arm = new ArmEmulator(azurite, certificates);
         this.httpClient = httpClient(arm, Duration.ofSeconds(2));
     }
 

@@ -29,29 +29,31 @@ class InternalsTest {
     @Test
     void theJobBodyFollowsTheTrainingSpec() {
         Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
-        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(data).withArchitecture("vitb16r224")
+        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(data).withArchitecture("seresnext")
                 .withImageSize(299).withMaxTrials(4).withValidationSplit(0.1).withTimeBudget(Duration.ofMinutes(90))
                 .withOption("learningRate", "0.01").withOption("enableOnnxNormalization", "true")
                 .withOption("maxConcurrentTrials", "2").build();
         DataUploader.Uploaded up = new DataUploader.Uploaded("modelbuilder-d", "abc", "modelbuilder/datasets/abc",
                 10, 10, 0, 100);
-        JsonNode p = AutoMlJob.body("exp", "/subscriptions/s/computes/gpu", t, up, List.of("a", "b"))
+        JsonNode p = AutoMlJob.body("exp", "/subscriptions/s/computes/gpu", t, up,
+                "/subscriptions/s/data/modelbuilder-d/versions/abc", List.of("a", "b"))
                 .path("properties");
         assertThat(p.path("jobType").asText()).isEqualTo("AutoML");
         assertThat(p.path("computeId").asText()).isEqualTo("/subscriptions/s/computes/gpu");
         assertThat(p.at("/outputs/best_model/jobOutputType").asText()).isEqualTo("mlflow_model");
         JsonNode task = p.path("taskDetails");
         assertThat(task.at("/trainingData/jobInputType").asText()).isEqualTo("mltable");
-        assertThat(task.at("/trainingData/uri").asText()).isEqualTo("azureml:modelbuilder-d:abc");
+        assertThat(task.at("/trainingData/uri").asText()).isEqualTo("/subscriptions/s/data/modelbuilder-d/versions/abc");
         assertThat(task.at("/limitSettings/maxTrials").asInt()).isEqualTo(4);
         assertThat(task.at("/limitSettings/maxConcurrentTrials").asInt()).isEqualTo(2);
         assertThat(task.at("/limitSettings/timeout").asText()).isEqualTo("PT1H30M");
         assertThat(task.at("/validationDataSize").asDouble()).isEqualTo(0.1);
         JsonNode ms = task.path("modelSettings");
-        assertThat(ms.path("modelName").asText()).isEqualTo("vitb16r224");
+        assertThat(ms.has("modelName")).as("four trials of one model are a sweep").isFalse();
+        assertThat(task.at("/searchSpace/0/modelName").asText()).isEqualTo("choice('seresnext')");
+        assertThat(task.at("/searchSpace/0/learningRate").asText()).isEqualTo("choice(0.01)");
         assertThat(ms.path("validationCropSize").asInt()).isEqualTo(299);
         assertThat(ms.path("validationResizeSize").asInt()).isEqualTo(342);
-        assertThat(ms.path("learningRate").asDouble()).isEqualTo(0.01);
         assertThat(ms.path("enableOnnxNormalization").asBoolean()).isTrue();
         assertThat(ms.has("maxConcurrentTrials")).isFalse();
         assertThatThrownBy(() -> AutoMlJob.validateOptions(java.util.Map.of("optimizer", "rmsprop")))

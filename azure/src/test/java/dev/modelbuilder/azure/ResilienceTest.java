@@ -12,32 +12,24 @@ import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.spi.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retries, back-off, Retry-After, timeouts, dropped connections, interruption, idempotent creates. */
+@ExtendWith(EmulatedAzureExtension.class)
 class ResilienceTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
     private AzureMlProvider provider;
     private ModelBuilder mb;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
+    ResilienceTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @BeforeEach
     void open() {
-        azure.arm.reset();
-        azure.sleeper.clear();
         provider = azure.builder().build();
         mb = ModelBuilder.using(provider);
         mb.workspaces().define("res-ws").withRegion("eastus").create();
@@ -47,7 +39,6 @@ class ResilienceTest {
     @AfterEach
     void close() {
         mb.close();
-        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.azure.testing.ArmEmulator;
-import dev.modelbuilder.azure.testing.AzuriteExtension;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
@@ -32,17 +31,17 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole Azure training flow against the ARM emulator and Azurite: upload, job, status, download, packaging. */
 @AzuriteTest
+@ExtendWith(EmulatedAzureExtension.class)
 class TrainingFlowTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
     private AzureMlProvider provider;
     private ModelBuilder mb;
     private WorkspaceScope ws;
@@ -50,19 +49,12 @@ class TrainingFlowTest {
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(AzuriteExtension.azurite());
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
+    TrainingFlowTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @BeforeEach
     void open() {
-        azure.arm.reset();
         provider = azure.builder().build();
         mb = ModelBuilder.using(provider);
         mb.workspaces().define("flow-ws").withRegion("eastus").create();
@@ -73,7 +65,6 @@ class TrainingFlowTest {
     @AfterEach
     void close() {
         mb.close();
-        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
     }
 
     private static String sha256(Path file) throws Exception {
@@ -108,7 +99,8 @@ class TrainingFlowTest {
         assertThat(task.path("modelSettings").path("modelName").asText()).isEqualTo("resnet50");
         assertThat(task.path("modelSettings").path("numberOfEpochs").asInt()).isEqualTo(5);
         assertThat(task.path("modelSettings").path("enableOnnxNormalization").asBoolean()).isFalse();
-        assertThat(task.path("trainingData").path("uri").asText()).startsWith("azureml:modelbuilder-flowers:");
+        assertThat(task.path("trainingData").path("uri").asText())
+                .contains("/workspaces/flow-ws/data/modelbuilder-flowers/versions/");
 
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted).extracting(
                 e -> ((ProgressEvent.StepStarted) e).step()).containsSubsequence(TrainingStep.PROVISION_COMPUTE,

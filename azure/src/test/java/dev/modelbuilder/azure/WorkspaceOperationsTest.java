@@ -15,30 +15,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Workspaces against the ARM emulator: template deployment, long-running operations, paging, delete. */
+@ExtendWith(EmulatedAzureExtension.class)
 class WorkspaceOperationsTest {
-    private static EmulatedAzure azure;
+    private final EmulatedAzure azure;
     private AzureMlProvider provider;
 
-    @BeforeAll
-    static void start() {
-        azure = new EmulatedAzure(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
+    WorkspaceOperationsTest(EmulatedAzure azure) {
+        this.azure = azure;
     }
 
     @BeforeEach
     void open() {
-        azure.arm.reset();
         azure.sleeper.clear();
         provider = azure.builder().build();
     }
@@ -46,7 +39,6 @@ class WorkspaceOperationsTest {
     @AfterEach
     void close() {
         provider.close();
-        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
     }
 
     @Test

@@ -73,6 +73,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--architecture", paramLabel = "NAME", description = "Network (Azure default resnet50).")
     String architecture;
 
+    @Option(names = "--auto-mode", description = "Azure: let AutoML choose architectures and hyper-parameters over "
+            + "the trials (AutoMode) instead of training one architecture.")
+    boolean autoMode;
+
+    @Option(names = "--max-trials", paramLabel = "N", description = "Most trials (default 1). Several trials of one "
+            + "--architecture are a hyper-parameter sweep of it; with --auto-mode, AutoML's own choices.")
+    Integer maxTrials;
+
     @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
             description = "Longest wait for the run (default 24h); the run goes on after it.")
     Duration timeout;
@@ -88,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (autoMode && architecture != null) {
+            throw new dev.modelbuilder.core.exception.ValidationException("--auto-mode", architecture,
+                    "AutoMode chooses the architectures itself; drop --architecture, or drop --auto-mode to "
+                    + "train that architecture");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
         try (ModelBuilder mb = ModelBuilder.using(backend.open());
@@ -104,6 +117,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (architecture != null) {
                 training.withArchitecture(architecture);
+            }
+            if (autoMode) {
+                training.autoMode();
+            }
+            if (maxTrials != null) {
+                training.withMaxTrials(maxTrials);
             }
             TrainingRun run = mb.workspace(ws).experiments().getOrCreate(experiment).submit(training.build(),
                     progress);

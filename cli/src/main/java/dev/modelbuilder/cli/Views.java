@@ -58,6 +58,7 @@ final class Views {
         m.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
         m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
         m.put("endedAt", r.endedAt() == null ? null : r.endedAt().toString());
+        m.put("duration", duration(r) == null ? null : duration(r).toString());
         m.put("portalUrl", r.portalUrl());
         m.put("metrics", new java.util.TreeMap<>(r.metrics()));
         r.failure().ifPresent(e -> {
@@ -82,11 +83,26 @@ final class Views {
         return m;
     }
 
+    /** @return from start to end, or {@code null} unless both are known */
+    static java.time.Duration duration(Run r) {
+        return r.startedAt() == null || r.endedAt() == null ? null
+                : java.time.Duration.between(r.startedAt(), r.endedAt());
+    }
+
     static String describe(Run r) {
         StringBuilder b = new StringBuilder();
         b.append(r.id()).append("  ").append(r.status()).append("  experiment ").append(r.experiment());
         if (r.createdAt() != null) {
             b.append("  created ").append(r.createdAt());
+        }
+        if (r.startedAt() != null) {
+            b.append("\n  started ").append(r.startedAt());
+            if (r.endedAt() != null) {
+                b.append("  ended ").append(r.endedAt()).append("  took ").append(duration(r).toString()
+                        .substring(2).toLowerCase(java.util.Locale.ROOT));
+            }
+        } else if (r.endedAt() != null) {
+            b.append("\n  ended ").append(r.endedAt());
         }
         r.portalLink().ifPresent(l -> b.append("\n  portal: ").append(l));
         if (!r.metrics().isEmpty()) {

@@ -90,10 +90,22 @@ final class WorkspaceCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(names = "--purge", description = "Azure: remove it for good (also one deleted before and kept "
+                + "soft-deleted for 14 days), so that its name is free at once. Cannot be undone.")
+        boolean purge;
+
+        @Option(names = "--yes", description = "Do not ask before purging.")
+        boolean yes;
+
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
-                Deletion d = mb.workspaces().delete(name);
+                if (purge) {
+                    Confirmation.require("This purges workspace '" + name + "' with its computes, experiments and "
+                            + "runs for good; it cannot be recovered afterwards, and this cannot be undone.", yes,
+                            err());
+                }
+                Deletion d = mb.workspaces().delete(name, purge);
                 printLine(d, (d.existed() ? "Deleted workspace " : "No workspace ") + name);
             }
             return ModelBuilderCli.OK;

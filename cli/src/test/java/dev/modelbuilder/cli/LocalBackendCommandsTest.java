@@ -83,8 +83,12 @@ class LocalBackendCommandsTest {
     void runsCommands() throws Exception {
         JsonNode list = json(run("runs", "list", "--workspace", "ws1", "--experiment", "cli-exp", "--json"));
         assertThat(list.findValuesAsText("id")).contains(runId);
-        assertThat(json(run("runs", "show", runId, "--workspace", "ws1", "--json")).get("status").asText())
-                .isEqualTo("Completed");
+        JsonNode shown = json(run("runs", "show", runId, "--workspace", "ws1", "--json"));
+        assertThat(shown.get("status").asText()).isEqualTo("Completed");
+        assertThat(java.time.Duration.parse(shown.get("duration").asText()))
+                .isEqualTo(java.time.Duration.between(java.time.Instant.parse(shown.get("startedAt").asText()),
+                        java.time.Instant.parse(shown.get("endedAt").asText())));
+        assertThat(run("runs", "show", runId, "--workspace", "ws1").out()).contains("started ").contains("took ");
         CliHarness.Result watch = run("runs", "watch", runId, "--workspace", "ws1", "--output",
                 tmp.resolve("watched").toString());
         assertThat(watch.exitCode()).as(watch.err()).isZero();
@@ -102,6 +106,17 @@ class LocalBackendCommandsTest {
                 .asBoolean()).isTrue();
         assertThat(json(run("workspace", "delete", "ws1", "--json")).get("existed").asBoolean()).isTrue();
         assertThat(json(run("workspace", "delete", "ws1", "--json")).get("existed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void purgeAsksFirstAndAutoModeNamesNoArchitecture() {
+        CliHarness.Result purge = run("workspace", "delete", "ws-purged", "--purge");
+        assertThat(purge.exitCode()).isEqualTo(2);
+        assertThat(purge.err()).contains("cannot be undone").contains("--yes");
+        CliHarness.Result both = run("train", "--data", "d", "--experiment", "e", "--output", "o", "--auto-mode",
+                "--architecture", "resnet50");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--auto-mode");
     }
 
     @Test

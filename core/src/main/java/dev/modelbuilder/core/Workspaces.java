@@ -61,6 +61,20 @@ public final class Workspaces {
     }
 
     /**
+     * Deletes a workspace, and with {@code purge} removes it for good where the provider would keep it (Azure keeps
+     * a deleted workspace soft-deleted for 14 days, its name taken; a purge cannot be undone), and waits up to 30
+     * minutes.
+     *
+     * @param name the workspace name
+     * @param purge whether to purge it, a soft-deleted one included
+     * @return whether there was one to delete
+     */
+    public Deletion delete(String name, boolean purge) {
+        return provider.workspaces().beginDelete(Rules.requireWorkspaceName(name), purge)
+                .waitForCompletion(DEFAULT_TIMEOUT);
+    }
+
+    /**
      * @param resumeToken a token from an earlier create operation
      * @return the operation again
      */

@@ -36,15 +36,38 @@ public final class Azurite implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final boolean https;
 
-    private Azurite(Process process, int port) {
+    private Azurite(Process process, int port, boolean https) {
         this.process = process;
         this.port = port;
+        this.https = https;
     }
 
     /** @return the blob service URL of the development account, e.g. {@code http://127.0.0.1:10000/devstoreaccount1} */
     public String blobEndpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+        return (https ? "https" : "http") + "://127.0.0.1:" + port + "/" + ACCOUNT;
+    }
+
+    /** @return whether it serves HTTPS (and takes bearer tokens) */
+    public boolean https() {
+        return https;
+    }
+
+    /**
+     * Starts a second Azurite, over HTTPS with the given certificate and with OAuth at level {@code basic}: it then
+     * takes bearer tokens as storage does (JWTs whose issuer, audience and lifetime it checks; no signature, no
+     * role check), besides shared keys. Stop it with {@link #close()}.
+     *
+     * @param certificates the certificate to serve (clients trusting it reach this Azurite)
+     * @param directory where to write the certificate's PEM files
+     * @return the running service
+     */
+    public static Azurite startWithOAuth(TestCertificates certificates, Path directory)
+            throws IOException, InterruptedException {
+        Path[] pem = certificates.writePem(directory);
+        return start(install(), List.of("--cert", pem[0].toString(), "--key", pem[1].toString(), "--oauth",
+                "basic"));
     }
 
     /** @return the port */
@@ -148,6 +171,10 @@ public final class Azurite implements AutoCloseable {
      * @return the running service
      */
     static Azurite start(Path exe) throws IOException, InterruptedException {
+        return start(exe, List.of());
+    }
+
+    private static Azurite start(Path exe, List<String> extra) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -156,8 +183,9 @@ public final class Azurite implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(exe.toString(), "--blobHost", "127.0.0.1", "--blobPort",
                 String.valueOf(port), "--inMemoryPersistence", "--disableTelemetry", "--silent",
                 "--skipApiVersionCheck"));
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Azurite azurite = new Azurite(p, port);
+        Azurite azurite = new Azurite(p, port, extra.contains("--cert"));
         Runtime.getRuntime().addShutdownHook(new Thread(azurite::close, "azurite-stop"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

@@ -28,10 +28,38 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestCertificates {
     private final SSLContext server;
     private final SSLContext client;
+    private final X509Certificate certificate;
+    private final java.security.PrivateKey key;
 
-    private TestCertificates(SSLContext server, SSLContext client) {
+    private TestCertificates(SSLContext server, SSLContext client, X509Certificate certificate,
+            java.security.PrivateKey key) {
         this.server = server;
         this.client = client;
+        this.certificate = certificate;
+        this.key = key;
+    }
+
+    /**
+     * Writes the certificate and its private key as PEM files, for a server outside the JVM (Azurite over HTTPS).
+     *
+     * @param directory where to write {@code cert.pem} and {@code key.pem}
+     * @return the certificate file and the key file
+     */
+    public java.nio.file.Path[] writePem(java.nio.file.Path directory) {
+        try {
+            java.nio.file.Files.createDirectories(directory);
+            java.nio.file.Path cert = directory.resolve("cert.pem");
+            java.nio.file.Path keyFile = directory.resolve("key.pem");
+            java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            java.nio.file.Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n"
+                    + b64.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+            java.nio.file.Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + b64.encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            return new java.nio.file.Path[] {cert, keyFile};
+        } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("cannot write the test certificate", e);
+        }
     }
 
     /** @return a fresh certificate and its contexts */
@@ -67,7 +95,7 @@ public final class TestCertificates {
             tmf.init(trust);
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, tmf.getTrustManagers(), null);
-            return new TestCertificates(server, client);
+            return new TestCertificates(server, client, cert, keys.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the test certificate", e);
         }

@@ -31,6 +31,7 @@ public final class TestCredential implements TokenCredential {
     private volatile Duration lifetime = Duration.ofHours(1);
     private volatile Duration hang = Duration.ZERO;
     private volatile RuntimeException failure;
+    private volatile String storageAudience = "https://storage.azure.com";
 
     @Override
     public Mono<AccessToken> getToken(TokenRequestContext request) {
@@ -54,10 +55,35 @@ public final class TestCredential implements TokenCredential {
         requestedScopes.add(scope);
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
-        String token = "emu." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expires = Instant.now().plus(lifetime);
+        String token = scope.startsWith("https://storage.azure.com") ? jwt(bytes, expires)
+                : "emu." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         issued.put(token, new Issued(token, scope, expires));
         return new AccessToken(token, OffsetDateTime.ofInstant(expires, ZoneOffset.UTC));
+    }
+
+    /**
+     * A storage token as Entra ID shapes it (a JWT with issuer, audience and lifetime, which Azurite checks); the
+     * signature is random, as Azurite's basic OAuth does not check it.
+     */
+    private String jwt(byte[] signature, Instant expires) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        String payload = "{\"aud\":\"" + storageAudience + "\",\"iss\":\"https://sts.windows.net/"
+                + ArmEmulator.TENANT + "/\",\"iat\":" + (now - 60) + ",\"nbf\":" + (now - 60) + ",\"exp\":"
+                + expires.getEpochSecond() + ",\"oid\":\"00000000-aaaa-bbbb-cccc-000000000002\"}";
+        return b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(signature);
+    }
+
+    /**
+     * @param audience the audience of storage tokens from now on ({@code https://storage.azure.com} by default;
+     *     another one makes storage refuse them with 403, as it refuses a caller without a data role)
+     */
+    public void setStorageAudience(String audience) {
+        this.storageAudience = audience;
     }
 
     /** @param tokenLifetime how long new tokens live */

@@ -40,6 +40,11 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
 
     /** The validation share used when none is given. */
     public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
+    /**
+     * The {@link #architecture()} that asks the provider to choose architectures and hyper-parameters itself (Azure
+     * AutoML's "AutoMode"), set by {@link Builder#autoMode()}.
+     */
+    public static final String AUTO_MODE = "auto";
     /** @throws dev.modelbuilder.core.exception.ValidationException listing every broken rule */
     public ImageClassificationTraining {
         datasetRules = Objects.requireNonNullElse(datasetRules, DatasetRules.defaults());
@@ -94,6 +99,11 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
         return Optional.ofNullable(imageSize);
     }
 
+    /** @return whether the provider chooses the architectures itself ({@link Builder#autoMode()}) */
+    public boolean isAutoMode() {
+        return AUTO_MODE.equals(architecture);
+    }
+
     /** @return the epoch limit, when one was set */
     public Optional<Integer> maxEpochsIfSet() {
         return Optional.ofNullable(maxEpochs);
@@ -123,6 +133,17 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
          */
         public Builder withArchitecture(String architecture) {
             this.architecture = architecture;
+            return this;
+        }
+
+        /**
+         * Lets the provider choose architectures and hyper-parameters itself over the trials ({@link #AUTO_MODE}),
+         * instead of training one named architecture; replaces any architecture set before.
+         *
+         * @return this builder
+         */
+        public Builder autoMode() {
+            this.architecture = AUTO_MODE;
             return this;
         }
 

@@ -45,4 +45,17 @@ public interface WorkspaceOperations {
      * @return the operation
      */
     LongRunningOperation<Deletion> beginDelete(String name);
+
+    /**
+     * Deletes the workspace, purging it when asked: a provider that keeps deleted workspaces for a while (Azure
+     * keeps them soft-deleted for 14 days, their names taken) removes it for good, which cannot be undone. Providers
+     * without such a retention delete as {@link #beginDelete(String)} does.
+     *
+     * @param name the workspace name
+     * @param purge whether to remove it for good, a soft-deleted one included
+     * @return the operation
+     */
+    default LongRunningOperation<Deletion> beginDelete(String name, boolean purge) {
+        return beginDelete(name);
+    }
 }

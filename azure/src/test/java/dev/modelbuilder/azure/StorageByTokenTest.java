@@ -1,0 +1,98 @@
+package dev.modelbuilder.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelbuilder.azure.testing.Azurite;
+import dev.modelbuilder.azure.testing.AzuriteTest;
+import dev.modelbuilder.azure.testing.TestCertificates;
+import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.WorkspaceScope;
+import dev.modelbuilder.core.exception.AuthorizationException;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.testing.TestImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A storage account that takes no shared keys (issue 11): the datastore's {@code listSecrets} is refused with 403,
+ * and the provider reaches blob storage with the caller's token instead, against an Azurite of its own that serves
+ * HTTPS and checks bearer tokens (OAuth level basic: issuer, audience, lifetime).
+ */
+@AzuriteTest
+class StorageByTokenTest {
+    private static Azurite tokenAzurite;
+    private static EmulatedAzure azure;
+    private ModelBuilder mb;
+    private WorkspaceScope ws;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start(@TempDir Path pem) throws Exception {
+        TestCertificates certificates = TestCertificates.create();
+        tokenAzurite = Azurite.startWithOAuth(certificates, pem);
+        azure = new EmulatedAzure(tokenAzurite, certificates);
+    }
+
+    @AfterAll
+    static void stop() {
+        azure.close();
+        tokenAzurite.close();
+    }
+
+    @BeforeEach
+    void open() {
+        azure.arm.reset();
+        azure.arm.credential().setStorageAudience("https://storage.azure.com");
+        mb = ModelBuilder.using(azure.builder().build());
+        mb.workspaces().define("keyless").withRegion("eastus").create();
+        ws = mb.workspace("keyless");
+        ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        azure.arm.setSharedKeyDisabled(true);
+    }
+
+    @AfterEach
+    void close() {
+        mb.close();
+        assertThat(azure.arm.violations()).as("spec violations").isEmpty();
+    }
+
+    @Test
+    void refusedKeysFallBackToTheCallersTokenForUploadAndDownload() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        TrainingRun run = ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
+                .fromFolder(data).onCompute("gpu").build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        TrainedModel model = run.downloadModel(temp.resolve("model"));
+
+        assertThat(model.labels()).containsExactly("cat", "dog");
+        assertThat(azure.arm.count("POST", "/listSecrets$")).isGreaterThanOrEqualTo(1);
+        assertThat(azure.arm.secretsHandedOut()).isEmpty();
+        assertThat(azure.arm.credential().requestedScopes()).contains("https://storage.azure.com/.default");
+        assertThat(azure.arm.dataContainer("keyless").listBlobs()).isNotEmpty();
+    }
+
+    @Test
+    void aTokenThatStorageRefusesNamesTheRoleAndTheAccount() {
+        azure.arm.credential().setStorageAudience("https://someone-else.example");
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        assertThatThrownBy(() -> ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
+                .fromFolder(data).onCompute("gpu").build()))
+                .isInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("Storage Blob Data Contributor")
+                .hasMessageContaining("storage account " + Azurite.ACCOUNT);
+    }
+}

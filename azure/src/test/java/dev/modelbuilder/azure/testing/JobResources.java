@@ -1,0 +1,340 @@
+package dev.modelbuilder.azure.testing;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.modelbuilder.azure.testing.FaultPlan.Fault;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** AutoML jobs of the {@link ArmEmulator}: submission checks, lifecycle, "training" on the uploaded data. */
+public abstract class JobResources extends RunHistoryResources {
+
+    JobResources(Azurite azurite, TestCertificates certificates) {
+        super(azurite, certificates);
+    }
+
+    // ------------------------------------------------------------------------------------------------ jobs
+
+    /**
+     * A job input naming a data version, as the service takes it: the version's ARM id (what azure-ai-ml sends for a
+     * standalone job), with or without the {@code azureml:} prefix, or the short {@code azureml:<name>:<version>}.
+     */
+    ObjectNode dataAsset(Workspace w, String uri) {
+        Matcher id = Pattern.compile("(?i)(?:azureml:)?" + Pattern.quote(wsId(w)) + "/data/([^/]+)/versions/([^/]+)")
+                .matcher(uri);
+        if (id.matches()) {
+            return w.data.get(id.group(1) + ":" + id.group(2));
+        }
+        Matcher asset = Pattern.compile("azureml:([^:/]+):([^:/]+)").matcher(uri);
+        return asset.matches() ? w.data.get(asset.group(1) + ":" + asset.group(2)) : null;
+    }
+
+    Reply putJob(Workspace w, String name, String body) {
+        Job existing = w.jobs.get(name);
+        if (existing != null) {
+            return Reply.json(200, jobBody(w, existing));
+        }
+        JsonNode props = read(body).path("properties");
+        String computeId = props.path("computeId").asText();
+        boolean computeOk = w.computes.values().stream().anyMatch(c -> c.path("id").asText()
+                .equalsIgnoreCase(computeId) && "Succeeded".equals(c.path("properties").path("provisioningState")
+                        .asText()));
+        if (!computeOk) {
+            return error(400, "UserError", "Compute " + computeId + " was not found or is not ready.");
+        }
+        String uri = props.path("taskDetails").path("trainingData").path("uri").asText();
+        if (dataAsset(w, uri) == null) {
+            return error(400, "UserError", "Data asset " + uri + " was not found.");
+        }
+        JsonNode task = props.path("taskDetails");
+        if (task.at("/modelSettings/modelName").isTextual() && task.at("/limitSettings/maxTrials").asInt(1) > 1
+                && (task.path("searchSpace").isMissingNode() || task.path("searchSpace").isEmpty())) {
+            return error(400, "UserError", "modelSettings.modelName is fixed and limitSettings.maxTrials is greater "
+                    + "than 1 without a searchSpace: this job would run in AutoMode, which chooses the models itself "
+                    + "and ignores modelName. Give a searchSpace and sweepSettings to sweep the model, or leave out "
+                    + "modelName for AutoMode.");
+        }
+        Job j = new Job();
+        j.name = name;
+        j.properties = (ObjectNode) props.deepCopy();
+        j.hold = holdJobsRunning;
+        String[] failure = nextJobFailure;
+        if (failure != null) {
+            nextJobFailure = null;
+            j.failCode = failure[0];
+            j.failMessage = failure[1];
+        }
+        w.jobs.put(name, j);
+        return Reply.json(201, jobBody(w, j));
+    }
+
+    ObjectNode jobBody(Workspace w, Job j) {
+        ObjectNode b = JSON.createObjectNode();
+        b.put("id", wsId(w) + "/jobs/" + j.name);
+        b.put("name", j.name);
+        b.put("type", "Microsoft.MachineLearningServices/workspaces/jobs");
+        // a job's systemData has no lastModified* fields (REST description's Job examples; the live service agrees)
+        ObjectNode sd = b.putObject("systemData");
+        sd.put("createdAt", j.created.toString());
+        sd.put("createdBy", "tester@example.com");
+        sd.put("createdByType", "User");
+        ObjectNode p = j.properties.deepCopy();
+        p.put("status", j.status);
+        ObjectNode props = p.path("properties").isObject() ? (ObjectNode) p.get("properties")
+                : p.putObject("properties");
+        if (j.started != null) {
+            props.put("StartTimeUtc", SERVICE_TIME.format(j.started));
+        }
+        if (j.ended != null) {
+            props.put("EndTimeUtc", SERVICE_TIME.format(j.ended));
+        }
+        if (!p.has("experimentName")) {
+            p.put("experimentName", "Default");
+        }
+        ObjectNode services = p.putObject("services");
+        services.putObject("Tracking").put("jobServiceType", "Tracking").put("endpoint", "azureml://"
+                + endpoint.substring("https://".length()) + "/mlflow/v1.0" + wsId(w) + "?");
+        services.putObject("Studio").put("jobServiceType", "Studio").put("endpoint", "https://ml.azure.com/runs/"
+                + j.name + "?wsid=/subscriptions/" + SUBSCRIPTION + "/resourcegroups/" + w.resourceGroup
+                + "/workspaces/" + w.name);
+        ObjectNode outputs = p.has("outputs") && p.get("outputs").isObject() ? (ObjectNode) p.get("outputs")
+                : p.putObject("outputs");
+        outputs.putObject("default").put("jobOutputType", "uri_folder").put("mode", "ReadWriteMount")
+                .put("uri", "azureml://datastores/workspaceartifactstore/ExperimentRun/dcid." + j.name);
+        b.set("properties", p);
+        return b;
+    }
+
+    Reply getJob(Workspace w, String name) {
+        Job j = w.jobs.get(name);
+        if (j == null) {
+            return error(404, "UserError", "Job " + name + " was not found in workspace " + w.name + ".");
+        }
+        advance(w, j);
+        return Reply.json(200, jobBody(w, j));
+    }
+
+    void advance(Workspace w, Job j) {
+        if (j.status.equals("CancelRequested")) {
+            j.status = "Canceled";
+            j.ended = Instant.now();
+            info(mlflowRun(w, j.name)).put("status", "KILLED").put("end_time", System.currentTimeMillis());
+            return;
+        }
+        if (Set.of("Completed", "Failed", "Canceled").contains(j.status)) {
+            return;
+        }
+        if (j.hold && j.status.equals("Running")) {
+            return;
+        }
+        j.step = Math.min(j.step + 1, JOB_LIFECYCLE.size() - 1);
+        String next = JOB_LIFECYCLE.get(j.step);
+        if (next.equals("Running") && !j.status.equals("Running")) {
+            j.started = Instant.now();
+            ObjectNode run = mlflowRun(w, j.name);
+            info(run).put("status", "RUNNING");
+            logMetric(run, "accuracy", 0.5);
+        }
+        if (next.equals("Finalizing")) {
+            String problem = j.failCode != null ? j.failMessage : train(w, j);
+            if (problem != null) {
+                fail(w, j, j.failCode != null ? j.failCode : "UserError", problem);
+                return;
+            }
+        }
+        if (next.equals("Completed")) {
+            info(mlflowRun(w, j.name)).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+        }
+        j.status = next;
+        if (next.equals("Completed")) {
+            j.ended = Instant.now();
+        }
+    }
+
+    void fail(Workspace w, Job j, String code, String message) {
+        j.status = "Failed";
+        j.ended = Instant.now();
+        ObjectNode sweep = mlflowRun(w, j.name + "_HD");
+        info(sweep).put("status", "FAILED");
+        sweep.put("parent", j.name);
+        ObjectNode sweepError = sweep.putObject("error").putObject("error");
+        sweepError.put("code", "UserError");
+        sweepError.put("message", "All children (trials) failed.");
+        ObjectNode child = mlflowRun(w, j.name + "_HD_0");
+        info(child).put("status", "FAILED");
+        child.put("parent", j.name + "_HD");
+        ObjectNode childError = child.putObject("error").putObject("error");
+        childError.put("code", code);
+        childError.put("message", message);
+        ObjectNode parent = mlflowRun(w, j.name);
+        info(parent).put("status", "FAILED");
+        ObjectNode parentError = parent.putObject("error").putObject("error");
+        parentError.put("code", "SystemError");
+        parentError.put("message", "AutoML job failed because one or more child runs (trials) failed.");
+    }
+
+    /**
+     * "Trains": reads the job's MLTable and every image back from the blob datastore, checks each image's SHA-256
+     * against its content-addressed name, and writes the trial's model.onnx and labels.json to the artifact store.
+     *
+     * @return why the data is unusable, or {@code null}
+     */
+    String train(Workspace w, Job j) {
+        if (blobs == null) {
+            return "no blob storage behind the emulator";
+        }
+        JsonNode asset = dataAsset(w, j.properties.path("taskDetails").path("trainingData").path("uri").asText());
+        String folder = asset.path("properties").path("dataUri").asText()
+                .substring("azureml://datastores/workspaceblobstore/paths/".length());
+        folder = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder;
+        BlobContainerClient data = blobs.getBlobContainerClient(w.blobContainer());
+        String mltable;
+        String annotations;
+        try {
+            mltable = data.getBlobClient(folder + "/MLTable").downloadContent().toString();
+            if (!mltable.contains("file: ./annotations.jsonl") || !mltable.contains("read_json_lines")
+                    || !mltable.contains("stream_info")) {
+                return "MLTable input is invalid: " + folder + "/MLTable does not read ./annotations.jsonl as JSON "
+                        + "lines with image_url as stream_info";
+            }
+            annotations = data.getBlobClient(folder + "/annotations.jsonl").downloadContent().toString();
+        } catch (RuntimeException e) {
+            return "MLTable input is invalid. Not able to find MLTable file in " + folder + ": " + e.getMessage();
+        }
+        String prefix = "azureml://subscriptions/" + SUBSCRIPTION + "/resourcegroups/" + w.resourceGroup
+                + "/workspaces/" + w.name + "/datastores/workspaceblobstore/paths/";
+        Set<String> labels = new TreeSet<>();
+        int lines = 0;
+        for (String line : annotations.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            lines++;
+            JsonNode a = read(line);
+            String url = a.path("image_url").asText();
+            String label = a.path("label").asText(null);
+            if (!url.startsWith(prefix) || label == null) {
+                return "annotation line " + lines + " is invalid: " + line;
+            }
+            String blob = url.substring(prefix.length());
+            byte[] image;
+            try {
+                image = data.getBlobClient(blob).downloadContent().toBytes();
+            } catch (RuntimeException e) {
+                return "image " + blob + " of line " + lines + " cannot be read: " + e.getMessage();
+            }
+            String name = blob.substring(blob.lastIndexOf('/') + 1);
+            String hash = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+            if (!hash.equals(hex(image))) {
+                return "image " + blob + " does not hold the content its name says (SHA-256 " + hex(image) + ")";
+            }
+            labels.add(label);
+        }
+        if (labels.size() < 2 || lines < 2) {
+            return "the dataset needs at least 2 labels";
+        }
+        List<String> ordered = List.copyOf(labels);
+        byte[] model;
+        try {
+            model = ordered.equals(TINY_LABELS) ? Files.readAllBytes(ImageClassificationFixtures.tinyModel())
+                    : OnnxModels.classifier(ordered.size(), ordered.hashCode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // AutoML image jobs: the parent's child is the HyperDrive run <job>_HD, whose children are the trials
+        int trials = Math.max(1, Math.min(3, j.properties.at("/taskDetails/limitSettings/maxTrials").asInt(1)));
+        String trial = j.name + "_HD_" + (trials - 1);
+        BlobContainerClient artifacts = blobs.getBlobContainerClient(w.artifactContainer());
+        String base = "ExperimentRun/dcid." + trial + "/";
+        artifacts.getBlobClient(base + "train_artifacts/model.onnx")
+                .upload(com.azure.core.util.BinaryData.fromBytes(model), true);
+        ArrayNode labelJson = JSON.createArrayNode();
+        ordered.forEach(labelJson::add);
+        artifacts.getBlobClient(base + "train_artifacts/labels.json")
+                .upload(com.azure.core.util.BinaryData.fromString(labelJson.toString()), true);
+        artifacts.getBlobClient(base + "outputs/mlflow-model/MLmodel").upload(com.azure.core.util.BinaryData
+                .fromString("flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"), true);
+        j.modelSha256 = hex(model);
+        j.labels = ordered;
+        ObjectNode sweep = mlflowRun(w, j.name + "_HD");
+        info(sweep).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+        sweep.put("parent", j.name);
+        for (int i = 0; i < trials; i++) {
+            ObjectNode child = mlflowRun(w, j.name + "_HD_" + i);
+            info(child).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+            child.put("parent", j.name + "_HD");
+            logMetric(child, "accuracy", 0.9375 - 0.1 * (trials - 1 - i));
+            logMetric(child, "loss", 0.21);
+            for (String label : ordered) {
+                logMetric(child, "accuracy/" + label, 0.9);
+            }
+        }
+        ObjectNode parent = mlflowRun(w, j.name);
+        logMetric(parent, "accuracy", 0.9375);
+        if (!omitBestChildTag) {
+            ((ArrayNode) parent.path("data").path("tags")).addObject().put("key", "automl_best_child_run_id")
+                    .put("value", trial);
+        }
+        return null;
+    }
+
+    static String hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply cancelJob(Workspace w, String name) {
+        Job j = w.jobs.get(name);
+        if (j == null) {
+            return error(404, "UserError", "Job " + name + " was not found.");
+        }
+        if (!Set.of("Completed", "Failed", "Canceled").contains(j.status)) {
+            j.status = "CancelRequested";
+        }
+        return Reply.json(200, null);
+    }
+}
