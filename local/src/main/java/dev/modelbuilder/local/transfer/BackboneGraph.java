@@ -59,8 +59,8 @@ public final class BackboneGraph {
      * Reads a backbone and finds where to cut it.
      *
      * @param file an ONNX classifier taking one float32 [N,3,H,W] image input
-     * @param nodeName the node before which to cut (its first non-constant input becomes the features), or
-     *     {@code null} for the last Gemm or MatMul node
+     * @param nodeName the node before which to cut (by node name or output name; its first non-constant input
+     *     becomes the features), or {@code null} for the last Gemm or MatMul node
      * @return the cut backbone
      * @throws ModelLoadException if the file cannot be read or is not an ONNX model
      * @throws ValidationException if the input is not [N,3,H,W], or there is no Gemm/MatMul and no node was named, or
@@ -115,7 +115,7 @@ public final class BackboneGraph {
         // where to cut
         NodeProto cut = null;
         for (NodeProto n : g.getNodeList()) {
-            if (nodeName != null ? nodeName.equals(n.getName())
+            if (nodeName != null ? nodeName.equals(n.getName()) || n.getOutputList().contains(nodeName)
                     : n.getOpType().equals("Gemm") || n.getOpType().equals("MatMul")) {
                 cut = n;
             }
