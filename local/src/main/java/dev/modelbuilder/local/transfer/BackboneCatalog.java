@@ -98,8 +98,16 @@ public final class BackboneCatalog {
      * @throws ValidationException naming the known backbones when there is none of that name
      */
     public static Entry get(String name) {
-        return find(name).orElseThrow(() -> new ValidationException("backbone", name, "use one of "
-                + ENTRIES.stream().map(Entry::name).toList() + " or the path of an ONNX classifier (FILE.onnx)"));
+        return find(name).orElseThrow(() -> unknown(name));
+    }
+
+    /**
+     * @param name a name that is not in the catalog
+     * @return the error naming the known backbones
+     */
+    public static ValidationException unknown(String name) {
+        return new ValidationException("backbone", name, "use one of " + ENTRIES.stream().map(Entry::name).toList()
+                + " or the path of an ONNX classifier (FILE.onnx)");
     }
 
     /** @return the default entry */
