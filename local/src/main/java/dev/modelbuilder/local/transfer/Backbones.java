@@ -48,10 +48,15 @@ public final class Backbones {
     }
 
     private final BackboneCache cache;
+    private final BackboneCatalog.Entry defaultEntry;
 
-    /** @param cache where catalog backbones are downloaded */
-    public Backbones(BackboneCache cache) {
+    /**
+     * @param cache where catalog backbones are downloaded
+     * @param defaultEntry the backbone used when none is given (normally {@link BackboneCatalog#defaultEntry()})
+     */
+    public Backbones(BackboneCache cache, BackboneCatalog.Entry defaultEntry) {
         this.cache = cache;
+        this.defaultEntry = defaultEntry;
     }
 
     /**
@@ -108,7 +113,9 @@ public final class Backbones {
     public Optional<Resolved> resolveDefault(BackboneCache.Progress progress, BooleanSupplier cancelled,
             Consumer<String> whyNot) {
         try {
-            return Optional.of(resolve(BackboneCatalog.DEFAULT, Choices.defaults(), progress, cancelled));
+            Path file = cache.fetch(defaultEntry, progress, cancelled);
+            return Optional.of(new Resolved(defaultEntry.name(), file, defaultEntry.sha256(),
+                    defaultEntry.preprocessing(), defaultEntry.cutNode()));
         } catch (ModelLoadException e) {
             whyNot.accept("no pretrained backbone: " + e.getMessage() + "; training from scratch instead");
             return Optional.empty();
