@@ -3,6 +3,8 @@ package dev.modelbuilder.local.transfer;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,9 +83,11 @@ public record TransferSettings(Mode mode, String backbone, Backbones.Choices cho
             }
         }
         String backbone = o.get("backbone");
-        if (backbone != null && backbone.isBlank()) {
-            problems.add(new ValidationException.Violation("training option backbone", backbone,
-                    "use a catalog name, the path of an ONNX classifier, or 'none'"));
+        if (backbone != null && (backbone.isBlank() || !backbone.trim().equalsIgnoreCase(Backbones.NONE)
+                && BackboneCatalog.find(backbone).isEmpty() && !Files.isRegularFile(Path.of(backbone.trim())))) {
+            problems.add(new ValidationException.Violation("backbone", backbone, "use one of "
+                    + BackboneCatalog.entries().stream().map(BackboneCatalog.Entry::name).toList()
+                    + ", the path of an existing ONNX classifier (FILE.onnx), or 'none' to train from scratch"));
         }
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
