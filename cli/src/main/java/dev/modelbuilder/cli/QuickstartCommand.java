@@ -88,7 +88,8 @@ final class QuickstartCommand implements Callable<Integer> {
             WorkspaceScope ws = mb.workspace(WORKSPACE);
             ws.computes().define(LocalProvider.CPU_COMPUTE).withSize(ws.computes().availableSizes().get(0)).create();
             ImageClassificationTraining.Builder builder = ImageClassificationTraining.fromFolder(data)
-                    .withTimeBudget(timeBudget).onCompute(LocalProvider.CPU_COMPUTE);
+                    .withTimeBudget(timeBudget).onCompute(LocalProvider.CPU_COMPUTE)
+                    .withoutBackbone(); // from scratch: the quickstart runs offline
             if (imageSize != null) {
                 builder.withImageSize(imageSize);
             }

@@ -81,6 +81,20 @@ final class TrainCommand implements Callable<Integer> {
             + "--architecture are a hyper-parameter sweep of it; with --auto-mode, AutoML's own choices.")
     Integer maxTrials;
 
+    @Option(names = "--backbone", paramLabel = "NAME|FILE.onnx",
+            description = "Local: start from a pretrained ImageNet classifier (mobilenetv2, resnet50, resnet18, or an"
+                    + " ONNX file) and train only a new head; 'none' trains from scratch. Default: mobilenetv2 when it"
+                    + " is cached or can be downloaded, else from scratch (from scratch when --architecture is given).")
+    String backbone;
+
+    @Option(names = "--preprocess", paramLabel = "GEOMETRY",
+            description = "With --backbone: resize-crop or squash (default: the backbone's own; resize-crop for a file).")
+    String preprocess;
+
+    @Option(names = "--no-normalize",
+            description = "With --backbone: feed values scaled to [0, 1] without ImageNet mean/std.")
+    boolean noNormalize;
+
     @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
             description = "Longest wait for the run (default 24h); the run goes on after it.")
     Duration timeout;
@@ -123,6 +137,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (maxTrials != null) {
                 training.withMaxTrials(maxTrials);
+            }
+            if (backbone != null) {
+                training.withBackbone(backbone);
+            }
+            if (preprocess != null) {
+                training.withOption("preprocess", preprocess);
+            }
+            if (noNormalize) {
+                training.withOption("normalize", "false");
             }
             TrainingRun run = mb.workspace(ws).experiments().getOrCreate(experiment).submit(training.build(),
                     progress);

@@ -220,6 +220,36 @@ public record ImageClassificationTraining(Path dataFolder, String architecture, 
         }
 
         /**
+         * Starts from a pretrained ImageNet classifier (local backend): its layers up to the final classification
+         * layer stay frozen as a feature extractor and only a new linear head is trained, which needs far fewer
+         * images than training from scratch. Without this call the local backend uses its default backbone when it
+         * is cached or can be downloaded, unless an architecture or image size is set.
+         *
+         * <pre>{@code
+         * ImageClassificationTraining.fromFolder(photos).withBackbone("resnet50").build();      // from the catalog
+         * ImageClassificationTraining.fromFolder(photos).withBackbone("models/my-net.onnx")     // any ONNX classifier
+         *         .withOption("preprocess", "squash").withOption("normalize", "false").build();
+         * }</pre>
+         *
+         * @param nameOrOnnxFile a catalog name ({@code mobilenetv2}, {@code resnet50}, {@code resnet18}), the path of
+         *     an ONNX classifier with an input [N,3,H,W], or {@code none} to train from scratch; stored as the option
+         *     {@code backbone}
+         * @return this builder
+         */
+        public Builder withBackbone(String nameOrOnnxFile) {
+            return withOption("backbone", Objects.requireNonNull(nameOrOnnxFile, "nameOrOnnxFile"));
+        }
+
+        /**
+         * Trains from scratch, without a pretrained backbone (local backend; same as {@code withBackbone("none")}).
+         *
+         * @return this builder
+         */
+        public Builder withoutBackbone() {
+            return withBackbone("none");
+        }
+
+        /**
          * @param name a provider-specific setting
          * @param value its value
          * @return this builder

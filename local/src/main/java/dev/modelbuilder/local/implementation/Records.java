@@ -168,6 +168,18 @@ public final class Records {
         }
 
         /**
+         * @param key a settings entry, e.g. {@code backbone}
+         * @param value its value (JSON-serializable)
+         * @return a copy with it set in {@link #settings()}
+         */
+        public RunRecord withSetting(String key, Object value) {
+            Map<String, Object> s = new LinkedHashMap<>(settings);
+            s.put(key, value);
+            return new RunRecord(id, experiment, workspace, status, createdAt, startedAt, endedAt, metrics, history,
+                    error, owner, labels, dataFolder, s, checkpoint);
+        }
+
+        /**
          * @param finalStatus a terminal status
          * @param time ISO-8601 end time
          * @param failure the failure, or {@code null}

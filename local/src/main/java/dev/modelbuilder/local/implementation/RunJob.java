@@ -16,6 +16,11 @@ import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.local.implementation.Records.ErrorRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
+import dev.modelbuilder.local.transfer.BackboneCache;
+import dev.modelbuilder.local.transfer.Backbones;
+import dev.modelbuilder.local.transfer.TransferRun;
+import dev.modelbuilder.local.transfer.TransferSettings;
+import dev.modelbuilder.local.transfer.TransferTrainer;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PipelineDefinition;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -178,6 +184,9 @@ public final class RunJob implements Runnable {
         long trainStart = System.nanoTime();
         try {
             emit(new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+            if (trainedFromBackbone(trainStart)) {
+                return;
+            }
             PreprocessingSpec spec = PreprocessingSpec.squash(settings.imageSize());
             DatasetSplit split = dataset.split(training.validationSplit(), training.seed());
             log("decoding " + dataset.size() + " images (" + split.training().size() + " for training, "
@@ -232,6 +241,10 @@ public final class RunJob implements Runnable {
             fail(new ErrorRecord("UnreadableImages", e.getMessage(), step.name()), step);
         } catch (ArtifactWriteException e) {
             fail(new ErrorRecord("ArtifactWriteFailed", e.getMessage(), step.name()), step);
+        } catch (java.util.concurrent.CancellationException e) {
+            synchronized (lock) {
+                end(RunStatus.CANCELED, null, false, step);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             synchronized (lock) {
@@ -242,6 +255,59 @@ public final class RunJob implements Runnable {
             fail(new ErrorRecord("TrainingFailed", String.valueOf(e.getMessage() == null ? e : e.getMessage()),
                     step.name()), step);
         }
+    }
+
+    /**
+     * Trains from a pretrained backbone when the spec asks for one (or for the default, and it is available).
+     *
+     * @return false to train from scratch instead
+     */
+    private boolean trainedFromBackbone(long trainStart) {
+        TransferSettings transfer = TransferSettings.from(training);
+        TransferRun.Events events = new TransferRun.Events() {
+            @Override
+            public void log(String line) {
+                RunJob.this.log(line);
+            }
+
+            @Override
+            public void progress(long done, long total, String unit) {
+                emit(new ProgressEvent.StepProgress(TrainingStep.TRAIN, done, total, unit));
+            }
+        };
+        BackboneCache cache = new BackboneCache(BackboneCache.defaultDir(System.getenv()), Duration.ofSeconds(30));
+        Optional<Backbones.Resolved> backbone = TransferRun.chooseBackbone(transfer, cache, events, this::shouldStop);
+        if (backbone.isEmpty()) {
+            return false;
+        }
+        synchronized (lock) {
+            record = record.withSetting("backbone", TransferRun.record(backbone.get()));
+            store.writeRun(record);
+        }
+        DatasetSplit split = dataset.split(training.validationSplit(), training.seed());
+        Path outputs = store.outputsDir(record.workspace(), id());
+        TransferTrainer.Outcome out = TransferRun.train(split, backbone.get(), transfer, settings.threads(), outputs,
+                events, this::shouldStop);
+        emit(new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ofNanos(System.nanoTime() - trainStart)));
+        out.metrics().forEach((k, v) -> emit(new ProgressEvent.MetricLogged(id(), k, 1, v)));
+        synchronized (lock) {
+            record = record.withMetrics(out.metrics(), out.metrics());
+            transition(RunStatus.FINALIZING);
+        }
+        long packStart = System.nanoTime();
+        emit(new ProgressEvent.StepStarted(TrainingStep.PACKAGE_MODEL));
+        try {
+            TransferRun.writeArtifacts(out, backbone.get(), outputs, artifactFiles, id());
+        } catch (IOException | RuntimeException e) {
+            throw new ArtifactWriteException("could not write the model artifacts into " + outputs + ": "
+                    + e.getMessage(), e);
+        }
+        emit(new ProgressEvent.StepCompleted(TrainingStep.PACKAGE_MODEL, Duration.ofNanos(System.nanoTime()
+                - packStart)));
+        synchronized (lock) {
+            end(RunStatus.COMPLETED, null, true, TrainingStep.PACKAGE_MODEL);
+        }
+        return true;
     }
 
     private void fail(ErrorRecord error, TrainingStep step) {

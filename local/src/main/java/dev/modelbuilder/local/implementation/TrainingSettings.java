@@ -16,7 +16,9 @@ import java.util.Set;
  *   <li>{@code batchSize} — images per batch (default 32);</li>
  *   <li>{@code learningRate} — Adam's initial learning rate, decayed on a cosine to 1 % (default 0.005);</li>
  *   <li>{@code weightDecay} — L2 weight decay (default 0.0001);</li>
- *   <li>{@code patience} — epochs without a better validation result before early stopping (default 10).</li>
+ *   <li>{@code patience} — epochs without a better validation result before early stopping (default 10);</li>
+ *   <li>{@code backbone}, {@code preprocess}, {@code normalize}, {@code augmentViews}, {@code cutNode} — training
+ *       from a pretrained backbone, see {@link dev.modelbuilder.local.transfer.TransferSettings}.</li>
  * </ul>
  *
  * @param architecture resnet8, resnet14 or resnet20
@@ -41,7 +43,10 @@ public record TrainingSettings(String architecture, int imageSize, int width, in
     /** The time budget when the spec sets none. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(10);
     /** The option names this backend reads. */
-    public static final Set<String> OPTIONS = Set.of("width", "batchSize", "learningRate", "weightDecay", "patience");
+    public static final Set<String> OPTIONS = java.util.stream.Stream.concat(
+            Set.of("width", "batchSize", "learningRate", "weightDecay", "patience").stream(),
+            dev.modelbuilder.local.transfer.TransferSettings.OPTIONS.stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /**
      * @param training the spec
@@ -63,6 +68,11 @@ public record TrainingSettings(String architecture, int imageSize, int width, in
         float lr = floatOption(options, "learningRate", 0.005f, problems);
         float wd = floatOption(options, "weightDecay", 1e-4f, problems);
         int patience = intOption(options, "patience", 10, 1, 10_000, problems);
+        try {
+            dev.modelbuilder.local.transfer.TransferSettings.from(training);
+        } catch (ValidationException e) {
+            problems.addAll(e.violations());
+        }
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }

@@ -1,0 +1,217 @@
+package dev.modelbuilder.local.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads from an HTTP server of the test's own on 127.0.0.1. */
+class BackboneCacheTest {
+    private static final byte[] FILE = new byte[300_000];
+
+    static {
+        new Random(1).nextBytes(FILE);
+    }
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    /** The Range header of each request ("" when none). */
+    private final List<String> ranges = new CopyOnWriteArrayList<>();
+
+    /** How the server answers request number {@code n} (from 0). */
+    private interface Behaviour {
+        void answer(HttpExchange exchange, int n, String range) throws IOException;
+    }
+
+    private URI serve(Behaviour behaviour) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger count = new AtomicInteger();
+        server.createContext("/m.onnx", exchange -> {
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            ranges.add(range == null ? "" : range);
+            try {
+                behaviour.answer(exchange, count.getAndIncrement(), range);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/m.onnx");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static BackboneCatalog.Entry entry(URI url) throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(FILE));
+        return new BackboneCatalog.Entry("test", "test.onnx", url, sha, FILE.length, PreprocessingSpec.squash(32),
+                null, "test backbone");
+    }
+
+    private static void send(HttpExchange e, int status, byte[] body, int from, int length) throws IOException {
+        e.sendResponseHeaders(status, length);
+        try (OutputStream out = e.getResponseBody()) {
+            out.write(body, from, length);
+        }
+    }
+
+    /** Full file, or the rest of it for a Range request. */
+    private static void full(HttpExchange e, String range) throws IOException {
+        if (range != null) {
+            int from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+            e.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (FILE.length - 1) + "/" + FILE.length);
+            send(e, 206, FILE, from, FILE.length - from);
+        } else {
+            send(e, 200, FILE, 0, FILE.length);
+        }
+    }
+
+    /** Announces the whole file, sends a third of it, and drops the connection (the exchange closes early). */
+    private static void dropped(HttpExchange e) throws IOException {
+        e.sendResponseHeaders(200, FILE.length);
+        OutputStream out = e.getResponseBody();
+        out.write(FILE, 0, FILE.length / 3);
+        out.flush();
+    }
+
+    @Test
+    void downloadsOnceVerifiesAndReportsProgress() throws Exception {
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> full(e, range)));
+        BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
+        AtomicLong last = new AtomicLong();
+        Path file = cache.fetch(entry, (done, total) -> last.set(done), () -> false);
+        assertThat(file).isEqualTo(dir.resolve("test.onnx")).hasBinaryContent(FILE);
+        assertThat(last.get()).isEqualTo(FILE.length);
+        assertThat(cache.fetch(entry, (d, t) -> { }, () -> false)).isEqualTo(file);
+        assertThat(cache.cached(entry)).contains(file);
+        assertThat(ranges).hasSize(1);
+        assertThat(dir.resolve("test.onnx.part")).doesNotExist();
+    }
+
+    @Test
+    void resumesAfterADroppedConnection() throws Exception {
+        BackboneCatalog.Entry entry = entry(URI.create("http://127.0.0.1:1/m.onnx"));
+        // two servers on two ports: the first drops the connection, the second resumes with a range request
+        URI first = serve((e, n, range) -> dropped(e));
+        BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> cache.fetch(entry.withUrl(first), (d, t) -> { }, () -> false))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("put it at " + dir.resolve("test.onnx"));
+        assertThat(dir.resolve("test.onnx.part")).hasSize(FILE.length / 3);
+        URI second = serve((e, n, range) -> full(e, range));
+        Path file = cache.fetch(entry.withUrl(second), (d, t) -> { }, () -> false);
+        assertThat(file).hasBinaryContent(FILE);
+        assertThat(ranges.get(ranges.size() - 1)).isEqualTo("bytes=" + FILE.length / 3 + "-");
+    }
+
+    @Test
+    void retriesInOneCallWhenTheConnectionDropsAndRestartsWhenRangesAreIgnored() throws Exception {
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> {
+            if (n == 0) {
+                e.sendResponseHeaders(200, FILE.length);
+                OutputStream out = e.getResponseBody();
+                out.write(FILE, 0, 1000);
+                out.flush(); // the exchange closes without the rest: the client sees the body end early
+            } else {
+                send(e, 200, FILE, 0, FILE.length); // ignores the Range header: the client starts again
+            }
+        }));
+        Path file = new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, (d, t) -> { }, () -> false);
+        assertThat(file).hasBinaryContent(FILE);
+        assertThat(ranges).hasSize(2);
+        assertThat(ranges.get(1)).isEqualTo("bytes=1000-");
+    }
+
+    @Test
+    void refusesAndRemovesATamperedDownload() throws Exception {
+        byte[] other = FILE.clone();
+        other[12345] ^= 1;
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> send(e, 200, other, 0, other.length)));
+        BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> cache.fetch(entry, (d, t) -> { }, () -> false))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("refused and removed")
+                .hasMessageContaining(entry.sha256());
+        assertThat(dir.resolve("test.onnx.part")).doesNotExist();
+        assertThat(dir.resolve("test.onnx")).doesNotExist();
+    }
+
+    @Test
+    void replacesATamperedCachedFile() throws Exception {
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> full(e, range)));
+        byte[] bad = FILE.clone();
+        bad[0] ^= 1;
+        Files.write(dir.resolve("test.onnx"), bad);
+        BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
+        assertThat(cache.cached(entry)).isEmpty();
+        assertThat(dir.resolve("test.onnx")).doesNotExist();
+        assertThat(cache.fetch(entry, (d, t) -> { }, () -> false)).hasBinaryContent(FILE);
+    }
+
+    @Test
+    void withoutANetworkSaysWhichFileToPutWhere() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        BackboneCatalog.Entry entry = entry(URI.create("http://127.0.0.1:" + port + "/m.onnx"));
+        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(2)).fetch(entry, (d, t) -> { },
+                () -> false))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("download test.onnx (300000 bytes, SHA-256 " + entry.sha256() + ")")
+                .hasMessageContaining("put it at " + dir.resolve("test.onnx"))
+                .hasMessageContaining(BackboneCache.DIR_ENV);
+    }
+
+    @Test
+    void cancelStopsADownload() throws Exception {
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> full(e, range)));
+        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, (d, t) -> { },
+                () -> true))
+                .isInstanceOf(CancellationException.class);
+        assertThat(dir.resolve("test.onnx")).doesNotExist();
+    }
+
+    @Test
+    void theCacheFolderMovesWithTheEnvironmentVariable() {
+        assertThat(BackboneCache.defaultDir(Map.of(BackboneCache.DIR_ENV, "/data/backbones")))
+                .isEqualTo(Path.of("/data/backbones"));
+        assertThat(BackboneCache.defaultDir(Map.of()))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".modelbuilder", "backbones"));
+    }
+
+    @Test
+    void catalogHasAResNet50AndAMobileNetV2() {
+        assertThat(BackboneCatalog.entries()).extracting(BackboneCatalog.Entry::name)
+                .contains("resnet50", "mobilenetv2");
+        assertThat(BackboneCatalog.defaultEntry().preprocessing()).isEqualTo(PreprocessingSpec.resizeCrop(256, 224));
+        assertThatThrownBy(() -> BackboneCatalog.get("vgg99")).hasMessageContaining("resnet50");
+    }
+}

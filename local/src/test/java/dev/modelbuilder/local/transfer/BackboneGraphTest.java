@@ -1,0 +1,116 @@
+package dev.modelbuilder.local.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.local.implementation.onnx.Onnx.ModelProto;
+import dev.modelbuilder.local.implementation.onnx.Onnx.NodeProto;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BackboneGraphTest {
+
+    @Test
+    void cutsBeforeTheFinalGemmAndKeepsOnlyWhatTheFeaturesNeed() throws Exception {
+        BackboneGraph g = BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.GEMM, 3), "tiny", null);
+        assertThat(g.featureValue()).isEqualTo("flat");
+        assertThat(g.cutNode()).isEqualTo("fc");
+        assertThat(g.inputHeight()).isEqualTo(32);
+        ModelProto cut = ModelProto.parseFrom(g.featureModel());
+        assertThat(cut.getGraph().getNodeList()).extracting(NodeProto::getName)
+                .containsExactly("conv1", "relu1", "pool1", "conv2", "relu2", "gap", "flatten");
+        assertThat(cut.getGraph().getInitializerList()).extracting(t -> t.getName())
+                .containsExactlyInAnyOrder("conv1.w", "conv1.b", "conv2.w", "conv2.b");
+        assertThat(cut.getGraph().getInput(0).getName()).isEqualTo("input1");
+        try (FeatureExtractor fx = new FeatureExtractor(g.featureModel(), PreprocessingSpec.squash(32), 2, 4)) {
+            assertThat(fx.dimension()).isEqualTo(TestBackbones.FEATURES);
+            assertThat(fx.batchSize()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void cutsBeforeAFinalMatMulOrANamedNode() {
+        BackboneGraph mm = BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.MATMUL, 3), "mm", null);
+        assertThat(mm.featureValue()).isEqualTo("flat");
+        assertThat(mm.cutNode()).isEqualTo("fc");
+        BackboneGraph named = BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.NONE, 3), "none", "gap");
+        assertThat(named.featureValue()).isEqualTo("r2");
+    }
+
+    @Test
+    void mergedModelEqualsFeaturesThenHead() throws Exception {
+        BackboneGraph g = BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.GEMM, 3), "tiny", null);
+        Random r = new Random(3);
+        float[][] w = new float[3][TestBackbones.FEATURES];
+        float[] b = {0.1f, -0.2f, 0.3f};
+        for (float[] row : w) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        LogisticHead.Result head = new LogisticHead.Result(w, b, 0, 0, 1, 1, 0);
+        byte[] merged = g.withHead(w, b, Map.of("modelbuilder.labels", "[\"a\",\"b\",\"c\"]"));
+        ModelProto m = ModelProto.parseFrom(merged);
+        assertThat(m.getGraph().getOutput(0).getName()).isEqualTo("output1");
+        assertThat(m.getGraph().getInput(0).getName()).isEqualTo("input1");
+        assertThat(m.getOpsetImport(0).getVersion()).isEqualTo(13);
+        assertThat(m.getMetadataPropsList()).anyMatch(p -> p.getKey().equals("modelbuilder.labels"));
+        int n = 5;
+        float[] images = new float[n * 3 * 32 * 32];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) r.nextGaussian();
+        }
+        float[] features;
+        try (FeatureExtractor fx = new FeatureExtractor(g.featureModel(), PreprocessingSpec.squash(32), 2, 8)) {
+            features = fx.run(FloatBuffer.wrap(images), n);
+        }
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+             OrtSession s = OrtRuntime.environment().createSession(merged, o);
+             OnnxTensor in = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(images),
+                     new long[] {n, 3, 32, 32});
+             OrtSession.Result res = s.run(Map.of("input1", in))) {
+            float[][] logits = (float[][]) res.get("output1").orElseThrow().getValue();
+            assertThat(logits).hasNumberOfRows(n);
+            for (int i = 0; i < n; i++) {
+                float[] row = new float[TestBackbones.FEATURES];
+                System.arraycopy(features, i * row.length, row, 0, row.length);
+                float[] expected = head.logits(row);
+                for (int c = 0; c < 3; c++) {
+                    assertThat(logits[i][c]).isCloseTo(expected[c], within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesABackboneThatIsNotAClassifier() {
+        assertThatThrownBy(() -> BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.NONE, 3), "flat.onnx",
+                null))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("no final Gemm or MatMul")
+                .hasMessageContaining("name the node");
+        assertThatThrownBy(() -> BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.GEMM, 3), "x.onnx",
+                "nosuch"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("nosuch");
+    }
+
+    @Test
+    void refusesAnInputThatIsNotThreeChannelImages() {
+        assertThatThrownBy(() -> BackboneGraph.parse(TestBackbones.cnn(TestBackbones.Ending.GEMM, 1), "gray.onnx",
+                null))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("[N,3,H,W]")
+                .hasMessageContaining("'data' float32 [batch, 1, 32, 32]");
+        assertThatThrownBy(() -> BackboneGraph.parse(new byte[] {1, 2, 3}, "junk.onnx", null))
+                .isInstanceOf(dev.modelbuilder.core.exception.ModelLoadException.class)
+                .hasMessageContaining("junk.onnx");
+    }
+}

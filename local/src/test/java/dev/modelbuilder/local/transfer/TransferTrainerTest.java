@@ -1,0 +1,162 @@
+package dev.modelbuilder.local.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.modelbuilder.core.dataset.DatasetRules;
+import dev.modelbuilder.core.dataset.DatasetSplit;
+import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.scoring.ModelVerifier;
+import dev.modelbuilder.scoring.Prediction;
+import dev.modelbuilder.scoring.PredictionEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small CNN's features used for a task it was not made for (textures), with few images per label. */
+class TransferTrainerTest {
+    @TempDir
+    Path dir;
+
+    private Backbones.Resolved backbone(PreprocessingSpec spec) throws Exception {
+        Path file = dir.resolve("tinycnn.onnx");
+        Files.write(file, TestBackbones.cnn(TestBackbones.Ending.GEMM, 3));
+        return new Backbones.Resolved("tinycnn.onnx", file, BackboneCache.sha256(file), spec, null);
+    }
+
+    private static final class Recorder implements TransferTrainer.Listener {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final AtomicInteger lastDone = new AtomicInteger();
+        int total;
+
+        @Override
+        public void log(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void features(int done, int all) {
+            lastDone.set(done);
+            total = all;
+        }
+    }
+
+    @Test
+    void learnsANewTaskFromAFewImagesAndExportsOneModelThatScoresLikeFeaturesThenHead() throws Exception {
+        Path data = TestBackbones.textures(dir.resolve("data"), 12, 1);
+        DatasetSplit split = ImageFolderDataset.scan(data).split(0.25, 7);
+        Backbones.Resolved backbone = backbone(PreprocessingSpec.resizeCrop(36, 32));
+        Recorder rec = new Recorder();
+        TransferTrainer.Outcome out = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
+                dir.resolve("run"), rec, () -> false);
+        assertThat(out.labels()).containsExactly(TestBackbones.TEXTURES);
+        assertThat(out.featureDimension()).isEqualTo(TestBackbones.FEATURES);
+        assertThat(rec.total).isEqualTo(split.training().size() * 2 + split.validation().size());
+        assertThat(rec.lastDone.get()).isEqualTo(rec.total);
+        assertThat(out.head().trainAccuracy()).isGreaterThanOrEqualTo(0.9);
+        assertThat(out.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.75);
+        assertThat(rec.lines).anyMatch(l -> l.contains("cut before fc") && l.contains(backbone.sha256()));
+
+        // the merged model, packaged like a run's MLModel.zip, on images it has never seen
+        Path onnx = dir.resolve("bestModel.onnx");
+        Files.write(onnx, out.onnx());
+        Path zip = dir.resolve("MLModel.zip");
+        ModelVerifier.writeVerifiedPackage(zip, onnx, LabelMap.of(out.labels()),
+                PipelineDefinition.of(backbone.preprocessing()));
+        Path fresh = TestBackbones.textures(dir.resolve("fresh"), 10, 99);
+        int right = 0;
+        int all = 0;
+        try (PredictionEngine engine = PredictionEngine.fromPackage(zip);
+             FeatureExtractor fx = new FeatureExtractor(BackboneGraph.read(onnx, null).featureModel(),
+                     backbone.preprocessing(), 2, 4);
+             FeatureExtractor original = new FeatureExtractor(BackboneGraph.read(backbone.file(), null)
+                     .featureModel(), backbone.preprocessing(), 2, 4)) {
+            assertThat(fx.dimension()).isEqualTo(TestBackbones.FEATURES);
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(fresh)) {
+                files = s.filter(Files::isRegularFile).sorted().toList();
+            }
+            float[][] features = original.extract(files, 1, (d, t) -> { }, () -> false);
+            for (int i = 0; i < files.size(); i++) {
+                Prediction p = engine.predict(files.get(i));
+                float[] expected = out.head().logits(features[i]);
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat(p.logits()[c]).isCloseTo(expected[c], within(1e-4f));
+                }
+                right += p.label().equals(files.get(i).getParent().getFileName().toString()) ? 1 : 0;
+                all++;
+            }
+        }
+        assertThat((double) right / all).isGreaterThanOrEqualTo(0.8);
+    }
+
+    @Test
+    void featuresAreComputedOncePerRun() throws Exception {
+        Path data = TestBackbones.textures(dir.resolve("data"), 4, 2);
+        DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 2)).split(0.25, 7);
+        Backbones.Resolved backbone = backbone(PreprocessingSpec.squash(32));
+        Recorder first = new Recorder();
+        TransferTrainer.Outcome a = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
+                dir.resolve("run"), first, () -> false);
+        Recorder second = new Recorder();
+        TransferTrainer.Outcome b = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
+                dir.resolve("run"), second, () -> false);
+        assertThat(first.lastDone.get()).isPositive();
+        assertThat(second.lastDone.get()).isZero();
+        assertThat(second.lines).anyMatch(l -> l.startsWith("features read from"));
+        assertThat(b.head().bias()).containsExactly(a.head().bias());
+    }
+
+    @Test
+    void aLabelWithASingleImageTrainsAndIsNamed() throws Exception {
+        Path data = TestBackbones.textures(dir.resolve("data"), 4, 3);
+        try (Stream<Path> s = Files.list(data.resolve("dots"))) {
+            for (Path p : s.sorted().skip(1).toList()) {
+                Files.delete(p);
+            }
+        }
+        DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 1)).split(0.25, 7);
+        Recorder rec = new Recorder();
+        TransferTrainer.Outcome out = TransferTrainer.train(split, backbone(PreprocessingSpec.squash(32)),
+                TransferTrainer.Options.defaults(2), null, rec, () -> false);
+        assertThat(rec.lines).anyMatch(l -> l.contains("label 'dots' has a single image"));
+        assertThat(out.labels()).contains("dots");
+        assertThat(out.head().weights()).hasNumberOfRows(4);
+    }
+
+    @Test
+    void cancelDuringFeatureExtractionStopsIt() throws Exception {
+        Path data = TestBackbones.textures(dir.resolve("data"), 10, 4);
+        DatasetSplit split = ImageFolderDataset.scan(data).split(0.2, 7);
+        AtomicInteger batches = new AtomicInteger();
+        TransferTrainer.Listener listener = new TransferTrainer.Listener() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public void features(int done, int total) {
+                batches.incrementAndGet();
+            }
+        };
+        TransferTrainer.Options options = new TransferTrainer.Options(1, 2, 4, LogisticHead.Settings.defaults(2));
+        assertThatThrownBy(() -> TransferTrainer.train(split, backbone(PreprocessingSpec.squash(32)), options,
+                dir.resolve("run"), listener, () -> batches.get() >= 2))
+                .isInstanceOf(CancellationException.class)
+                .hasMessageContaining("feature extraction");
+        assertThat(batches.get()).isEqualTo(2);
+        try (Stream<Path> s = Files.walk(dir)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("features-"))).isEmpty();
+        }
+    }
+}
