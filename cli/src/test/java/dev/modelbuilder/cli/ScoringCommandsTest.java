@@ -163,4 +163,31 @@ class ScoringCommandsTest {
         assertThat(r.err()).contains(huge + ": error: image " + huge + " is 3221225472 bytes");
         assertThat(r.out()).startsWith(rocket + ": ");
     }
+
+    @Test
+    void generateWithWebApiAddsTheService() throws Exception {
+        Path modelDir = Files.createDirectories(tmp.resolve("model"));
+        Files.copy(Fixtures.tinyOnnx(), modelDir.resolve("bestModel.onnx"));
+        Files.copy(Fixtures.labels(), modelDir.resolve("bestModelMap.json"));
+        Files.copy(packageTiny(), modelDir.resolve("MLModel.zip"));
+        Path out = tmp.resolve("app");
+        CliHarness.Result r = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
+                "--output", out.toString(), "--web-api", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(r.out());
+        assertThat(result.get("webApiProject").asText()).isEqualTo(out.resolve("Flowers.WebApi").toString());
+        assertThat(result.get("files")).extracting(JsonNode::asText).contains("Flowers.WebApi/pom.xml",
+                "Flowers.WebApi/Dockerfile", "Flowers.WebApi/src/main/java/com/example/flowers/webapi/"
+                        + "PredictionController.java");
+        assertThat(out.resolve("pom.xml")).content().contains("<module>Flowers.WebApi</module>");
+
+        CliHarness.Result text = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
+                "--output", tmp.resolve("app2").toString(), "--web-api");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("serve over HTTP: java -jar Flowers.WebApi/target/flowers-webapi.jar");
+        CliHarness.Result plain = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
+                "--output", tmp.resolve("app3").toString(), "--json");
+        assertThat(new ObjectMapper().readTree(plain.out()).has("webApiProject")).isFalse();
+        assertThat(tmp.resolve("app3/Flowers.WebApi")).doesNotExist();
+    }
 }

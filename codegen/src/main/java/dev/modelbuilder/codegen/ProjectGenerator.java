@@ -22,18 +22,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Generates the two starter projects for a trained model: {@code <Name>.Model} (a Maven jar with the model as
- * resources, {@code ModelInput}, {@code ModelOutput} and {@code ConsumeModel.predict}) and {@code <Name>.ConsoleApp}
+ * Generates the starter projects for a trained model: {@code <Name>.Model} (a Maven jar with the model as
+ * resources, {@code ModelInput}, {@code ModelOutput} and {@code ConsumeModel.predict}), {@code <Name>.ConsoleApp}
  * (predicts an image and prints every label's score; plus {@code PipelineBuilder}, which shows how MLModel.zip is
- * assembled), with a parent pom, a README, a .gitignore and a manifest of the files written.
+ * assembled) and, on demand, {@code <Name>.WebApi} (a Spring Boot service that serves the model over HTTP, with a
+ * README and a Dockerfile), with a parent pom, a README, a .gitignore and a manifest of the files written.
  *
  * <pre>{@code
  * GeneratedProjects projects = ProjectGenerator.forModel(Path.of("model"))
  *         .named("Flowers")
  *         .withSampleImage(Path.of("flowers/daisy/1.jpg"))
+ *         .withWebApi(true)
  *         .generate(Path.of("flowers-app"));
  * }</pre>
  *
@@ -52,6 +55,7 @@ public final class ProjectGenerator {
     private String groupId = ProjectName.DEFAULT_GROUP_ID;
     private Path sampleImage;
     private boolean overwrite;
+    private boolean webApi;
     private ProgressListener listener = ProgressListener.none();
     private long longCopyBytes = LONG_COPY_BYTES;
 
@@ -91,6 +95,17 @@ public final class ProjectGenerator {
      */
     public ProjectGenerator withSampleImage(Path image) {
         this.sampleImage = image;
+        return this;
+    }
+
+    /**
+     * @param generate whether to add {@code <Name>.WebApi}, a Spring Boot service that serves the model over HTTP
+     *     ({@code POST /predict}, {@code POST /predict/batch}, {@code GET /health}, {@code GET /model}), to the
+     *     parent project
+     * @return this generator
+     */
+    public ProjectGenerator withWebApi(boolean generate) {
+        this.webApi = generate;
         return this;
     }
 
@@ -158,13 +173,15 @@ public final class ProjectGenerator {
                 + ". It is yours to edit; generating again overwrites it.";
         OutputFolder out = new OutputFolder(outputDirectory, overwrite);
         Map<String, String> values = templateValues(name, sdk, labels, pkg.pipeline(), header, sampleName != null);
+        values.put("webApi", String.valueOf(webApi));
         JavaSources java = new JavaSources(name, header);
 
         String model = name.modelFolder() + "/";
         String console = name.consoleFolder() + "/";
         String modelResources = model + "src/main/resources/" + name.modelPackage().replace('.', '/') + "/";
         String consoleResources = console + "src/main/resources/" + name.consolePackage().replace('.', '/') + "/";
-        int steps = 13 + (sampleName == null ? 0 : 1);
+        List<JavaFile> webSources = webApi ? new WebApiSources(name, header).all() : List.of();
+        int steps = 13 + (sampleName == null ? 0 : 1) + (webApi ? 4 + webSources.size() : 0);
         Step step = new Step(steps);
 
         step.text(out, "pom.xml", Templates.render("parent-pom.xml.tmpl", values));
@@ -183,6 +200,17 @@ public final class ProjectGenerator {
         if (sampleName != null) {
             step.copy(out, consoleResources + sampleName, sampleImage);
         }
+        if (webApi) {
+            String folder = name.webApiFolder() + "/";
+            step.text(out, folder + "pom.xml", Templates.render("webapi-pom.xml.tmpl", values));
+            step.text(out, folder + "README.md", Templates.render("webapi-README.md.tmpl", values));
+            step.text(out, folder + "Dockerfile", Templates.render("webapi-Dockerfile.tmpl", values));
+            step.text(out, folder + "src/main/resources/application.properties",
+                    Templates.render("webapi-application.properties.tmpl", values));
+            for (JavaFile source : webSources) {
+                step.java(out, folder, source);
+            }
+        }
 
         List<String> files = out.written();
         String manifest = "# Files written by Model Builder for Java " + sdk.version() + "\n"
@@ -191,7 +219,9 @@ public final class ProjectGenerator {
         ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.GENERATE_PROJECTS,
                 Duration.ofNanos(System.nanoTime() - start)));
         return new GeneratedProjects(out.root(), out.root().resolve(name.modelFolder()),
-                out.root().resolve(name.consoleFolder()), files, out.root().resolve(MANIFEST));
+                out.root().resolve(name.consoleFolder()),
+                webApi ? Optional.of(out.root().resolve(name.webApiFolder())) : Optional.empty(), files,
+                out.root().resolve(MANIFEST));
     }
 
     private Path requireArtifact(String file) {
@@ -218,6 +248,8 @@ public final class ProjectGenerator {
         v.put("modelFolder", name.modelFolder());
         v.put("consoleFolder", name.consoleFolder());
         v.put("consolePackage", name.consolePackage());
+        v.put("webApiFolder", name.webApiFolder());
+        v.put("webApiArtifactId", name.webApiArtifactId());
         v.put("labelCount", String.valueOf(labels.size()));
         v.put("labelList", labels.labels().stream().map(l -> "`" + l + "`").collect(Collectors.joining(", ")));
         v.put("sampleNote", hasSample ? "" : " (none was bundled: pass an image path)");

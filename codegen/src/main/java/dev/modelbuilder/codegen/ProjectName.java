@@ -114,6 +114,11 @@ public record ProjectName(String name, String groupId) {
         return name + ".ConsoleApp";
     }
 
+    /** @return {@code <Name>.WebApi} */
+    public String webApiFolder() {
+        return name + ".WebApi";
+    }
+
     /** @return the lower-case artifactId stem, e.g. {@code flowers} for {@code Flowers} */
     public String artifactBase() {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
@@ -134,6 +139,11 @@ public record ProjectName(String name, String groupId) {
         return artifactBase() + "-consoleapp";
     }
 
+    /** @return the WebApi project's artifactId */
+    public String webApiArtifactId() {
+        return artifactBase() + "-webapi";
+    }
+
     /** @return the base Java package, e.g. {@code com.example.flowers} */
     public String basePackage() {
         return groupId + "." + packageSegment(name);
@@ -147,5 +157,10 @@ public record ProjectName(String name, String groupId) {
     /** @return the ConsoleApp project's package */
     public String consolePackage() {
         return basePackage() + ".consoleapp";
+    }
+
+    /** @return the WebApi project's package */
+    public String webApiPackage() {
+        return basePackage() + ".webapi";
     }
 }

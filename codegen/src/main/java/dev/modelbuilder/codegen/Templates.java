@@ -8,15 +8,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Text templates with {@code {{key}}} placeholders; an unknown key is an error, not a blank. */
+/**
+ * Text templates with {@code {{key}}} placeholders; an unknown key is an error, not a blank. The lines between a line
+ * {@code {{#key}}} and a line {@code {{/key}}} are kept only when the value of {@code key} is {@code true}, those
+ * between {@code {{^key}}} and {@code {{/key}}} only when it is {@code false}; the marker lines themselves vanish.
+ */
 final class Templates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9_.]+)}}");
+    private static final Pattern SECTION = Pattern.compile(
+            "(?ms)^[ \\t]*\\{\\{([#^])([A-Za-z0-9_.]+)}}[ \\t]*\\R(.*?)^[ \\t]*\\{\\{/\\2}}[ \\t]*(?:\\R|\\z)");
 
     private Templates() {
     }
 
     static String render(String name, Map<String, String> values) {
-        String template = load(name);
+        String template = sections(name, load(name), values);
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -25,6 +31,23 @@ final class Templates {
                 throw new IllegalStateException("template " + name + " uses unknown key " + m.group(1));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Keeps or drops the conditional sections. */
+    private static String sections(String name, String template, Map<String, String> values) {
+        Matcher m = SECTION.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(2));
+            if (!"true".equals(value) && !"false".equals(value)) {
+                throw new IllegalStateException("template " + name + " has a section on " + m.group(2)
+                        + " whose value is " + value + " instead of true or false");
+            }
+            boolean keep = Boolean.parseBoolean(value) == m.group(1).equals("#");
+            m.appendReplacement(out, keep ? Matcher.quoteReplacement(m.group(3)) : "");
         }
         m.appendTail(out);
         return out.toString();

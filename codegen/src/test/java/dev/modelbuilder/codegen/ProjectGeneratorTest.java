@@ -111,8 +111,47 @@ class ProjectGeneratorTest {
     }
 
     @Test
+    void webApiIsAddedOnDemand() throws Exception {
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers").withWebApi(true)
+                .generate(tmp.resolve("out"));
+        String web = "Flowers.WebApi/";
+        String src = web + "src/main/java/com/example/flowers/webapi/";
+        assertThat(p.webApiProject()).contains(p.root().resolve("Flowers.WebApi"));
+        assertThat(p.files()).filteredOn(f -> f.startsWith(web)).containsExactly(
+                web + "Dockerfile", web + "README.md", web + "pom.xml",
+                src + "ApiError.java", src + "ApiErrors.java", src + "ApiException.java", src + "Health.java",
+                src + "ModelHost.java", src + "ModelInfo.java", src + "PredictionController.java",
+                src + "PredictionResult.java", src + "WebApiApplication.java",
+                web + "src/main/resources/application.properties");
+        String springBoot = SdkInfo.load().get("spring.boot");
+        assertThat(springBoot).startsWith("3.5.");
+        assertThat(p.root().resolve("pom.xml")).content()
+                .contains("<module>Flowers.WebApi</module>")
+                .contains("<spring-boot.version>" + springBoot + "</spring-boot.version>")
+                .contains("<artifactId>spring-boot-dependencies</artifactId>")
+                .contains("<artifactId>spring-boot-maven-plugin</artifactId>")
+                .doesNotContain("{{");
+        assertThat(p.root().resolve(web + "pom.xml")).content()
+                .contains("<artifactId>flowers-webapi</artifactId>").contains("<artifactId>flowers-model</artifactId>")
+                .contains("<artifactId>spring-boot-starter-web</artifactId>").doesNotContain("<version>3.5");
+        assertThat(p.root().resolve(web + "Dockerfile")).content().contains("FROM eclipse-temurin:17-jre")
+                .contains("COPY target/flowers-webapi.jar");
+        assertThat(p.root().resolve(web + "src/main/resources/application.properties")).content()
+                .contains("server.port=${PORT:8080}").contains("modelbuilder.webapi.max-image-size=10MB");
+        assertThat(p.root().resolve(web + "README.md")).content().contains("curl -F image=@")
+                .contains("--data-binary @");
+
+        GeneratedProjects without = generate(tmp.resolve("plain"));
+        assertThat(without.webApiProject()).isEmpty();
+        assertThat(without.files()).noneMatch(f -> f.contains("WebApi"));
+        assertThat(without.root().resolve("pom.xml")).content().doesNotContain("spring").doesNotContain("WebApi");
+    }
+
+    @Test
     void generatedSourcesCompileWithoutWarnings() throws Exception {
-        GeneratedProjects p = generate(tmp.resolve("out"));
+        // the Web API's Spring jars are on the test class path (spring-boot-starter-web, test scope)
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers")
+                .withSampleImage(ModelFixture.image("rocket.jpg")).withWebApi(true).generate(tmp.resolve("out"));
         List<Path> sources;
         try (Stream<Path> all = Files.walk(p.root())) {
             sources = all.filter(f -> f.toString().endsWith(".java")).toList();
@@ -130,6 +169,8 @@ class ProjectGeneratorTest {
             assertThat(ok).isTrue();
         }
         assertThat(classes.resolve("com/example/flowers/model/ConsumeModel.class")).isRegularFile();
+        assertThat(classes.resolve("com/example/flowers/consoleapp/Program.class")).isRegularFile();
+        assertThat(classes.resolve("com/example/flowers/webapi/PredictionController.class")).isRegularFile();
     }
 
     @Test

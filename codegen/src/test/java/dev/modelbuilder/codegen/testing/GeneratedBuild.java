@@ -37,12 +37,35 @@ public final class GeneratedBuild {
      * @throws AssertionError with the log's tail when it failed
      */
     public static Path buildOffline(Path projectRoot, Path work) throws Exception {
+        return build(projectRoot, work, true, 300);
+    }
+
+    /**
+     * Builds a generated parent project with {@code mvn package}, letting Maven download what the user's repository
+     * lacks (Spring Boot's artifacts for a Web API project, on the first run); this build's own artifacts still come
+     * from the seeded repository.
+     *
+     * @param projectRoot the generated folder holding the parent pom
+     * @param work a scratch folder for the repository and the log
+     * @return the build log when the build succeeded
+     * @throws AssertionError with the log's tail when it failed
+     */
+    public static Path buildOnline(Path projectRoot, Path work) throws Exception {
+        return build(projectRoot, work, false, 900);
+    }
+
+    private static Path build(Path projectRoot, Path work, boolean offline, int timeoutSeconds) throws Exception {
         Path repo = seedLocalRepository(work.resolve("repo"));
         Path log = work.resolve("build.log");
-        int code = run(projectRoot, log, 300, maven(), "-B", "-o", "-q", "--no-transfer-progress",
-                "-Dmaven.repo.local=" + repo, "package");
+        List<String> command = new ArrayList<>(List.of(maven(), "-B", "-q", "--no-transfer-progress",
+                "-Dmaven.repo.local=" + repo, "package"));
+        if (offline) {
+            command.add(1, "-o");
+        }
+        int code = run(projectRoot, log, timeoutSeconds, command.toArray(String[]::new));
         if (code != 0) {
-            throw new AssertionError("offline build of the generated projects failed:\n" + tail(log));
+            throw new AssertionError((offline ? "offline " : "") + "build of the generated projects failed:\n"
+                    + tail(log));
         }
         return log;
     }
