@@ -8,6 +8,7 @@ import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.scoring.Prediction;
+import dev.modelbuilder.scoring.ImageSource;
 import dev.modelbuilder.scoring.PredictionEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,7 +188,7 @@ public final class ModelEvaluator {
         batch.forEach(i -> files.add(i.file()));
         List<Prediction> predictions;
         try {
-            predictions = engine.predictBatch(files);
+            predictions = engine.predictBatch(ImageSource.ofFiles(files));
         } catch (ScoringException batchFailure) {
             for (EvaluationFolder.Image image : batch) {
                 Prediction p;
