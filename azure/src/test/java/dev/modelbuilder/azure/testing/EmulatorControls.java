@@ -100,6 +100,7 @@ public abstract class EmulatorControls extends EmulatorState {
         omitBestChildTag = false;
         sasSecrets = false;
         sharedKeyDisabled = false;
+        secretsHandedOut.clear();
         identityDatastores = false;
         scriptedErrors.clear();
         nextJobFailure = null;
