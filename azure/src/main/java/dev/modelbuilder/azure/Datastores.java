@@ -6,6 +6,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpMethod;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class Datastores {
     static final String DATA_STORE = "workspaceblobstore";
     static final String ARTIFACT_STORE = "workspaceartifactstore";
+    /** Storage's error code when the account disallows shared-key authorization. */
+    static final String KEYS_REFUSED = "KeyBasedAuthenticationNotPermitted";
     private static final Logger LOG = LoggerFactory.getLogger(Datastores.class);
 
     /**
@@ -80,10 +83,7 @@ final class Datastores {
         String endpoint = settings.blobEndpoint() != null ? settings.blobEndpoint().apply(account)
                 : (protocol == null ? "https" : protocol) + "://" + account + ".blob."
                         + (suffix == null ? "core.windows.net" : suffix);
-        BlobContainerClientBuilder builder = new BlobContainerClientBuilder().endpoint(endpoint)
-                .containerName(container).httpClient(httpClient)
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, settings.storageRetries() + 1,
-                        Duration.ofMinutes(2), settings.storageRetryDelay(), settings.storageMaxRetryDelay(), null));
+        BlobContainerClientBuilder builder = builder(endpoint, container);
         String credentialsType = Json.text(p, "/credentials/credentialsType");
         String kind = credentialsType == null ? "None" : credentialsType;
         boolean byToken = !kind.equalsIgnoreCase("AccountKey") && !kind.equalsIgnoreCase("Sas");
@@ -110,12 +110,39 @@ final class Datastores {
                 }
             }
         }
-        if (byToken) {
-            // azure-storage-blob asks the credential for https://storage.azure.com/.default
-            builder.credential(credential);
+        BlobContainerClient client = byToken ? builder(endpoint, container).credential(credential).buildClient()
+                : builder.buildClient();
+        if (!byToken && refusesKeys(client)) {
+            // the key was handed out, but the account takes no shared keys (and no SAS signed with them)
+            LOG.info("storage account {} refuses shared keys; reaching datastore '{}' of workspace '{}' with your "
+                    + "token", account, datastore, workspace);
+            byToken = true;
+            client = builder(endpoint, container).credential(credential).buildClient();
         }
         LOG.debug("datastore '{}' of workspace '{}': account {}, container {} ({} credentials{})", datastore,
                 workspace, account, container, kind, byToken ? ", by token" : "");
-        return new Store(datastore, account, container, builder.buildClient(), byToken);
+        return new Store(datastore, account, container, client, byToken);
+    }
+
+    /** A container client without credentials yet; azure-storage-blob asks a token credential for the scope
+     * {@code https://storage.azure.com/.default}. */
+    private BlobContainerClientBuilder builder(String endpoint, String container) {
+        return new BlobContainerClientBuilder().endpoint(endpoint).containerName(container).httpClient(httpClient)
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, settings.storageRetries() + 1,
+                        Duration.ofMinutes(2), settings.storageRetryDelay(), settings.storageMaxRetryDelay(), null));
+    }
+
+    /**
+     * @return whether storage refuses the client's key or SAS because the account disallows shared-key access
+     *     ({@code 403 KeyBasedAuthenticationNotPermitted}); one cheap request, once per datastore
+     */
+    private static boolean refusesKeys(BlobContainerClient client) {
+        try {
+            client.exists();
+            return false;
+        } catch (BlobStorageException e) {
+            return e.getStatusCode() == 403 && e.getErrorCode() != null
+                    && KEYS_REFUSED.equalsIgnoreCase(e.getErrorCode().toString());
+        }
     }
 }

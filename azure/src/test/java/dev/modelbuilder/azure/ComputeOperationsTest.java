@@ -112,7 +112,10 @@ class ComputeOperationsTest {
     @Test
     void resizeSendsTheDoublyNestedPatch() {
         ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        long polls = azure.arm.count("GET", "/computeOperationsStatus/");
         Compute resized = ws.computes().resize("gpu", 1, 3);
+        assertThat(azure.arm.count("GET", "/computeOperationsStatus/")).as("the update is followed to its end")
+                .isGreaterThan(polls);
         assertThat(resized.minNodes()).isEqualTo(1);
         assertThat(resized.maxNodes()).isEqualTo(3);
         assertThat(azure.arm.count("PATCH", "/computes/gpu$")).isEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.azure.testing.Azurite;
+import dev.modelbuilder.azure.testing.KeylessStorage;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.azure.testing.TestCertificates;
 import dev.modelbuilder.core.ModelBuilder;
@@ -72,6 +73,7 @@ class StorageByTokenTest {
 
     @Test
     void refusedKeysFallBackToTheCallersTokenForUploadAndDownload() {
+        int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         TrainingRun run = ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
                 .fromFolder(data).onCompute("gpu").build());
@@ -81,8 +83,40 @@ class StorageByTokenTest {
         assertThat(model.labels()).containsExactly("cat", "dog");
         assertThat(azure.arm.count("POST", "/listSecrets$")).isGreaterThanOrEqualTo(1);
         assertThat(azure.arm.secretsHandedOut()).isEmpty();
-        assertThat(azure.arm.credential().requestedScopes()).contains("https://storage.azure.com/.default");
+        assertThat(azure.arm.credential().requestedScopes().subList(before, azure.arm.credential().requestedScopes()
+                .size())).contains("https://storage.azure.com/.default");
         assertThat(azure.arm.dataContainer("keyless").listBlobs()).isNotEmpty();
+    }
+
+    @Test
+    void aKeyThatStorageRefusesIsReplacedByTheCallersToken() {
+        mb.close();
+        azure.arm.setSharedKeyDisabled(false);
+        KeylessStorage keyless = new KeylessStorage(azure.httpClient, tokenAzurite.port());
+        mb = ModelBuilder.using(azure.builder().httpClient(keyless).build());
+        ws = mb.workspace("keyless");
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        TrainingRun run = ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
+                .fromFolder(data).onCompute("gpu").build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
+        assertThat(azure.arm.secretsHandedOut()).as("the key was handed out").isNotEmpty();
+        assertThat(keyless.refused()).as("one probe per datastore, then tokens only").isEqualTo(2);
+    }
+
+    @Test
+    void anIdentityBasedDatastoreIsReachedByTokenWithoutAskingForSecrets() {
+        azure.arm.setSharedKeyDisabled(false);
+        azure.arm.setIdentityDatastores(true);
+        int before = azure.arm.credential().requestedScopes().size();
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        TrainingRun run = ws.experiments().getOrCreate("identity").submit(ImageClassificationTraining
+                .fromFolder(data).onCompute("gpu").build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
+        assertThat(azure.arm.count("POST", "/listSecrets$")).isZero();
+        assertThat(azure.arm.credential().requestedScopes().subList(before, azure.arm.credential().requestedScopes()
+                .size())).contains("https://storage.azure.com/.default");
     }
 
     @Test

@@ -20,6 +20,9 @@ class ProjectNameTest {
         assertThat(n.parentArtifactId()).isEqualTo("flowers-2-parent");
         assertThat(n.modelPackage()).isEqualTo("org.acme.flowers2.model");
         assertThat(n.consolePackage()).isEqualTo("org.acme.flowers2.consoleapp");
+        assertThat(n.webApiFolder()).isEqualTo("Flowers_2.WebApi");
+        assertThat(n.webApiArtifactId()).isEqualTo("flowers-2-webapi");
+        assertThat(n.webApiPackage()).isEqualTo("org.acme.flowers2.webapi");
     }
 
     @ParameterizedTest

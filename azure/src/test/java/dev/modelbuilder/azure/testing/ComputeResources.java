@@ -240,7 +240,14 @@ public abstract class ComputeResources extends WorkspaceResources {
         JsonNode scale = read(body).path("properties").path("properties").path("scaleSettings");
         ObjectNode current = (ObjectNode) c.path("properties").path("properties").path("scaleSettings");
         scale.properties().forEach(e -> current.set(e.getKey(), e.getValue()));
-        return Reply.json(200, c);
+        // as Compute/patch.json: 200 with provisioningState Updating and an Azure-AsyncOperation to follow
+        ObjectNode p = (ObjectNode) c.path("properties");
+        p.put("provisioningState", "Updating");
+        AsyncOp op = newOperation(() -> p.put("provisioningState", "Succeeded"));
+        pendingByResource.put("compute/" + w.workspaceId + "/" + name.toLowerCase(Locale.ROOT), op.id);
+        String opPath = "/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.MachineLearningServices/locations/"
+                + w.location + "/computeOperationsStatus/" + op.id;
+        return Reply.json(200, c).header("Azure-AsyncOperation", signedUrl(opPath, op.id, "&service=new"));
     }
 
     Reply deleteCompute(Workspace w, String name, Map<String, String> query) {

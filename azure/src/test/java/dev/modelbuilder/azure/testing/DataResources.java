@@ -78,8 +78,12 @@ public abstract class DataResources extends ComputeResources {
         p.putObject("tags");
         p.putObject("properties");
         ObjectNode cred = p.putObject("credentials");
-        cred.put("credentialsType", "AccountKey");
-        cred.putObject("secrets").put("secretsType", "AccountKey");
+        if (identityDatastores) {
+            cred.put("credentialsType", "None");
+        } else {
+            cred.put("credentialsType", "AccountKey");
+            cred.putObject("secrets").put("secretsType", "AccountKey");
+        }
         return d;
     }
 

@@ -100,6 +100,8 @@ public abstract class EmulatorControls extends EmulatorState {
         omitBestChildTag = false;
         sasSecrets = false;
         sharedKeyDisabled = false;
+        secretsHandedOut.clear();
+        identityDatastores = false;
         scriptedErrors.clear();
         nextJobFailure = null;
         asyncPolls = 2;
@@ -152,6 +154,14 @@ public abstract class EmulatorControls extends EmulatorState {
      */
     public void setSharedKeyDisabled(boolean disabled) {
         this.sharedKeyDisabled = disabled;
+    }
+
+    /**
+     * @param identity whether the datastores are identity-based (credentials type {@code None}: no secrets; the
+     *     caller's own identity reaches storage)
+     */
+    public void setIdentityDatastores(boolean identity) {
+        this.identityDatastores = identity;
     }
 
     /** @param hold keep new jobs running until they are cancelled */

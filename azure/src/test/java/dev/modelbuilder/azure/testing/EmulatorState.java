@@ -194,6 +194,7 @@ public abstract class EmulatorState implements AutoCloseable {
     final List<Object[]> scriptedErrors = new CopyOnWriteArrayList<>();
     volatile boolean sasSecrets;
     volatile boolean sharedKeyDisabled;
+    volatile boolean identityDatastores;
     final List<String> secretsHandedOut = new CopyOnWriteArrayList<>();
     volatile boolean holdJobsRunning;
     volatile boolean omitBestChildTag;

@@ -77,7 +77,8 @@ public final class FlakyNetwork implements HttpClient {
             throw new UncheckedIOException(new ConnectException("Connection refused (injected)"));
         }
         if (fault == 2) {
-            return new ServerBusy(request);
+            return new StorageErrorResponse(request, 503, "ServerBusy", "The server is currently unable to receive "
+                    + "requests. Please retry your request.");
         }
         HttpResponse response = delegate.sendSync(request, context);
         if (fault == 1) {
@@ -97,59 +98,4 @@ public final class FlakyNetwork implements HttpClient {
     public Mono<HttpResponse> send(HttpRequest request, Context context) {
         return Mono.fromCallable(() -> sendSync(request, context));
     }
-
-    /** A 503 as Azure Storage sends it when busy. */
-    private static final class ServerBusy extends HttpResponse {
-        private static final byte[] BODY = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code>"
-                + "<Message>The server is currently unable to receive requests. Please retry your request.</Message>"
-                + "</Error>").getBytes(StandardCharsets.UTF_8);
-
-        ServerBusy(HttpRequest request) {
-            super(request);
-        }
-
-        @Override
-        public int getStatusCode() {
-            return 503;
-        }
-
-        @Override
-        @Deprecated
-        public String getHeaderValue(String name) {
-            return getHeaders().getValue(HttpHeaderName.fromString(name));
-        }
-
-        @Override
-        public HttpHeaders getHeaders() {
-            return new HttpHeaders().set(HttpHeaderName.fromString("x-ms-error-code"), "ServerBusy")
-                    .set(HttpHeaderName.CONTENT_TYPE, "application/xml")
-                    .set(HttpHeaderName.CONTENT_LENGTH, String.valueOf(BODY.length));
-        }
-
-        @Override
-        public Flux<ByteBuffer> getBody() {
-            return Flux.just(ByteBuffer.wrap(BODY));
-        }
-
-        @Override
-        public Mono<byte[]> getBodyAsByteArray() {
-            return Mono.just(BODY);
-        }
-
-        @Override
-        public Mono<String> getBodyAsString() {
-            return Mono.just(new String(BODY, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public Mono<String> getBodyAsString(Charset charset) {
-            return Mono.just(new String(BODY, charset));
-        }
-
-        @Override
-        public BinaryData getBodyAsBinaryData() {
-            return BinaryData.fromBytes(BODY);
-        }
-    }
-
 }

@@ -335,6 +335,7 @@ public abstract class JobResources extends RunHistoryResources {
         if (!Set.of("Completed", "Failed", "Canceled").contains(j.status)) {
             j.status = "CancelRequested";
         }
-        return Reply.json(200, null);
+        // as Job/cancel.json: 202 Accepted with a Location header naming the job
+        return Reply.json(202, null).header("Location", endpoint + wsId(w) + "/jobs/" + name + "?api-version=" + API);
     }
 }

@@ -53,7 +53,11 @@ final class EvaluationFixtures {
     }
 
     static void image(Path dir, String name, int[] rgb) {
-        ColourClassifier.writeSolidPng(dir.resolve(name), rgb[0], rgb[1], rgb[2], 6);
+        image(dir, name, rgb, 6);
+    }
+
+    static Path image(Path dir, String name, int[] rgb, int size) {
+        return ColourClassifier.writeSolidPng(dir.resolve(name), rgb[0], rgb[1], rgb[2], size);
     }
 
     /** @return the probabilities the model gives a colour */

@@ -1,0 +1,25 @@
+package dev.modelbuilder.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TemplatesTest {
+    @Test
+    void sectionsKeepTheirLinesOnlyWhenTheirFlagSaysSo() {
+        assertThat(Templates.render("test-sections.tmpl", Map.of("name", "x", "on", "true")))
+                .isEqualTo("a x\nkept when on\nz\n");
+        assertThat(Templates.render("test-sections.tmpl", Map.of("name", "x", "on", "false")))
+                .isEqualTo("a x\nkept when off\nz\n");
+    }
+
+    @Test
+    void aSectionFlagMustBeTrueOrFalseAndEveryKeyKnown() {
+        assertThatThrownBy(() -> Templates.render("test-sections.tmpl", Map.of("name", "x")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("section on on whose value is null");
+        assertThatThrownBy(() -> Templates.render("test-sections.tmpl", Map.of("on", "true")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown key name");
+    }
+}
