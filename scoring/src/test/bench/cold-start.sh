@@ -33,10 +33,25 @@ mkdir -p "$WORK/floor"
 javac -d "$WORK/floor" -cp "$ORT_JAR" "$ROOT/scoring/src/test/bench/ColdStartFloor.java"
 rm -rf "$WORK/gen"
 java -jar "$CLI_DIR/modelbuilder.jar" generate --model-dir "$WORK/model" --name Bench --output "$WORK/gen" > /dev/null
-(cd "$WORK/gen" && mvn -B -q -o package -DskipTests > "$WORK/gen-build.log" 2>&1)
-CONSOLE=$(ls -d "$WORK"/gen/*.ConsoleApp/target)
-# the ConsoleApp runs on this checkout's SDK jars, not on whatever snapshot ~/.m2 holds
-for j in "$CONSOLE"/lib/modelbuilder-*.jar; do cp "$CLI_DIR/lib/$(basename "$j")" "$j"; done
+if (cd "$WORK/gen" && mvn -B -q -o package -DskipTests > "$WORK/gen-build.log" 2>&1); then
+    CONSOLE=$(ls -d "$WORK"/gen/*.ConsoleApp/target)
+    # the ConsoleApp runs on this checkout's SDK jars, not on whatever snapshot ~/.m2 holds
+    for j in "$CONSOLE"/lib/modelbuilder-*.jar; do cp "$CLI_DIR/lib/$(basename "$j")" "$j"; done
+    CONSOLE_CMD=(java -jar "$(ls "$CONSOLE"/*-consoleapp.jar)")
+else
+    # no SDK snapshot in ~/.m2: compile the generated sources against this checkout's jars and jar the Model
+    # project uncompressed (what its pom's recompressAddedZips=false does for MLModel.zip)
+    echo "(the generated projects do not build offline - see $WORK/gen-build.log - so they are built with javac)"
+    MD=$(ls -d "$WORK"/gen/*.Model); CD=$(ls -d "$WORK"/gen/*.ConsoleApp)
+    rm -rf "$WORK/jc"; mkdir -p "$WORK/jc/model" "$WORK/jc/console"
+    javac -nowarn -d "$WORK/jc/model" -cp "$CLI_DIR/lib/*" $(find "$MD/src/main/java" -name '*.java')
+    cp -r "$MD/src/main/resources/." "$WORK/jc/model/"
+    jar --create --no-compress --file "$WORK/jc/model.jar" -C "$WORK/jc/model" .
+    javac -nowarn -d "$WORK/jc/console" -cp "$CLI_DIR/lib/*:$WORK/jc/model.jar" $(find "$CD/src/main/java" -name '*.java')
+    [ -d "$CD/src/main/resources" ] && cp -r "$CD/src/main/resources/." "$WORK/jc/console/"
+    MAIN=$(cd "$WORK/jc/console" && find . -name Program.class | sed 's|^\./||; s|\.class$||; s|/|.|g')
+    CONSOLE_CMD=(java -cp "$WORK/jc/console:$WORK/jc/model.jar:$CLI_DIR/lib/*" "$MAIN")
+fi
 
 run() { # name, command...: appends "wall_s rss_kb" to $WORK/NAME.txt
     local name=$1; shift
@@ -47,7 +62,7 @@ rm -f "$WORK"/*.txt
 for i in $(seq "$N"); do
     run floor java -cp "$WORK/floor:$ORT_JAR" ColdStartFloor "$WORK/model/bestModel.onnx"
     run cli java -jar "$CLI_DIR/modelbuilder.jar" predict --model "$WORK/model/MLModel.zip" "$IMAGE"
-    run console java -jar "$CONSOLE"/bench-consoleapp.jar "$IMAGE"
+    run console "${CONSOLE_CMD[@]}" "$IMAGE"
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
