@@ -169,7 +169,8 @@ public final class ModelPackage {
     /**
      * The model without a copy, for a runtime that loads it. A model stored uncompressed in a package read from a
      * file is a read-only memory-mapped region of the archive (a direct buffer: nothing is read into the heap); one
-     * read from a stream is a direct buffer too; a deflated model (archives written before 0.1) is a heap buffer.
+     * read from a stream is mapped from an unlinked temporary file; a deflated model (older archives) is a heap
+     * buffer.
      *
      * @return a read-only view of the ONNX model's bytes
      */

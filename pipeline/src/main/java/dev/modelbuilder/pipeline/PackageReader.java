@@ -10,10 +10,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -28,8 +29,6 @@ import java.util.zip.ZipInputStream;
  */
 final class PackageReader {
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
-    /** Chunk size for a stored model read from a stream. */
-    private static final int STREAM_CHUNK = 4 << 20;
 
     private PackageReader() {
     }
@@ -73,7 +72,7 @@ final class PackageReader {
                     continue;
                 }
                 if (isModel && file == null && entry.getMethod() == ZipEntry.STORED && entry.getSize() >= 0) {
-                    modelBytes = readStoredToDirect(zin, limit, source, name);
+                    modelBytes = readStoredViaFile(zin, limit, source, name);
                     continue;
                 }
                 byte[] data = readEntry(zin, entry, limit, limits.maxCompressionRatio(), counted, source);
@@ -209,31 +208,33 @@ final class PackageReader {
     }
 
     /**
-     * Reads a stored model from a stream into one direct buffer, ready for a runtime: chunks are collected as they
-     * arrive (nothing is allocated for what the entry only declares), then copied once.
+     * Reads a stored model from a stream into an unlinked temporary file and maps it: the runtime gets a direct buffer
+     * without the model ever sitting in the Java heap (nothing is allocated for what the entry only declares; the
+     * file is removed when the mapping goes).
      */
-    private static ByteBuffer readStoredToDirect(ZipInputStream zin, long limit, String source, String name)
+    private static ByteBuffer readStoredViaFile(ZipInputStream zin, long limit, String source, String name)
             throws IOException {
-        List<byte[]> chunks = new ArrayList<>();
-        long n = 0;
-        while (true) {
-            byte[] chunk = zin.readNBytes(STREAM_CHUNK);
-            if (chunk.length > 0) {
-                n += chunk.length;
+        Path temp = Files.createTempFile("modelbuilder-model-", ".onnx");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE)) {
+            byte[] scratch = new byte[1 << 16];
+            ByteBuffer wrap = ByteBuffer.wrap(scratch);
+            long n = 0;
+            int r;
+            while ((r = zin.read(scratch)) >= 0) {
+                n += r;
                 if (n > limit) {
                     throw tooLarge(source, name, -1, limit);
                 }
-                chunks.add(chunk);
+                wrap.clear().limit(r);
+                while (wrap.hasRemaining()) {
+                    ch.write(wrap);
+                }
             }
-            if (chunk.length < STREAM_CHUNK) {
-                break;
-            }
+            return n == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, n);
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        ByteBuffer direct = ByteBuffer.allocateDirect((int) n);
-        for (byte[] c : chunks) {
-            direct.put(c);
-        }
-        return direct.flip();
     }
 
     private static ModelLoadException tooLarge(String source, String name, long size, long limit) {

@@ -66,7 +66,7 @@ public final class BackboneCatalog {
             new Entry("resnet50", "resnet50-v2-7.onnx", URI.create(ZOO + "resnet/model/resnet50-v2-7.onnx"),
                     "1e80e8a7c8eec8e8b20c440d7dd7f2f8590779c7c2859dc4514870dc463845d3", 102_442_450L,
                     PreprocessingSpec.resizeCrop(256, 224), null,
-                    "ResNet50 v2 (ONNX model zoo resnet50-v2-7): 2048 features, more accurate, about 8x slower"),
+                    "ResNet50 v2 (ONNX model zoo resnet50-v2-7): 2048 features, more accurate, several times slower"),
             new Entry("resnet18", "resnet18-v2-7.onnx", URI.create(ZOO + "resnet/model/resnet18-v2-7.onnx"),
                     "3b4d048057854022232aa20bf68262e31718ab7119a17f920b8a2dc1433f824b", 46_806_737L,
                     PreprocessingSpec.resizeCrop(256, 224), null,

@@ -64,6 +64,9 @@ public final class FeatureExtractor implements AutoCloseable {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // as in scoring: stop the intra-op workers spinning after a run, so they do not take the cores that
+            // decode the next batch
+            options.addConfigEntry("session.force_spinning_stop", "1");
             this.session = env.createSession(featureModel, options);
         } catch (OrtException e) {
             throw new ModelLoadException("ONNX Runtime cannot load the cut backbone: " + OrtRuntime.describe(e), e);

@@ -36,7 +36,8 @@ import javax.imageio.ImageIO;
  *   <li>end to end: {@link TransferTrainer#train} on IMAGES JPEG files in 4 labels, 1 view, validation 20 %.</li>
  * </ol>
  *
- * <p>Arguments: {@code MODEL.onnx [IMAGES=1000] [BATCH=32] [THREADS=cores] [ROUNDS=3] [WORKDIR]}.
+ * <p>Arguments: {@code MODEL.onnx [IMAGES=1000] [BATCH=32] [THREADS=cores] [ROUNDS=3] [WORKDIR] [throughput-only]}.
+ * Raw and extractor inference alternate batch by batch, so that load drift on a shared machine hits both alike.
  */
 public final class TransferBenchmark {
     private TransferBenchmark() {
@@ -76,31 +77,37 @@ public final class TransferBenchmark {
             try (OrtSession raw = OrtRuntime.environment().createSession(cut, o);
                  FeatureExtractor fx = new FeatureExtractor(cut, spec, threads, batch)) {
                 List<Path> sample = files.subList(0, Math.min(files.size(), iterations * batch));
-                for (int round = 0; round <= rounds; round++) { // round 0 warms up
-                    long t0 = System.nanoTime();
+                fx.run(tensors, batch); // warm-up
+                for (int round = 1; round <= rounds; round++) {
+                    // alternate batch by batch so that a shared machine's load drift hits both sides alike
+                    long rawNanos = 0;
+                    long oursNanos = 0;
                     for (int i = 0; i < iterations; i++) {
+                        long t0 = System.nanoTime();
                         try (OnnxTensor in = OnnxTensor.createTensor(OrtRuntime.environment(), tensors,
                                 new long[] {batch, 3, 224, 224});
                              OrtSession.Result r = raw.run(Map.of("input1", in))) {
                             ((OnnxTensor) r.get(0)).getFloatBuffer();
                         }
-                    }
-                    double rawRate = iterations * batch / ((System.nanoTime() - t0) / 1e9);
-                    t0 = System.nanoTime();
-                    for (int i = 0; i < iterations; i++) {
+                        long t1 = System.nanoTime();
                         fx.run(tensors, batch);
+                        long t2 = System.nanoTime();
+                        rawNanos += t1 - t0;
+                        oursNanos += t2 - t1;
                     }
-                    double oursRate = iterations * batch / ((System.nanoTime() - t0) / 1e9);
-                    t0 = System.nanoTime();
+                    double rawRate = iterations * batch / (rawNanos / 1e9);
+                    double oursRate = iterations * batch / (oursNanos / 1e9);
+                    long t0 = System.nanoTime();
                     fx.extract(sample, 1, (d, t) -> { }, () -> false);
                     double filesRate = sample.size() / ((System.nanoTime() - t0) / 1e9);
-                    if (round > 0) {
-                        System.out.printf(Locale.ROOT, "RESULT round=%d raw=%.2f ours=%.2f ours_from_files=%.2f"
-                                + " ratio=%.3f ratio_files=%.3f%n", round, rawRate, oursRate, filesRate,
-                                oursRate / rawRate, filesRate / rawRate);
-                    }
+                    System.out.printf(Locale.ROOT, "RESULT round=%d raw=%.2f ours=%.2f ours_from_files=%.2f"
+                            + " ratio=%.3f ratio_files=%.3f%n", round, rawRate, oursRate, filesRate,
+                            oursRate / rawRate, filesRate / rawRate);
                 }
             }
+        }
+        if (args.length > 6 && args[6].equals("throughput-only")) {
+            return;
         }
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.2, 1);
         long t0 = System.nanoTime();
