@@ -1,6 +1,7 @@
 package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.scoring.ModelVerifier;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.core.ProgressEvent;
 import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.dataset.DatasetSplit;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * training before the next batch; the best checkpoint so far, if any, is still exported into the run's
  * {@code outputs/} folder and the run ends as Canceled. Thread-safe.
  */
-public final class RunJob implements Runnable {
+final class RunJob implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
     /** DJL's predictions on the validation images, written beside the artifacts in the run's outputs folder. */
     public static final String VALIDATION_FILE = "validation.json";
@@ -172,6 +173,9 @@ public final class RunJob implements Runnable {
         long trainStart = System.nanoTime();
         try {
             emit(new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+            // ONNX Runtime verifies the exported model at the end; loading it now fails fast on a platform where it
+            // cannot load, and lets a run stopped by Ctrl-C still export (no native library loads during shutdown)
+            OrtRuntime.environment();
             PreprocessingSpec spec = PreprocessingSpec.squash(settings.imageSize());
             DatasetSplit split = dataset.split(training.validationSplit(), training.seed());
             log("decoding " + dataset.size() + " images (" + split.training().size() + " for training, "
