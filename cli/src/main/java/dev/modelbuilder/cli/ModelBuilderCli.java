@@ -4,19 +4,30 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code modelbuilder} command-line tool. Exit codes: 0 success, 2 bad input (arguments, validation), 1 any
- * other failure.
+ * other failure. With no command it lists the commands, one line each.
+ *
+ * <p>Logging: the tool prints its own lines; what libraries log (DJL's GPU probe, azure-identity's credential
+ * probes, Netty) is off unless {@code --verbose} is given, which turns every library's INFO logging and libtorch's
+ * native warnings on, on standard error. The tool's own warnings are always shown.
  */
 @Command(name = "modelbuilder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train an image classifier on Azure Machine Learning or on this machine, score it, and "
                 + "generate starter projects.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, PackageCommand.class, PredictCommand.class, EvaluateCommand.class, GenerateCommand.class,
             SizesCommand.class, WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class})
-public final class ModelBuilderCli {
+public final class ModelBuilderCli implements Callable<Integer> {
     /** Exit code for success. */
     public static final int OK = 0;
     /** Exit code for a failure. */
@@ -24,7 +35,76 @@ public final class ModelBuilderCli {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;
 
+    /** The option that lets libraries log, on every command. */
+    static final String VERBOSE = "--verbose";
+    /** Loggers of third-party libraries, off unless {@value #VERBOSE} is given (see simplelogger.properties). */
+    static final List<String> LIBRARY_LOGGERS = List.of("ai.djl", "com.azure", "com.microsoft", "reactor",
+            "io.netty", "ai.onnxruntime");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = VERBOSE, scope = ScopeType.INHERIT,
+            description = "Show what libraries log (DJL, PyTorch, Azure SDK), on standard error.")
+    boolean verbose;
+
     private ModelBuilderCli() {
+    }
+
+    /** Lists the commands, one line each, like {@code git} or {@code az} with no arguments. */
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("usage: modelbuilder <command> [options]   (modelbuilder <command> --help for a command's options)");
+        out.println();
+        out.println("Commands:");
+        spec.subcommands().forEach((name, sub) -> out.printf("  %-11s %s%n", name, summary(sub.getCommandSpec())));
+        out.println();
+        out.println("Options: --version, --help, --verbose");
+        out.flush();
+        return OK;
+    }
+
+    /** Widest summary in the command list, so that each command's line fits 80 columns. */
+    static final int SUMMARY_WIDTH = 66;
+
+    /**
+     * @param command a subcommand
+     * @return its header when it has one, else the first sentence of its description, cut at a word to fit
+     */
+    static String summary(CommandSpec command) {
+        String[] header = command.usageMessage().header();
+        String[] description = command.usageMessage().description();
+        String text = header.length > 0 ? header[0] : description.length > 0 ? description[0] : "";
+        int end = text.indexOf(". ");
+        text = end < 0 ? text : text.substring(0, end);
+        text = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        if (text.length() > SUMMARY_WIDTH) {
+            int cut = text.lastIndexOf(' ', SUMMARY_WIDTH - 4);
+            text = text.substring(0, cut < 0 ? SUMMARY_WIDTH - 4 : cut).replaceAll("[,:;]$", "") + " ...";
+        }
+        return text;
+    }
+
+    /**
+     * Sets the logging system properties before any logger exists: libraries quiet by default, loud with
+     * {@value #VERBOSE} (given anywhere before a {@code --}).
+     *
+     * @param args the arguments
+     */
+    static void configureLogging(String... args) {
+        List<String> options = Arrays.asList(args);
+        int end = options.indexOf("--");
+        boolean loud = (end < 0 ? options : options.subList(0, end)).contains(VERBOSE);
+        if (!loud) {
+            return;
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "true");
+        for (String logger : LIBRARY_LOGGERS) {
+            System.setProperty("org.slf4j.simpleLogger.log." + logger, "info");
+        }
+        System.setProperty(dev.modelbuilder.local.LocalProvider.TORCH_WARNINGS_PROPERTY, "true");
     }
 
     /**
@@ -75,6 +155,7 @@ public final class ModelBuilderCli {
      * @return the exit code
      */
     public static int run(String... args) {
+        configureLogging(args);
         PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
         return commandLine(out, err).execute(args);

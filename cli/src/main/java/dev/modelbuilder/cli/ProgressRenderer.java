@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -16,6 +17,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Shows progress events: progress bars on a terminal, plain throttled lines otherwise (logs, pipes, CI). With
  * {@code --json} it writes to standard error so that standard output stays machine-readable.
+ *
+ * <p>One line per epoch: the metrics a run logs for an epoch are gathered into one line, printed when the next
+ * other event arrives, unless that event is the run's own summary of the same epoch (a log line starting with
+ * {@code epoch N/}), which says it already. Epoch counts are not printed as progress lines for the same reason.
  */
 final class ProgressRenderer implements ProgressListener, AutoCloseable {
     private static final Duration PLAIN_INTERVAL = Duration.ofSeconds(2);
@@ -24,6 +29,9 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
     private final boolean terminal;
     private final Map<String, ProgressBar> bars = new HashMap<>();
     private final Map<String, Long> lastPlainLine = new HashMap<>();
+    private final Map<String, Double> epochMetrics = new TreeMap<>();
+    private long metricsEpoch = -1;
+    private volatile boolean muted;
 
     ProgressRenderer(PrintWriter out, boolean terminal) {
         this.out = out;
@@ -37,6 +45,21 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
 
     @Override
     public synchronized void onEvent(ProgressEvent event) {
+        if (muted) {
+            return;
+        }
+        if (event instanceof ProgressEvent.MetricLogged m) {
+            if (m.step() != metricsEpoch) {
+                flushMetrics();
+                metricsEpoch = m.step();
+            }
+            epochMetrics.put(m.name(), m.value());
+            return;
+        }
+        if (event instanceof ProgressEvent.LogLine l && l.line().startsWith("epoch " + metricsEpoch + "/")) {
+            epochMetrics.clear();
+        }
+        flushMetrics();
         if (event instanceof ProgressEvent.StepStarted s) {
             line("> " + s.step().displayName());
         } else if (event instanceof ProgressEvent.StepProgress p) {
@@ -49,8 +72,6 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
             line("  FAILED: " + f.step().displayName() + ": " + f.message());
         } else if (event instanceof ProgressEvent.RunStatusChanged r) {
             line("  run " + r.runId() + ": " + (r.previous() == null ? "" : r.previous() + " -> ") + r.current());
-        } else if (event instanceof ProgressEvent.MetricLogged m) {
-            line(String.format(Locale.ROOT, "  epoch %d: %s = %.4f", m.step(), m.name(), m.value()));
         } else if (event instanceof ProgressEvent.LogLine l) {
             line("  " + l.line());
         } else if (event instanceof ProgressEvent.OperationStatusChanged o) {
@@ -58,8 +79,21 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
         }
     }
 
+    private void flushMetrics() {
+        if (!epochMetrics.isEmpty()) {
+            StringBuilder b = new StringBuilder("  epoch " + metricsEpoch + ":");
+            epochMetrics.forEach((k, v) -> b.append(b.charAt(b.length() - 1) == ':' ? " " : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.4f", k, v)));
+            line(b.toString());
+            epochMetrics.clear();
+        }
+    }
+
     private void progress(ProgressEvent.StepProgress p) {
         String key = p.step() + "/" + p.unit();
+        if (!terminal && "epochs".equals(p.unit())) {
+            return;
+        }
         if (terminal && p.total() > 0) {
             ProgressBar bar = bars.computeIfAbsent(key, k -> new ProgressBarBuilder()
                     .setTaskName(p.step().displayName()).setInitialMax(p.total()).setUnit(" " + p.unit(), 1)
@@ -93,6 +127,14 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
         });
     }
 
+    /** Shows nothing more: the command says the rest itself (an interrupted training says it in one line). */
+    synchronized void mute() {
+        epochMetrics.clear();
+        bars.values().forEach(ProgressBar::close);
+        bars.clear();
+        muted = true;
+    }
+
     private void line(String text) {
         out.println(text);
         out.flush();
@@ -104,6 +146,7 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        flushMetrics();
         bars.values().forEach(ProgressBar::close);
         bars.clear();
     }

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
  * starter projects, and predicts a few new images.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
+        header = "The whole job on this machine, from sample data to predictions",
         description = "Run the whole job on this machine: sample data, training, model files, starter projects, "
                 + "predictions. No Azure account needed.")
 final class QuickstartCommand implements Callable<Integer> {

@@ -110,8 +110,20 @@ final class RunsCommand {
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
+                Run before = mb.workspace(workspace).runs().get(runId);
+                if (before.isTerminal()) {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(Views.run(before));
+                    m.put("cancelled", false);
+                    printLine(m, "Run " + runId + " has already ended (" + before.status()
+                            + "): nothing to cancel, nothing changed.");
+                    return ModelBuilderCli.OK;
+                }
                 mb.workspace(workspace).runs().cancel(runId);
-                print(mb.workspace(workspace).runs().get(runId));
+                Run after = mb.workspace(workspace).runs().get(runId);
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(Views.run(after));
+                m.put("cancelled", true);
+                printLine(m, "Cancellation requested for run " + runId + " (now " + after.status()
+                        + "): it stops at its next step.");
             }
             return ModelBuilderCli.OK;
         }

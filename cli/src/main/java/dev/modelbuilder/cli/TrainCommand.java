@@ -12,6 +12,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.local.LocalProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code modelbuilder train}: validates a dataset, trains, and writes the model. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Train an image classifier on a folder of labelled images",
         description = "Train an image classifier on a folder with one sub-folder of images per label, and write "
                 + "bestModel.onnx, bestModelMap.json and MLModel.zip.")
 final class TrainCommand implements Callable<Integer> {
@@ -99,8 +101,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Longest wait for the run (default 24h); the run goes on after it.")
     Duration timeout;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for the model files.")
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+            description = "Folder for the model files (created if needed; not inside the dataset).")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace model files already in the output folder.")
+    boolean overwrite;
 
     @Option(names = "--yes", description = "Do not ask before creating billable Azure resources.")
     boolean yes;
@@ -117,8 +123,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
-        try (ModelBuilder mb = ModelBuilder.using(backend.open());
-                ProgressRenderer progress = new ProgressRenderer(progressOut, !json && ProgressRenderer.isTerminal())) {
+        Path target = OutputFolder.validate(output, data, overwrite);
+        ModelBuilderProvider provider = backend.open();
+        try (ModelBuilder mb = ModelBuilder.using(provider);
+                ProgressRenderer progress = new ProgressRenderer(progressOut, !json && ProgressRenderer.isTerminal());
+                TrainingInterrupt interrupt = new TrainingInterrupt()) {
             String ws = workspace(mb);
             String computeName = compute(mb.workspace(ws));
             ImageClassificationTraining.Builder training = ImageClassificationTraining.fromFolder(data)
@@ -154,11 +163,19 @@ final class TrainCommand implements Callable<Integer> {
                     + "\n  re-attach with: modelbuilder runs watch --backend " + backend.backend + " --workspace " + ws
                     + " " + run.id());
             progressOut.flush();
+            interrupt.onInterrupt(() -> {
+                progress.mute();
+                run.cancel();
+            });
             Run ended = run.waitForCompletion(timeout);
+            if (interrupt.fired()) {
+                reportInterrupted(provider, ws, run, ended, progressOut, target);
+                return interrupt.exitCode();
+            }
             if (!ended.status().equals(RunStatus.COMPLETED)) {
                 throw new RunFailedException(ended);
             }
-            TrainedModel model = run.downloadModel(output);
+            TrainedModel model = run.downloadModel(target);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("run", Views.run(ended));
@@ -174,6 +191,33 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return ModelBuilderCli.OK;
+    }
+
+    /**
+     * After Ctrl-C or SIGTERM stopped the run: writes its best checkpoint (local runs keep one once an epoch was
+     * validated) into the output folder, and says what happened in one line.
+     */
+    private static void reportInterrupted(ModelBuilderProvider provider, String ws, TrainingRun run, Run ended,
+            PrintWriter out, Path target) {
+        String line = "Interrupted: run " + run.id() + " " + ended.status();
+        try {
+            if (ended.status().equals(RunStatus.COMPLETED)) {
+                line += "; it had finished: its model was written to " + run.downloadModel(target).directory();
+            } else if (provider instanceof LocalProvider local) {
+                try {
+                    TrainedModel model = local.exportCheckpoint(ws, run.id(), target);
+                    Double best = ended.metrics().get("best_epoch");
+                    line += "; best checkpoint" + (best == null ? "" : " (epoch " + best.intValue() + ")")
+                            + " written to " + model.directory();
+                } catch (IllegalStateException noCheckpoint) {
+                    line += "; no checkpoint to keep (no epoch had been validated)";
+                }
+            }
+        } catch (RuntimeException e) {
+            line += "; its model could not be written: " + e.getMessage();
+        }
+        out.println(line);
+        out.flush();
     }
 
     private String workspace(ModelBuilder mb) {

@@ -76,6 +76,21 @@ class LocalBackendCommandsTest {
         assertThat(tmp.resolve("model").resolve("bestModel.onnx")).isRegularFile();
         assertThat(tmp.resolve("model").resolve("bestModelMap.json")).isRegularFile();
         assertThat(tmp.resolve("model").resolve("MLModel.zip")).isRegularFile();
+
+        // the same output again: refused before any work, the model left as it is
+        long before = java.nio.file.Files.getLastModifiedTime(tmp.resolve("model").resolve("MLModel.zip")).toMillis();
+        CliHarness.Result again = run("train", "--data", data.toString(), "--experiment", "cli-exp", "--workspace",
+                "ws1", "--epochs", "1", "--output", tmp.resolve("model").toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("already holds bestModel.onnx, bestModelMap.json, MLModel.zip")
+                .contains("--overwrite");
+        assertThat(again.out()).doesNotContain("Run run-");
+        assertThat(java.nio.file.Files.getLastModifiedTime(tmp.resolve("model").resolve("MLModel.zip")).toMillis())
+                .isEqualTo(before);
+        CliHarness.Result inside = run("train", "--data", data.toString(), "--experiment", "cli-exp", "--workspace",
+                "ws1", "--epochs", "1", "--output", data.resolve("model").toString());
+        assertThat(inside.exitCode()).isEqualTo(2);
+        assertThat(inside.err()).contains("inside the dataset folder");
     }
 
     @Test
@@ -96,6 +111,11 @@ class LocalBackendCommandsTest {
         CliHarness.Result cancel = run("runs", "cancel", runId, "--workspace", "ws1", "--json");
         assertThat(json(cancel).get("status").asText()).as("cancelling an ended run changes nothing")
                 .isEqualTo("Completed");
+        assertThat(json(cancel).get("cancelled").asBoolean()).isFalse();
+        CliHarness.Result cancelText = run("runs", "cancel", runId, "--workspace", "ws1");
+        assertThat(cancelText.exitCode()).isZero();
+        assertThat(cancelText.out().strip()).isEqualTo("Run " + runId
+                + " has already ended (Completed): nothing to cancel, nothing changed.");
         assertThat(run("runs", "show", "no-such-run", "--workspace", "ws1").exitCode()).isEqualTo(1);
     }
 

@@ -70,6 +70,10 @@ public final class ExperimentScope {
         }
         ProgressListener.emit(progressListener, new ProgressEvent.StepProgress(TrainingStep.VALIDATE_DATA,
                 dataset.size(), dataset.size(), "images"));
+        for (java.nio.file.Path link : dataset.skipped()) {
+            ProgressListener.emit(progressListener, new ProgressEvent.LogLine("dataset",
+                    "skipped " + dataset.root().relativize(link) + ": a symbolic link (links are not followed)"));
+        }
         ProgressListener.emit(progressListener, new ProgressEvent.StepCompleted(TrainingStep.VALIDATE_DATA,
                 Duration.ofNanos(System.nanoTime() - start)));
         return provider.runs().submit(workspace, experiment.name(), training, dataset, progressListener);

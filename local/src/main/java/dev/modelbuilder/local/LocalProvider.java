@@ -58,6 +58,12 @@ import java.util.Objects;
 public final class LocalProvider implements ModelBuilderProvider {
     /** The CPU compute's and size's name. */
     public static final String CPU_COMPUTE = LocalBackend.CPU;
+    /**
+     * System property: {@code true} lets libtorch print its C++ warnings to standard error. By default the local
+     * backend sets libtorch's native log level to ERROR when it loads the engine, so that a deprecation notice that
+     * DJL's JNI triggers is not shown to users.
+     */
+    public static final String TORCH_WARNINGS_PROPERTY = "modelbuilder.torch.warnings";
     /** Where the default root folder is, in words. */
     public static final String DEFAULT_ROOT_DESCRIPTION = "~/.modelbuilder/local";
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A validated image-folder dataset: one sub-folder per label, images in it (sub-folders of a label folder count
  * for that label). Hidden files and folders (names starting with {@code .}) are ignored, and so are files lying
- * directly in the dataset folder (a README or LICENSE there is common).
+ * directly in the dataset folder (a README or LICENSE there is common). Symbolic links to files inside label
+ * folders are not followed: they are left out and listed in {@link #skipped()}.
  *
  * <pre>{@code
  * ImageFolderDataset data = ImageFolderDataset.scan(Path.of("flowers"));   // throws listing every problem
@@ -41,10 +42,12 @@ public final class ImageFolderDataset {
 
     private final Path root;
     private final Map<String, List<LabeledImage>> imagesByLabel;
+    private final List<Path> skipped;
 
-    private ImageFolderDataset(Path root, Map<String, List<LabeledImage>> imagesByLabel) {
+    private ImageFolderDataset(Path root, Map<String, List<LabeledImage>> imagesByLabel, List<Path> skipped) {
         this.root = root;
         this.imagesByLabel = imagesByLabel;
+        this.skipped = skipped;
     }
 
     /**
@@ -94,6 +97,7 @@ public final class ImageFolderDataset {
                     "cannot be listed: " + e.getMessage())));
         }
         List<DatasetProblem> labelProblems = new ArrayList<>();
+        List<Path> skipped = new ArrayList<>();
         for (Path folder : labelFolders) {
             String label = folder.getFileName().toString();
             String badName = LabelNames.problem(label);
@@ -101,7 +105,7 @@ public final class ImageFolderDataset {
                 labelProblems.add(new DatasetProblem(Kind.INVALID_LABEL, folder, "label folder '"
                         + LabelNames.escape(label) + "' " + badName + ": rename the folder (its name is the label)"));
             }
-            List<Path> files = listFiles(folder, problems);
+            List<Path> files = listFiles(folder, problems, skipped);
             List<LabeledImage> images = files.parallelStream().map(f -> check(dir, label, f, problems))
                     .filter(Objects::nonNull).toList();
             byLabel.put(label, images);
@@ -126,10 +130,11 @@ public final class ImageFolderDataset {
         if (!all.isEmpty()) {
             throw new DatasetValidationException(dir, all);
         }
-        return new ImageFolderDataset(dir, Collections.unmodifiableMap(byLabel));
+        skipped.sort(Comparator.comparing(Path::toString));
+        return new ImageFolderDataset(dir, Collections.unmodifiableMap(byLabel), List.copyOf(skipped));
     }
 
-    private static List<Path> listFiles(Path folder, List<DatasetProblem> problems) {
+    private static List<Path> listFiles(Path folder, List<DatasetProblem> problems, List<Path> skipped) {
         List<Path> files = new ArrayList<>();
         try {
             Files.walkFileTree(folder, new SimpleFileVisitor<>() {
@@ -142,6 +147,8 @@ public final class ImageFolderDataset {
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
                     if (!isHidden(f) && attrs.isRegularFile()) {
                         files.add(f);
+                    } else if (!isHidden(f) && attrs.isSymbolicLink()) {
+                        skipped.add(f);
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -218,6 +225,14 @@ public final class ImageFolderDataset {
     /** @return every image, by label then path */
     public List<LabeledImage> images() {
         return imagesByLabel.values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * @return the symbolic links found in label folders, sorted by path: they are not followed, so their targets are
+     *     not part of the dataset
+     */
+    public List<Path> skipped() {
+        return skipped;
     }
 
     /** @return the number of images */

@@ -44,6 +44,31 @@ class ImageFolderDatasetTest {
     }
 
     @Test
+    void symbolicLinksToFilesAreListedAsSkippedNotFollowed() throws Exception {
+        TestImages.dataset(root, List.of("cat", "dog"), 5);
+        Path outside = Files.createTempDirectory("outside-dataset");
+        Path target = outside.resolve("elsewhere.png");
+        TestImages.write(target, "png", 5);
+        Path link = root.resolve("cat").resolve("linked.png");
+        Files.createSymbolicLink(link, target);
+
+        ImageFolderDataset data = ImageFolderDataset.scan(root);
+
+        assertThat(data.imagesOf("cat")).hasSize(5).extracting(LabeledImage::relativePath)
+                .doesNotContain("cat/linked.png");
+        assertThat(data.skipped()).containsExactly(link.toAbsolutePath().normalize());
+        Files.delete(link);
+        Files.delete(target);
+        Files.delete(outside);
+    }
+
+    @Test
+    void aDatasetWithoutLinksSkipsNothing() {
+        TestImages.dataset(root, List.of("cat", "dog"), 5);
+        assertThat(ImageFolderDataset.scan(root).skipped()).isEmpty();
+    }
+
+    @Test
     void nestedFoldersCountForTheirTopLevelLabel() {
         TestImages.dataset(root, List.of("cat", "dog"), 5);
         TestImages.write(root.resolve("cat").resolve("indoor").resolve("deep").resolve("c.jpg"), "jpg", 77);

@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Runs on the calling thread, which it prepares for PyTorch ({@link DjlRuntime#prepareThread(int)}).
  */
-public final class ClassifierTrainer {
+final class ClassifierTrainer {
 
     /** Why training stopped. */
     public enum StopReason {
@@ -46,7 +46,53 @@ public final class ClassifierTrainer {
         /** No better checkpoint for {@code patience} epochs. */
         EARLY_STOPPING,
         /** Cancelled. */
-        CANCELLED
+        CANCELLED;
+
+        /** @return the reason in words, as the run's log says it */
+        String describe() {
+            return switch (this) {
+                case EPOCH_LIMIT -> "reached the epoch limit";
+                case TIME_BUDGET -> "the time budget ran out";
+                case EARLY_STOPPING -> "early stopping: validation accuracy stopped improving";
+                case CANCELLED -> "cancelled";
+            };
+        }
+    }
+
+    /**
+     * Decides, after an epoch was validated, whether training stops there. The epoch limit wins over early
+     * stopping and the time budget when they fall on the same epoch: the run did all the epochs it was given.
+     *
+     * @param epoch the epoch just validated, 1-based
+     * @param maxEpochs the epoch limit
+     * @param sinceBest epochs since the best checkpoint (0 when this epoch is the best)
+     * @param patience epochs without a better checkpoint before early stopping
+     * @param budgetSpent whether the time budget has run out
+     * @return why training stops, or {@code null} to go on
+     */
+    static StopReason afterEpoch(int epoch, int maxEpochs, int sinceBest, int patience, boolean budgetSpent) {
+        if (epoch >= maxEpochs) {
+            return StopReason.EPOCH_LIMIT;
+        }
+        if (sinceBest >= patience) {
+            return StopReason.EARLY_STOPPING;
+        }
+        return budgetSpent ? StopReason.TIME_BUDGET : null;
+    }
+
+    /**
+     * The one line that says why and when training stopped.
+     *
+     * @param reason why
+     * @param epochsRun epochs validated
+     * @param bestEpoch the best checkpoint's epoch, or 0 when there is none
+     * @param bestAccuracy the best checkpoint's validation accuracy
+     * @return the line
+     */
+    static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestAccuracy) {
+        return "training stopped after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs") + " ("
+                + reason.describe() + ")" + (bestEpoch <= 0 ? "; no checkpoint" : "; best epoch " + bestEpoch
+                + " with validation accuracy " + String.format(java.util.Locale.ROOT, "%.4f", bestAccuracy));
     }
 
     /**
@@ -199,12 +245,10 @@ public final class ClassifierTrainer {
                         sinceBest++;
                     }
                     progress.epochEnded(result, settings.maxEpochs());
-                    if (sinceBest >= settings.patience()) {
-                        reason = StopReason.EARLY_STOPPING;
-                        break;
-                    }
-                    if (nanoClock.getAsLong() - start >= budget && epoch < settings.maxEpochs()) {
-                        reason = StopReason.TIME_BUDGET;
+                    StopReason stop = afterEpoch(epoch, settings.maxEpochs(), sinceBest, settings.patience(),
+                            nanoClock.getAsLong() - start >= budget);
+                    if (stop != null) {
+                        reason = stop;
                         break;
                     }
                 }
@@ -212,11 +256,8 @@ public final class ClassifierTrainer {
             if (best != null) {
                 best.restore(net);
             }
-            progress.log("training stopped (" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + ") after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs")
-                    + (best == null ? "; no checkpoint" : "; best epoch " + best.result.epoch()
-                            + " with validation accuracy " + String.format(java.util.Locale.ROOT, "%.4f",
-                                    best.accuracy)));
+            progress.log(stopLine(reason, epochsRun, best == null ? 0 : best.result.epoch(),
+                    best == null ? 0 : best.accuracy));
             ok = true;
             return new TrainedNetwork(model, net, best == null ? null : best.result, reason, epochsRun);
         } finally {

@@ -2,7 +2,13 @@ package dev.modelbuilder.local.implementation;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.NativeLibrary;
 import dev.modelbuilder.core.exception.ModelBuilderException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one door to DJL and its PyTorch engine. Every class of this module that touches DJL calls
@@ -19,14 +25,24 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
  * calling (training) thread and switches autograd recording off there (DJL's gradient collector switches it on
  * while it is open). Inter-op parallelism is not used by training: {@value #INTEROP_PROPERTY} defaults to 1 unless set.
  *
+ * <p><b>Native warnings.</b> libtorch prints its C++ warnings (for example a deprecation notice about
+ * {@code AutoNonVariableTypeMode} that DJL's JNI triggers on every first forward pass) straight to the process's
+ * standard error, where no Java logging setting reaches. Its {@code TORCH_CPP_LOG_LEVEL} environment variable is
+ * only read by PyTorch's Python start-up, not by libtorch loaded from Java; what libtorch does honour is its
+ * exported {@code FLAGS_caffe2_log_level} variable in {@code c10}. Once the engine is loaded this class sets it to
+ * ERROR (2), unless the system property {@value #NATIVE_WARNINGS_PROPERTY} is {@code true}. Where the symbol is
+ * not exported (a libtorch built otherwise), the warnings stay and a DEBUG line says why.
+ *
  * <p><b>Native cache.</b> PyTorch's native libraries unpack to {@code ~/.djl.ai} on first use (about 430 MB); DJL
  * honours the {@code DJL_CACHE_DIR} environment variable or system property to put them elsewhere.
  */
-public final class DjlRuntime {
+final class DjlRuntime {
     /** DJL's offline switch. */
     public static final String OFFLINE_PROPERTY = "ai.djl.offline";
     /** DJL's PyTorch inter-op thread setting, read once when the engine loads. */
     public static final String INTEROP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
+    /** Set to {@code true} to let libtorch print its C++ warnings to standard error ({@code LocalProvider}'s). */
+    static final String NATIVE_WARNINGS_PROPERTY = "modelbuilder.torch.warnings";
     /** The engine this module trains with. */
     public static final String ENGINE_NAME = "PyTorch";
 
@@ -57,7 +73,11 @@ public final class DjlRuntime {
      */
     public static Engine engine() {
         try {
-            return Engine.getEngine(ENGINE_NAME);
+            Engine engine = Engine.getEngine(ENGINE_NAME);
+            if (!NativeLog.QUIET_SET) {
+                NativeLog.LOG.debug("libtorch's warnings are left on");
+            }
+            return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new ModelBuilderException("the PyTorch engine could not be loaded for local training: " + e
                     + ". The module needs ai.djl.pytorch:pytorch-jni and pytorch-native-cpu on the class path and a"
@@ -75,5 +95,34 @@ public final class DjlRuntime {
         engine();
         JniUtils.setNumThreads(Math.max(1, threads));
         JniUtils.setGradMode(false);
+    }
+
+    /** Sets libtorch's C++ log level once, when first used (after the engine loaded its native libraries). */
+    private static final class NativeLog {
+        static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
+        static final int ERROR_LEVEL = 2;
+        static final boolean QUIET_SET = quiet();
+
+        private NativeLog() {
+        }
+
+        private static boolean quiet() {
+            if (Boolean.getBoolean(NATIVE_WARNINGS_PROPERTY)) {
+                return false;
+            }
+            try {
+                Path c10 = Path.of(LibUtils.getLibtorchPath()).resolve(System.mapLibraryName("c10"));
+                if (!Files.isRegularFile(c10)) {
+                    LOG.debug("no {} to quiet libtorch's warnings", c10);
+                    return false;
+                }
+                NativeLibrary.getInstance(c10.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level")
+                        .setInt(0, ERROR_LEVEL);
+                return true;
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                LOG.debug("cannot set libtorch's log level: {}", e.toString());
+                return false;
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * validated by the core before they reach this class; run ids are checked here against the form this provider
  * issues, so that no id can name a path outside the root. Thread-safe (file-level atomicity).
  */
-public final class LocalStore {
+final class LocalStore {
     /** The form of the run ids this provider issues. */
     public static final Pattern RUN_ID = Pattern.compile("run-[0-9]{8}-[0-9]{6}-[0-9a-f]{8}");
     private static final String OUTPUTS = "outputs";

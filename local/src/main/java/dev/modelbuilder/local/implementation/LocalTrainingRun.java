@@ -25,14 +25,18 @@ public final class LocalTrainingRun implements TrainingRun {
     private final String workspace;
     private final String id;
     private final ProgressListener listener;
+    /** Whether a job of this process tells the listener of every status change (else polling does). */
+    private final boolean jobTellsListener;
     private volatile Run last;
 
-    LocalTrainingRun(LocalBackend backend, String workspace, String id, ProgressListener listener, Run first) {
+    LocalTrainingRun(LocalBackend backend, String workspace, String id, ProgressListener listener, Run first,
+            boolean jobTellsListener) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.workspace = workspace;
         this.id = id;
         this.listener = listener == null ? ProgressListener.none() : listener;
         this.last = first;
+        this.jobTellsListener = jobTellsListener;
     }
 
     @Override
@@ -55,7 +59,7 @@ public final class LocalTrainingRun implements TrainingRun {
     public OperationStatus poll() {
         Run previous = last;
         last = backend.currentRun(workspace, id);
-        if (backend.job(workspace, id).isEmpty() && !previous.status().equals(last.status())) {
+        if (!jobTellsListener && !previous.status().equals(last.status())) {
             ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, previous.status(), last.status()));
         }
         return OperationStatus.ofRun(last.status());

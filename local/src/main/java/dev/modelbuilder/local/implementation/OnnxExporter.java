@@ -28,7 +28,7 @@ import java.util.Map;
  * convolution weights as they are ([out,in,kh,kw]), linear weights [out,in] with {@code transB=1}, batch
  * normalization with its running mean and variance. Stateless.
  */
-public final class OnnxExporter {
+final class OnnxExporter {
     /** The model input's name, as Model Builder writes it. */
     public static final String INPUT_NAME = "input1";
     /** The model output's name, as Model Builder writes it. */

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** The JSON documents the local provider keeps on disk. Times are ISO-8601 strings; unknown fields are ignored. */
-public final class Records {
+final class Records {
     private Records() {
     }
 

@@ -22,7 +22,7 @@ import java.util.Objects;
  * layers whose parameters the ONNX exporter writes, with the hyper-parameters (strides, paddings, each batch
  * normalization's epsilon) that DJL does not expose. Both are built in one pass, so they cannot drift apart.
  */
-public final class ResNet {
+final class ResNet {
 
     /** One step of the computation, in the order the data flows. */
     public sealed interface Op permits Conv, BatchNormOp, Relu, MaxPool, Residual, GlobalAvgPool, Flatten, Dense {

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param epsilon every batch normalization's epsilon (exported as is)
  * @param momentum the weight of the running statistics kept at each batch normalization update (DJL convention)
  */
-public record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksPerStage, int classes,
+record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksPerStage, int classes,
         float epsilon, float momentum) {
 
     /** The architecture used when the training spec names none. */

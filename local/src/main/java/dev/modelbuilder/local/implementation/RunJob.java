@@ -5,6 +5,7 @@ import dev.modelbuilder.scoring.evaluation.EvaluationAccumulator;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
 import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
 import dev.modelbuilder.scoring.evaluation.report.TrainingCurves;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.core.ProgressEvent;
 import dev.modelbuilder.core.ProgressListener;
 import dev.modelbuilder.core.dataset.DatasetSplit;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * training before the next batch; the best checkpoint so far, if any, is still exported into the run's
  * {@code outputs/} folder and the run ends as Canceled. Thread-safe.
  */
-public final class RunJob implements Runnable {
+final class RunJob implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
     /** DJL's predictions on the validation images, written beside the artifacts in the run's outputs folder. */
     public static final String VALIDATION_FILE = "validation.json";
@@ -184,6 +185,9 @@ public final class RunJob implements Runnable {
         long trainStart = System.nanoTime();
         try {
             emit(new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+            // ONNX Runtime verifies the exported model at the end; loading it now fails fast on a platform where it
+            // cannot load, and lets a run stopped by Ctrl-C still export (no native library loads during shutdown)
+            OrtRuntime.environment();
             if (trainedFromBackbone(trainStart)) {
                 return;
             }

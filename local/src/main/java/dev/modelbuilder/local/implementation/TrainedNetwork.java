@@ -15,7 +15,7 @@ import java.util.Optional;
  * A trained network holding its best checkpoint's parameters in native memory: export it to ONNX, or run DJL's own
  * forward pass (inference mode). Close it to free the native memory. Not thread-safe.
  */
-public final class TrainedNetwork implements AutoCloseable {
+final class TrainedNetwork implements AutoCloseable {
     private final Model model;
     private final ResNet network;
     private final ClassifierTrainer.EpochResult best;

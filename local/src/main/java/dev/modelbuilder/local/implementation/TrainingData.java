@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
  *       to that (by the same resampler) before cropping.</li>
  * </ul>
  */
-public final class TrainingData {
+final class TrainingData {
     /** The smallest share of the image area a random crop keeps (torchvision's default is 0.08; objects here fill
      *  much of the frame, so crops stay large enough not to cut them away). */
     static final double MIN_AREA = 0.8;

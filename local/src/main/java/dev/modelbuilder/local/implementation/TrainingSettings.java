@@ -33,7 +33,7 @@ import java.util.Set;
  * @param seed random seed (initialization, shuffling, augmentation)
  * @param threads PyTorch intra-op threads
  */
-public record TrainingSettings(String architecture, int imageSize, int width, int batchSize, float learningRate,
+record TrainingSettings(String architecture, int imageSize, int width, int batchSize, float learningRate,
         float weightDecay, int maxEpochs, Duration timeBudget, int patience, long seed, int threads) {
 
     /** The input size when the spec sets none: small enough to train in minutes on a laptop's CPU. */

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.local.implementation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.local.implementation;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;

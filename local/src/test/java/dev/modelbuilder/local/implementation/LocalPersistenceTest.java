@@ -1,5 +1,7 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.local.TestData;
+import dev.modelbuilder.local.LocalProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +13,6 @@ import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.local.implementation.AtomicFiles;
-import dev.modelbuilder.local.implementation.LocalStore;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
 import dev.modelbuilder.pipeline.ModelPackage;

@@ -1,5 +1,7 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.local.SampleDatasets;
+import dev.modelbuilder.local.LocalProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,8 +15,6 @@ import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.local.implementation.OnnxExporter;
-import dev.modelbuilder.local.implementation.RunJob;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.scoring.Prediction;
