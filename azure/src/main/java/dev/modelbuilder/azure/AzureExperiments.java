@@ -1,7 +1,8 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.operation.Page;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Experiment;
 import dev.modelbuilder.core.spi.ExperimentOperations;
@@ -71,7 +72,7 @@ final class AzureExperiments implements ExperimentOperations {
                         (a, b) -> a.isBefore(b) ? a : b);
             }
             pending.getOrDefault(workspace, Set.of()).forEach(n -> names.putIfAbsent(n, Instant.MAX));
-            return new dev.modelbuilder.core.Page<>(names.entrySet().stream()
+            return new Page<>(names.entrySet().stream()
                     .map(e -> new Experiment(e.getKey(), workspace, e.getValue().equals(Instant.MAX) ? null
                             : e.getValue()))
                     .toList(), null);

@@ -1,12 +1,13 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.operation.Page;
 import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
@@ -163,7 +164,7 @@ final class AzureRuns implements RunOperations {
                     .sorted(Comparator.comparing((Run run) -> run.createdAt() == null ? Instant.EPOCH : run.createdAt())
                             .reversed())
                     .collect(Collectors.toList());
-            return new dev.modelbuilder.core.Page<>(runs, page.continuationToken());
+            return new Page<>(runs, page.continuationToken());
         });
     }
 

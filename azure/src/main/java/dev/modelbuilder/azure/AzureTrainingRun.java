@@ -1,10 +1,10 @@
 package dev.modelbuilder.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelbuilder.core.OperationStatus;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.model.Run;

@@ -2,8 +2,8 @@ package dev.modelbuilder.azure;
 
 import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelbuilder.core.Page;
-import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.operation.Page;
+import dev.modelbuilder.core.operation.PagedIterable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -9,7 +9,7 @@ import dev.modelbuilder.azure.testing.AzuriteExtension;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.azure.testing.FlakyNetwork;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;

@@ -10,7 +10,7 @@ import dev.modelbuilder.azure.testing.Azurite;
 import dev.modelbuilder.azure.testing.AzuriteExtension;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;

@@ -8,7 +8,7 @@ import dev.modelbuilder.azure.testing.KeylessStorage;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.azure.testing.TestCertificates;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.AuthorizationException;
 import dev.modelbuilder.core.model.ComputeSize;

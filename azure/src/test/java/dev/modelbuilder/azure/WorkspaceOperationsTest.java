@@ -3,9 +3,9 @@ package dev.modelbuilder.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.core.LongRunningOperation;
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.exception.ResourceExistsException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;

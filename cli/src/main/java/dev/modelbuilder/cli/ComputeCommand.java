@@ -5,7 +5,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.model.Compute;
 import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ComputeTier;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

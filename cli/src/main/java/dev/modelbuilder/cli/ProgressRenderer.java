@@ -1,7 +1,7 @@
 package dev.modelbuilder.cli;
 
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.TrainingStep;
 import java.io.PrintWriter;
 import java.time.Duration;

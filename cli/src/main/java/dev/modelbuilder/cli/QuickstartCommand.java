@@ -3,7 +3,7 @@ package dev.modelbuilder.cli;
 import dev.modelbuilder.codegen.GeneratedProjects;
 import dev.modelbuilder.codegen.ProjectGenerator;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.TrainedModel;

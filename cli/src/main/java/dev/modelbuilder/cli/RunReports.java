@@ -4,9 +4,6 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.local.LocalProvider;
-import dev.modelbuilder.local.implementation.AtomicFiles;
-import dev.modelbuilder.local.implementation.LocalStore;
-import dev.modelbuilder.local.implementation.RunJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,13 +28,9 @@ final class RunReports {
             throw new ModelBuilderException("run " + run.id() + " has no evaluation report: the " + provider.name()
                     + " backend keeps no per-epoch metrics and validation predictions to build one from; " + evaluate);
         }
-        Path source = new LocalStore(local.root(), AtomicFiles.system()).outputsDir(workspace, run.id())
-                .resolve(RunJob.REPORT_FILE);
-        if (!Files.isRegularFile(source)) {
-            throw new ModelBuilderException("run " + run.id() + " has no evaluation report (status " + run.status()
-                    + "): a local run writes " + RunJob.REPORT_FILE + " when it completes with a validation split; "
-                    + evaluate);
-        }
+        Path source = local.evaluationReport(workspace, run.id()).orElseThrow(() -> new ModelBuilderException(
+                "run " + run.id() + " has no evaluation report (status " + run.status() + "): a local run writes "
+                        + "report.html when it completes with a validation split; " + evaluate));
         try {
             Path absolute = target.toAbsolutePath();
             Files.createDirectories(absolute.getParent());

@@ -1,7 +1,7 @@
 package dev.modelbuilder.cli;
 
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;

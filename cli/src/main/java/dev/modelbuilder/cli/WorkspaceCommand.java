@@ -3,7 +3,7 @@ package dev.modelbuilder.cli;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.WorkspaceDefinition;
 import dev.modelbuilder.core.model.Workspace;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,7 +2,7 @@ package dev.modelbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainingStep;
 import java.io.PrintWriter;

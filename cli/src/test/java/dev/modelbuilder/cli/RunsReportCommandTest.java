@@ -3,13 +3,12 @@ package dev.modelbuilder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.local.SampleDatasets;
-import dev.modelbuilder.local.implementation.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class RunsReportCommandTest {
             assertThat(done.status()).as("%s", done.error()).isEqualTo(RunStatus.COMPLETED);
             runId = run.id();
         }
-        Path written = root.resolve("ws1/runs").resolve(runId).resolve("outputs").resolve(RunJob.REPORT_FILE);
+        Path written = root.resolve("ws1/runs").resolve(runId).resolve("outputs").resolve("report.html");
         Path report = tmp.resolve("copy/report.html");
 
         CliHarness.Result r = CliHarness.run("runs", "show", runId, "--workspace", "ws1", "--local-root",

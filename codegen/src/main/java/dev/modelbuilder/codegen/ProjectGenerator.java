@@ -1,8 +1,8 @@
 package dev.modelbuilder.codegen;
 
 import com.palantir.javapoet.JavaFile;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.dataset.ImageFormat;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;

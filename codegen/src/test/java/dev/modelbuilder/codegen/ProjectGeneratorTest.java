@@ -3,7 +3,7 @@ package dev.modelbuilder.codegen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import java.io.StringWriter;

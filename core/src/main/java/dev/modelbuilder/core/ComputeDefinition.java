@@ -1,5 +1,7 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Compute;
 import dev.modelbuilder.core.model.ComputeSize;

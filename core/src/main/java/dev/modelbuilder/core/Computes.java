@@ -1,10 +1,13 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Compute;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.model.ValidationSupport;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;
 import java.util.List;

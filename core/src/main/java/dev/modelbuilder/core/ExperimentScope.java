@@ -1,5 +1,9 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.DatasetValidationException;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.model.Experiment;

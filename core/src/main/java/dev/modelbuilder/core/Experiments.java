@@ -1,5 +1,7 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Experiment;
 import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;

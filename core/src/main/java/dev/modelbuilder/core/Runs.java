@@ -1,5 +1,7 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;

@@ -1,5 +1,6 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 

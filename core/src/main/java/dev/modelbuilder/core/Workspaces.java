@@ -1,8 +1,11 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.model.Workspace;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;
 

@@ -1,5 +1,9 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.TrainingRun;
+import dev.modelbuilder.core.operation.RunFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -90,7 +94,7 @@ class FluentApiTest {
                 .submit(ImageClassificationTraining.fromFolder(data).build());
         run.cancel();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), tmp.resolve("m")))
-                .isInstanceOf(dev.modelbuilder.core.exception.RunFailedException.class)
+                .isInstanceOf(dev.modelbuilder.core.operation.RunFailedException.class)
                 .hasMessage("run e_1 in experiment e ended as Canceled");
     }
 }

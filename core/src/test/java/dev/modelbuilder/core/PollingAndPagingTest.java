@@ -1,5 +1,9 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.Page;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package dev.modelbuilder.examples;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.modelbuilder.azure.AzureMlProviderBuilder;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;

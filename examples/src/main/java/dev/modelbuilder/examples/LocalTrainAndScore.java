@@ -1,8 +1,8 @@
 package dev.modelbuilder.examples;
 
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.TrainedModel;

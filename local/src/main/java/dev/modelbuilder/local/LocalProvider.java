@@ -1,5 +1,6 @@
 package dev.modelbuilder.local;
 
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.spi.ComputeOperations;
@@ -108,6 +109,20 @@ public final class LocalProvider implements ModelBuilderProvider {
      */
     public TrainedModel exportCheckpoint(String workspace, String runId, Path directory) {
         return backend.exportCheckpoint(workspace, runId, Objects.requireNonNull(directory, "directory"));
+    }
+
+    /**
+     * The evaluation report ({@code report.html}: the validation split's figures and the training curves) that a
+     * run wrote beside its artifacts when it completed.
+     *
+     * @param workspace the workspace
+     * @param runId the run id
+     * @return the report's path, or empty when the run has none (not completed, no validation split, or trained
+     *     before reports existed)
+     */
+    public java.util.Optional<Path> evaluationReport(String workspace, String runId) {
+        return backend.evaluationReport(Objects.requireNonNull(workspace, "workspace"),
+                Objects.requireNonNull(runId, "runId"));
     }
 
     @Override

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.DatasetValidationException;
 import dev.modelbuilder.core.exception.ModelBuilderException;

@@ -1,8 +1,9 @@
 package dev.modelbuilder.core.spi;
 
-import dev.modelbuilder.core.LongRunningOperation;
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Compute;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeSpec;

@@ -1,6 +1,6 @@
 package dev.modelbuilder.core.spi;
 
-import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.model.Experiment;
 
 /** Experiment operations of a provider. */

@@ -1,9 +1,9 @@
 package dev.modelbuilder.core.spi;
 
-import dev.modelbuilder.core.LongRunningOperation;
-import dev.modelbuilder.core.OperationStatus;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.OperationTimeoutException;
 import dev.modelbuilder.core.exception.RemoteOperationException;

@@ -1,8 +1,8 @@
 package dev.modelbuilder.core.spi;
 
-import dev.modelbuilder.core.OperationStatus;
-import dev.modelbuilder.core.ProgressListener;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;

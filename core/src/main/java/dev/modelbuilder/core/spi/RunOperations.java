@@ -1,8 +1,8 @@
 package dev.modelbuilder.core.spi;
 
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressListener;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;

@@ -1,5 +1,6 @@
 package dev.modelbuilder.core.model;
 
+import dev.modelbuilder.core.operation.OperationStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
@@ -49,21 +50,21 @@ class ComputeSizeTest {
         assertThat(future).isEqualTo(RunStatus.fromString("hibernating"));
         assertThat(RunStatus.values()).hasSize(14);
         assertThat(ComputeState.fromString("Succeeded")).isSameAs(ComputeState.SUCCEEDED);
-        assertThat(RunStatus.values()).extracting(dev.modelbuilder.core.OperationStatus::ofRun)
-                .containsExactly(dev.modelbuilder.core.OperationStatus.NOT_STARTED,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.NOT_STARTED,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.SUCCEEDED,
-                        dev.modelbuilder.core.OperationStatus.FAILED,
-                        dev.modelbuilder.core.OperationStatus.CANCELED,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS,
-                        dev.modelbuilder.core.OperationStatus.IN_PROGRESS);
+        assertThat(RunStatus.values()).extracting(dev.modelbuilder.core.operation.OperationStatus::ofRun)
+                .containsExactly(dev.modelbuilder.core.operation.OperationStatus.NOT_STARTED,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.NOT_STARTED,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.SUCCEEDED,
+                        dev.modelbuilder.core.operation.OperationStatus.FAILED,
+                        dev.modelbuilder.core.operation.OperationStatus.CANCELED,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS,
+                        dev.modelbuilder.core.operation.OperationStatus.IN_PROGRESS);
         assertThat(ComputeState.fromString("Hatching").isTerminal()).isFalse();
     }
 }

@@ -1,11 +1,12 @@
 package dev.modelbuilder.core.testing;
 
-import dev.modelbuilder.core.LongRunningOperation;
-import dev.modelbuilder.core.OperationStatus;
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.Page;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
@@ -22,7 +23,7 @@ import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
 import dev.modelbuilder.core.spi.ComputeOperations;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.ExperimentOperations;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.PollingOperation;
@@ -281,7 +282,7 @@ public final class InMemoryProvider implements ModelBuilderProvider {
         return new PagedIterable<>(token -> {
             int from = token == null ? 0 : Integer.parseInt(token);
             int to = Math.min(all.size(), from + 2);
-            return new dev.modelbuilder.core.Page<>(all.subList(from, to), to < all.size() ? String.valueOf(to) : null);
+            return new Page<>(all.subList(from, to), to < all.size() ? String.valueOf(to) : null);
         });
     }
 

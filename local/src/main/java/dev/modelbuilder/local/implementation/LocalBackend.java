@@ -1,7 +1,7 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.Page;
-import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.operation.Page;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.Run;
@@ -84,6 +84,16 @@ public final class LocalBackend implements ModelBuilderProvider {
     }
 
     /** @return where the records live */
+    /**
+     * @param workspace the workspace
+     * @param runId the run id
+     * @return the evaluation report the run wrote when it completed, when it has one
+     */
+    public java.util.Optional<Path> evaluationReport(String workspace, String runId) {
+        Path report = store.outputsDir(workspace, runId).resolve(RunJob.REPORT_FILE);
+        return Files.isRegularFile(report) ? java.util.Optional.of(report) : java.util.Optional.empty();
+    }
+
     LocalStore store() {
         return store;
     }

@@ -1,8 +1,8 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.LongRunningOperation;
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Compute;
@@ -11,7 +11,7 @@ import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ComputeState;
 import dev.modelbuilder.core.model.ComputeTier;
 import dev.modelbuilder.core.spi.ComputeOperations;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.local.implementation.Records.ComputeRecord;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.PagedIterable;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Experiment;
 import dev.modelbuilder.core.spi.ExperimentOperations;

@@ -1,12 +1,12 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.LongRunningOperation;
-import dev.modelbuilder.core.PagedIterable;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
-import dev.modelbuilder.core.spi.Deletion;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
 import dev.modelbuilder.local.implementation.Records.WorkspaceRecord;

@@ -2,9 +2,9 @@ package dev.modelbuilder.local.transfer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelbuilder.pipeline.PipelineDefinition;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.local.implementation.OnnxExporter;
 import dev.modelbuilder.local.implementation.onnx.Onnx.AttributeProto;
 import dev.modelbuilder.local.implementation.onnx.Onnx.GraphProto;
 import dev.modelbuilder.local.implementation.onnx.Onnx.ModelProto;
@@ -236,10 +236,10 @@ public final class BackboneGraph {
                 .addOutput(HEAD + "features").addAttribute(AttributeProto.newBuilder().setName("axis")
                         .setType(AttributeProto.AttributeType.INT).setI(1)));
         g.addNode(NodeProto.newBuilder().setName(HEAD + "gemm").setOpType("Gemm").addInput(HEAD + "features")
-                .addInput(HEAD + "weight").addInput(HEAD + "bias").addOutput(OnnxExporter.OUTPUT_NAME)
+                .addInput(HEAD + "weight").addInput(HEAD + "bias").addOutput(PipelineDefinition.DEFAULT_OUTPUT_NAME)
                 .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT)
                         .setI(1)));
-        g.addOutput(ValueInfoProto.newBuilder().setName(OnnxExporter.OUTPUT_NAME).setType(TypeProto.newBuilder()
+        g.addOutput(ValueInfoProto.newBuilder().setName(PipelineDefinition.DEFAULT_OUTPUT_NAME).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
                         .setShape(TensorShapeProto.newBuilder()
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
@@ -267,7 +267,7 @@ public final class BackboneGraph {
     /** The kept nodes and their constants, input renamed to input1 with a symbolic batch, no outputs yet. */
     private GraphProto.Builder truncated() {
         GraphProto g = model.getGraph();
-        String in = OnnxExporter.INPUT_NAME;
+        String in = PipelineDefinition.DEFAULT_INPUT_NAME;
         Set<String> used = new HashSet<>();
         List<NodeProto> nodes = new ArrayList<>();
         for (NodeProto n : kept) {

@@ -5,8 +5,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.modelbuilder.pipeline.PipelineDefinition;
 import dev.modelbuilder.core.exception.ModelLoadException;
-import dev.modelbuilder.local.implementation.OnnxExporter;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ImagePreprocessor;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -140,7 +140,7 @@ public final class FeatureExtractor implements AutoCloseable {
         FloatBuffer data = tensors.duplicate();
         data.position(0).limit(n * s.tensorSize());
         try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), data, shape);
-             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT_NAME, input))) {
+             OrtSession.Result result = session.run(Map.of(PipelineDefinition.DEFAULT_INPUT_NAME, input))) {
             OnnxValue out = result.get(0);
             FloatBuffer fb = ((OnnxTensor) out).getFloatBuffer();
             float[] features = new float[fb.remaining()];

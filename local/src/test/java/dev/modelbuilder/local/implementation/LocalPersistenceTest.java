@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;

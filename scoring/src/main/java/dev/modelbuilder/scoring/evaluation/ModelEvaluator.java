@@ -1,7 +1,7 @@
 package dev.modelbuilder.scoring.evaluation;
 
-import dev.modelbuilder.core.ProgressEvent;
-import dev.modelbuilder.core.ProgressListener;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.core.exception.ValidationException;

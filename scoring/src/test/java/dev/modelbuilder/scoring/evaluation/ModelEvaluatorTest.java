@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.TrainingStep;
 import java.io.IOException;

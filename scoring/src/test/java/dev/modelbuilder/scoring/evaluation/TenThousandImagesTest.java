@@ -2,7 +2,7 @@ package dev.modelbuilder.scoring.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelbuilder.core.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.modelbuilder.core.exception;
+package dev.modelbuilder.core.operation;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunError;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.modelbuilder.core;
+package dev.modelbuilder.core.operation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

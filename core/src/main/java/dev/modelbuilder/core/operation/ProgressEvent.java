@@ -1,4 +1,4 @@
-package dev.modelbuilder.core;
+package dev.modelbuilder.core.operation;
 
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainingStep;

@@ -1,4 +1,4 @@
-package dev.modelbuilder.core;
+package dev.modelbuilder.core.operation;
 
 import java.util.ArrayList;
 import java.util.Iterator;

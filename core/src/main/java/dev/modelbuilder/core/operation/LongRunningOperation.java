@@ -1,5 +1,8 @@
-package dev.modelbuilder.core;
+package dev.modelbuilder.core.operation;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.OperationTimeoutException;
+import dev.modelbuilder.core.exception.RemoteOperationException;
 import java.time.Duration;
 
 /**

@@ -1,15 +1,16 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.local.LocalProvider;
+import dev.modelbuilder.local.SampleDatasets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.TrainingRun;
+import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.local.implementation.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

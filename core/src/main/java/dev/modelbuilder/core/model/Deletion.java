@@ -1,4 +1,4 @@
-package dev.modelbuilder.core.spi;
+package dev.modelbuilder.core.model;
 
 /**
  * The outcome of a delete, which succeeds whether or not the resource existed.
