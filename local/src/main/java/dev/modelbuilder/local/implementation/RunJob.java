@@ -1,10 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.scoring.ModelVerifier;
-import dev.modelbuilder.scoring.evaluation.EvaluationAccumulator;
-import dev.modelbuilder.scoring.evaluation.EvaluationResult;
-import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
-import dev.modelbuilder.scoring.evaluation.report.TrainingCurves;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
@@ -344,9 +340,9 @@ final class RunJob implements Runnable {
             Files.delete(scratch);
             float[][] logits = data.validationSize() == 0 ? new float[0][]
                     : net.logits(data.validationTensors(), data.validationSize());
-            artifactFiles.write(staging.resolve(VALIDATION_FILE), validationReport(logits, data));
+            artifactFiles.write(staging.resolve(VALIDATION_FILE), ValidationOutputs.predictionsJson(logits, data));
             if (logits.length > 0) {
-                artifactFiles.write(staging.resolve(REPORT_FILE), evaluationReport(logits, data));
+                artifactFiles.write(staging.resolve(REPORT_FILE), ValidationOutputs.reportHtml(logits, data, dataset.root().toString(), id(), record.history()));
             }
             AtomicFiles.deleteTree(outputs);
             AtomicFiles.moveFolder(staging, outputs);
@@ -359,58 +355,6 @@ final class RunJob implements Runnable {
             throw new ArtifactWriteException("could not write the model artifacts into " + outputs + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    /** {@value #REPORT_FILE}: the validation split evaluated (from the same logits) plus every epoch's curves. */
-    private byte[] evaluationReport(float[][] logits, TrainingData data) {
-        int[] truth = data.validationLabels();
-        EvaluationAccumulator acc = new EvaluationAccumulator(data.labels(), Math.min(5, data.labels().size()));
-        for (int i = 0; i < logits.length; i++) {
-            acc.add(data.validationFiles().get(i), truth[i], softmax(logits[i]));
-        }
-        EvaluationResult result = acc.result(dataset.root().toString(), "run " + id());
-        return EvaluationReport.of(result).withTitle("Run " + id() + ": validation split")
-                .withTrainingCurves(TrainingCurves.fromHistory(record.history())).toHtml()
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    private static byte[] validationReport(float[][] logits, TrainingData data) throws IOException {
-        int n = logits.length;
-        int[] truth = data.validationLabels();
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < logits[i].length; c++) {
-                if (logits[i][c] > logits[i][best]) {
-                    best = c;
-                }
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("file", data.validationFiles().get(i));
-            row.put("label", data.labels().get(truth[i]));
-            row.put("predicted", data.labels().get(best));
-            row.put("logits", logits[i]);
-            rows.add(row);
-        }
-        return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(rows);
     }
 
     /** Writing the artifacts failed. */
