@@ -3,6 +3,8 @@ package dev.modelbuilder.cli;
 import dev.modelbuilder.codegen.GeneratedProjects;
 import dev.modelbuilder.codegen.ProjectGenerator;
 import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
@@ -103,7 +105,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
             Path sampleImage = firstImage(samples);
             GeneratedProjects generated = ProjectGenerator.forModel(modelDir).named("Quickstart")
-                    .withSampleImage(sampleImage).overwrite(true).withListener(progress).generate(projects);
+                    .withSampleImage(sampleImage).overwrite(true).withListener(filesNotListed(progress)).generate(projects);
 
             List<Map<String, Object>> predictions = new ArrayList<>();
             try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {
@@ -120,6 +122,15 @@ final class QuickstartCommand implements Callable<Integer> {
             summary(out, run.id(), model, generated, predictions);
         }
         return ModelBuilderCli.OK;
+    }
+
+    /** The summary says where the projects are; the quickstart does not list each file it generates. */
+    private static ProgressListener filesNotListed(ProgressListener progress) {
+        return event -> {
+            if (!(event instanceof ProgressEvent.LogLine)) {
+                progress.onEvent(event);
+            }
+        };
     }
 
     private void summary(PrintWriter out, String runId, TrainedModel model, GeneratedProjects generated,

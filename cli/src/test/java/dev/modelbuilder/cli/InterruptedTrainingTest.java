@@ -1,6 +1,7 @@
 package dev.modelbuilder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,7 @@ class InterruptedTrainingTest {
 
     @Test
     void ctrlCStopsTheRunKeepsItsBestCheckpointAndMarksItCanceled() throws Exception {
+        assumeTrue(java.io.File.separatorChar == '/', "signals are sent with kill(1), on Unix-like systems");
         Path data = SampleDatasets.shapes(tmp.resolve("data"), 10, 1);
         Path root = tmp.resolve("root");
         Path output = tmp.resolve("model");
