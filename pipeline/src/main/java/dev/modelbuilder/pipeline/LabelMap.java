@@ -2,7 +2,6 @@ package dev.modelbuilder.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.modelbuilder.core.dataset.LabelNames;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
@@ -126,7 +125,7 @@ public record LabelMap(List<String> labels) {
         String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(text);
+            root = Json.readTree(text);
         } catch (JsonProcessingException e) {
             throw new ModelLoadException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -192,7 +191,7 @@ public record LabelMap(List<String> labels) {
     /** @return the labels as a compact JSON array, e.g. {@code ["daisy","dandelion"]} */
     public String toJson() {
         try {
-            return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(labels);
+            return Json.writeCompact(labels);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize labels", e);
         }

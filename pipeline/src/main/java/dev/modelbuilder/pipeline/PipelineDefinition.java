@@ -168,7 +168,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
 
     /** @return the {@code pipeline.json} text */
     public String toJson() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.createObjectNode();
         root.put("formatVersion", formatVersion);
         ObjectNode p = root.putObject("producer");
         p.put("name", producer.name());
@@ -196,7 +196,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
             std.add(preprocessing.stdOf(c));
         }
         try {
-            return Json.MAPPER.writeValueAsString(root);
+            return Json.write(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize pipeline definition", e);
         }
@@ -216,7 +216,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
         Objects.requireNonNull(json, "json");
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
+            root = Json.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
         } catch (JsonProcessingException e) {
             throw new ModelLoadException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
         }

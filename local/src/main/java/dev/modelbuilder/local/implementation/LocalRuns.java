@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.core.spi.DaemonThreadFactory;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.PagedIterable;
@@ -37,7 +38,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +66,8 @@ final class LocalRuns implements RunOperations, AutoCloseable {
         this.store = backend.store();
         this.artifactFiles = artifactFiles;
         this.threads = threads;
-        AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(maxConcurrentRuns, maxConcurrentRuns, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(maxQueuedRuns), r -> {
-                    Thread t = new Thread(r, "modelbuilder-local-run-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(maxQueuedRuns), new DaemonThreadFactory("modelbuilder-local-run"));
         executor.allowCoreThreadTimeOut(true);
     }
 

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.core.spi.DaemonThreadFactory;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.LabeledImage;
 import dev.modelbuilder.pipeline.ImageDecoder;
@@ -90,11 +91,8 @@ final class TrainingData {
         Objects.requireNonNull(split, "split");
         ImagePreprocessor pre = new ImagePreprocessor(spec);
         int cap = 2 * Math.max(spec.width(), spec.height());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "modelbuilder-local-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads),
+                new DaemonThreadFactory("modelbuilder-local-decode"));
         try {
             List<Future<Object>> train = new ArrayList<>();
             for (LabeledImage image : split.training()) {

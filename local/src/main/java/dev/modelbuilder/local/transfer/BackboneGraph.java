@@ -187,7 +187,7 @@ public final class BackboneGraph {
 
     /**
      * @return the feature extractor: the backbone up to {@link #featureValue()}, input renamed to
-     *     {@value OnnxExporter#INPUT_NAME} with a symbolic batch dimension, one output: the features
+     *     {@value PipelineDefinition#DEFAULT_INPUT_NAME} with a symbolic batch dimension, one output: the features
      */
     public byte[] featureModel() {
         GraphProto.Builder g = truncated();
@@ -198,7 +198,7 @@ public final class BackboneGraph {
 
     /**
      * The backbone with a linear head appended: {@code Flatten(features, axis=1)} then
-     * {@code Gemm(·, weights, bias, transB=1)} producing {@value OnnxExporter#OUTPUT_NAME} [N, classes] logits.
+     * {@code Gemm(·, weights, bias, transB=1)} producing {@value PipelineDefinition#DEFAULT_OUTPUT_NAME} [N, classes] logits.
      *
      * @param weights [classes][features] head weights
      * @param bias [classes] head bias

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.transfer;
 
+import dev.modelbuilder.core.spi.DaemonThreadFactory;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -52,7 +53,7 @@ public final class FeatureExtractor implements AutoCloseable {
     private final int dimension;
 
     /**
-     * @param featureModel the cut backbone, input {@value OnnxExporter#INPUT_NAME}
+     * @param featureModel the cut backbone, input {@value PipelineDefinition#DEFAULT_INPUT_NAME}
      * @param spec the preprocessing (its size must be the backbone's input size)
      * @param threads threads for decoding and preprocessing, and for ONNX Runtime's operators
      * @param batchSize images per ONNX Runtime call (1 is used when the graph only takes one image at a time)
@@ -91,11 +92,7 @@ public final class FeatureExtractor implements AutoCloseable {
         }
         this.batchSize = batch;
         this.dimension = dim;
-        this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "modelbuilder-features");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(Math.max(1, threads), new DaemonThreadFactory("modelbuilder-features"));
     }
 
     private void closeQuietly(Exception cause) {

@@ -1,5 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
+import dev.modelbuilder.core.spi.DaemonThreadFactory;
 import dev.modelbuilder.core.exception.ScoringException;
 
 import java.nio.FloatBuffer;
@@ -12,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -86,13 +86,8 @@ public final class BatchScheduler<S, R> {
      * @return a pool of daemon threads that time out after 30 s idle
      */
     public static ExecutorService newPool(int threads, String name) {
-        AtomicInteger ids = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + "-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(), new DaemonThreadFactory(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
