@@ -3,6 +3,7 @@ package dev.modelbuilder.azure;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.spi.AtomicFiles;
 import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
@@ -18,7 +19,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +108,7 @@ final class ModelDownloader {
                 } finally {
                     Files.deleteIfExists(tmpLabels);
                 }
-                Files.move(tmpModel, onnx, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.replace(tmpModel, onnx);
                 LOG.info("downloaded {} of trial {} ({} bytes, {} labels)", modelBlob, best, Files.size(onnx),
                         labels.size());
             } finally {

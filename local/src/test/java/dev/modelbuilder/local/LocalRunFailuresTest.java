@@ -1,5 +1,6 @@
 package dev.modelbuilder.local;
 
+import dev.modelbuilder.core.testing.DiskFull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,7 @@ import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.local.implementation.AtomicFiles;
+import dev.modelbuilder.core.spi.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -138,7 +139,7 @@ class LocalRunFailuresTest {
     @Test
     void aFullDiskWhilePackagingFailsTheRunAndLeavesNoPartialOutputs() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
-        try (ModelBuilder mb = open(AtomicFilesTest.diskFullAfter(100))) {
+        try (ModelBuilder mb = open(DiskFull.after(100))) {
             TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data));
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
@@ -157,7 +158,7 @@ class LocalRunFailuresTest {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         AtomicBoolean diskFull = new AtomicBoolean();
         AtomicFiles seam = new AtomicFiles(file -> diskFull.get()
-                ? AtomicFilesTest.failingAfter(Files.newOutputStream(file), 1000) : Files.newOutputStream(file));
+                ? DiskFull.failingAfter(Files.newOutputStream(file), 1000) : Files.newOutputStream(file));
         try (ModelBuilder mb = open(seam)) {
             ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
             TrainingRun first = exp.submit(TestData.quick(data));

@@ -1,23 +1,21 @@
 package dev.modelbuilder.pipeline;
 
 import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.spi.AtomicFiles;
 import dev.modelbuilder.core.exception.ValidationException;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.Objects;
@@ -236,13 +234,18 @@ public final class ModelPackage {
         }
 
         Path target = zip.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = null;
+        long crc;
         try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp");
-            try (OutputStream file = Files.newOutputStream(temp);
-                 ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(file, 1 << 16))) {
+            crc = crc32(onnxFile);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
+        }
+        try {
+            // crash-safe: written beside the target, forced to the disk, renamed over it
+            AtomicFiles.system().write(target, file -> {
+                BufferedOutputStream buffered = new BufferedOutputStream(file, 1 << 16);
+                @SuppressWarnings("resource") // finished, not closed: AtomicFiles closes the file
+                ZipOutputStream out = new ZipOutputStream(buffered);
                 out.setLevel(Deflater.DEFAULT_COMPRESSION);
                 putEntry(out, PIPELINE_ENTRY, pipeline.toJson().getBytes(StandardCharsets.UTF_8));
                 putEntry(out, LABELS_ENTRY, labels.toJson().getBytes(StandardCharsets.UTF_8));
@@ -252,27 +255,15 @@ public final class ModelPackage {
                 model.setMethod(ZipEntry.STORED);
                 model.setSize(size);
                 model.setCompressedSize(size);
-                model.setCrc(crc32(onnxFile));
+                model.setCrc(crc);
                 out.putNextEntry(model);
                 Files.copy(onnxFile, out);
                 out.closeEntry();
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
+                out.finish();
+                buffered.flush();
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write MLModel.zip " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // best effort: the temp file is hidden and named after the target
-                }
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.core.spi.AtomicFiles;
 import dev.modelbuilder.core.spi.DaemonThreadFactory;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;

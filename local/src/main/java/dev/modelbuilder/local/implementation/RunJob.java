@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.core.spi.AtomicFiles;
 import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.core.operation.ProgressEvent;

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
+import dev.modelbuilder.core.spi.AtomicFiles;
 import dev.modelbuilder.local.TestData;
 import dev.modelbuilder.local.LocalProvider;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,9 +1,9 @@
-package dev.modelbuilder.local;
+package dev.modelbuilder.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.local.implementation.AtomicFiles;
+import dev.modelbuilder.core.testing.DiskFull;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,33 +21,6 @@ class AtomicFilesTest {
     @TempDir
     Path temp;
 
-    /** An opener whose streams fail like a full disk after {@code limit} bytes. */
-    static AtomicFiles diskFullAfter(long limit) {
-        return new AtomicFiles(file -> failingAfter(Files.newOutputStream(file), limit));
-    }
-
-    /** A stream that fails like a full disk once more than {@code limit} bytes were written. */
-    static OutputStream failingAfter(OutputStream out, long limit) {
-        return new FilterOutputStream(out) {
-            private long written;
-
-            @Override
-            public void write(int b) throws IOException {
-                if (++written > limit) {
-                    throw new IOException("No space left on device");
-                }
-                super.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                for (int i = 0; i < len; i++) {
-                    write(b[off + i]);
-                }
-            }
-        };
-    }
-
     @Test
     void writeReplacesTheFileAndLeavesNoTemporaryFile() throws Exception {
         Path target = temp.resolve("a.json");
@@ -61,7 +34,7 @@ class AtomicFilesTest {
     void failedWriteKeepsTheOldContent() throws Exception {
         Path target = temp.resolve("a.json");
         AtomicFiles.system().write(target, "old content".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> diskFullAfter(3).write(target, "new content".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> DiskFull.after(3).write(target, "new content".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IOException.class).hasMessageContaining("No space left");
         assertThat(target).hasContent("old content");
         assertThat(list()).containsExactly("a.json");
@@ -73,7 +46,7 @@ class AtomicFilesTest {
         Path big = Files.writeString(temp.resolve("big.src"), "0123456789");
         Path t1 = Files.writeString(temp.resolve("t1"), "old1");
         Path t2 = Files.writeString(temp.resolve("t2"), "old2");
-        assertThatThrownBy(() -> diskFullAfter(5).copyAll(List.of(small, big), List.of(t1, t2)))
+        assertThatThrownBy(() -> DiskFull.after(5).copyAll(List.of(small, big), List.of(t1, t2)))
                 .isInstanceOf(IOException.class);
         assertThat(t1).hasContent("old1");
         assertThat(t2).hasContent("old2");

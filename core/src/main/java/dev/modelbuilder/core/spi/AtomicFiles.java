@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.implementation;
+package dev.modelbuilder.core.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,6 +125,21 @@ public final class AtomicFiles {
                 Files.deleteIfExists(t);
             }
         }
+    }
+
+    /**
+     * Puts a complete file that was written elsewhere in place of the target: forces it to the disk, renames it over
+     * the target atomically (where the file system allows) and forces the folder.
+     *
+     * @param complete the new content, a file in the target's folder (a rename across file systems is a copy)
+     * @param target the file to replace
+     * @throws IOException when the rename fails; the old target is then unchanged
+     */
+    public static void replace(Path complete, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(complete, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        commit(complete, target);
     }
 
     /**
