@@ -4,6 +4,7 @@ import dev.modelbuilder.scoring.evaluation.EvaluationAccumulator;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
 import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
 import dev.modelbuilder.scoring.evaluation.report.TrainingCurves;
+import dev.modelbuilder.scoring.implementation.Scores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,29 +24,12 @@ final class ValidationOutputs {
         int[] truth = data.validationLabels();
         EvaluationAccumulator acc = new EvaluationAccumulator(data.labels(), Math.min(5, data.labels().size()));
         for (int i = 0; i < logits.length; i++) {
-            acc.add(data.validationFiles().get(i), truth[i], softmax(logits[i]));
+            acc.add(data.validationFiles().get(i), truth[i], Scores.softmax(logits[i]));
         }
         EvaluationResult result = acc.result(datasetRoot, "run " + runId);
         return EvaluationReport.of(result).withTitle("Run " + runId + ": validation split")
                 .withTrainingCurves(TrainingCurves.fromHistory(history)).toHtml()
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     /** The validation predictions (file, label, predicted label, logits), for checks outside the JVM. */
