@@ -40,13 +40,15 @@ if (cd "$WORK/gen" && mvn -B -q -o package -DskipTests > "$WORK/gen-build.log" 2
     CONSOLE_CMD=(java -jar "$(ls "$CONSOLE"/*-consoleapp.jar)")
 else
     # no SDK snapshot in ~/.m2: compile the generated sources against this checkout's jars and jar the Model
-    # project uncompressed (what its pom's recompressAddedZips=false does for MLModel.zip)
+    # project as its pom would
     echo "(the generated projects do not build offline - see $WORK/gen-build.log - so they are built with javac)"
     MD=$(ls -d "$WORK"/gen/*.Model); CD=$(ls -d "$WORK"/gen/*.ConsoleApp)
     rm -rf "$WORK/jc"; mkdir -p "$WORK/jc/model" "$WORK/jc/console"
     javac -nowarn -d "$WORK/jc/model" -cp "$CLI_DIR/lib/*" $(find "$MD/src/main/java" -name '*.java')
     cp -r "$MD/src/main/resources/." "$WORK/jc/model/"
-    jar --create --no-compress --file "$WORK/jc/model.jar" -C "$WORK/jc/model" .
+    # like maven-jar-plugin: MLModel.zip stays stored only where the Model pom turns recompressAddedZips off
+    if grep -q "<recompressAddedZips>false" "$MD/pom.xml"; then JAR_OPTS=(--no-compress); else JAR_OPTS=(); fi
+    jar --create "${JAR_OPTS[@]}" --file "$WORK/jc/model.jar" -C "$WORK/jc/model" .
     javac -nowarn -d "$WORK/jc/console" -cp "$CLI_DIR/lib/*:$WORK/jc/model.jar" $(find "$CD/src/main/java" -name '*.java')
     [ -d "$CD/src/main/resources" ] && cp -r "$CD/src/main/resources/." "$WORK/jc/console/"
     MAIN=$(cd "$WORK/jc/console" && find . -name Program.class | sed 's|^\./||; s|\.class$||; s|/|.|g')
