@@ -1,18 +1,16 @@
 package dev.modelbuilder.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelbuilder.core.operation.OperationStatus;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.exception.ModelBuilderException;
-import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunError;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.core.spi.PollingOperation;
+import dev.modelbuilder.core.spi.PollingTrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * values go to the listener. A failed run carries the service's error code and message, taken from the failed
  * trial when the parent only says that a trial failed.
  */
-final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRun {
+final class AzureTrainingRun extends PollingTrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(AzureTrainingRun.class);
     private static final Set<RunStatus> WAITING = Set.of(RunStatus.NOT_STARTED, RunStatus.STARTING,
             RunStatus.PROVISIONING, RunStatus.PREPARING, RunStatus.QUEUED);
@@ -39,7 +37,6 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
     private final ProgressListener listener;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private volatile JsonNode job;
-    private volatile Run snapshot;
     private RunStatus status;
     private boolean trainStarted;
     private boolean metricsWarned;
@@ -47,7 +44,7 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
     private volatile java.time.Instant endedAt;
 
     AzureTrainingRun(AzureRuns runs, String workspace, JsonNode job, ProgressListener listener, boolean submitted) {
-        super("run " + Json.text(job, "/name"), initial(runs, workspace, job), listener,
+        super(Json.text(job, "/name"), runs.toRun(workspace, job, Map.of(), null), listener,
                 runs.settings.runPollInterval(), runs.settings.clock(), runs.settings.sleeper());
         this.runs = runs;
         this.workspace = workspace;
@@ -57,20 +54,13 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
         this.status = RunStatus.fromString(Json.text(job, "/properties/status"));
         this.trainStarted = !submitted && !WAITING.contains(status);
         ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, null, status));
-        this.snapshot = runs.toRun(workspace, job, Map.of(), null);
         if (status.isTerminal()) {
-            this.snapshot = observe(job, status);
+            updateSnapshot(observe(job, status));
         }
     }
 
-    private static PollResponse<Run> initial(AzureRuns runs, String workspace, JsonNode job) {
-        RunStatus s = RunStatus.fromString(Json.text(job, "/properties/status"));
-        Run run = runs.toRun(workspace, job, Map.of(), null);
-        return new PollResponse<>(OperationStatus.ofRun(s), run, null, null);
-    }
-
     @Override
-    protected PollResponse<Run> pollOnce() {
+    protected Run pollRun() {
         JsonNode current = runs.getJobJson(workspace, id);
         RunStatus now = RunStatus.fromString(Json.text(current, "/properties/status"));
         job = current;
@@ -83,11 +73,7 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
             LOG.info("run {}: {} -> {}", id, before, now);
             ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, before, now));
         }
-        Run run = observe(current, now);
-        snapshot = run;
-        ServiceErrorDetails error = run.error() == null ? null
-                : new ServiceErrorDetails(0, run.error().code(), run.error().message(), null);
-        return new PollResponse<>(OperationStatus.ofRun(now), run, null, error);
+        return observe(current, now);
     }
 
     /** Emits step and metric events for the status now, and builds the snapshot. */
@@ -156,49 +142,13 @@ final class AzureTrainingRun extends PollingOperation<Run> implements TrainingRu
         }
     }
 
-    /** A run that ended as failed or cancelled is a result here, not an exception (see {@link TrainingRun}). */
     @Override
-    public synchronized Run finalResult() {
-        if (!status().isTerminal()) {
-            throw new IllegalStateException("run " + id + " has not finished (status " + snapshot.status() + ")");
-        }
-        return snapshot;
-    }
-
-    @Override
-    public void cancel() {
+    protected void requestCancel() {
         runs.cancel(workspace, id);
-        poll();
     }
 
     @Override
-    public String resumeToken() {
-        return id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Run snapshot() {
-        return snapshot;
-    }
-
-    @Override
-    public Run refresh() {
-        poll();
-        return snapshot;
-    }
-
-    @Override
-    public TrainedModel downloadModel(Path directory) {
-        Run run = snapshot;
-        if (!run.status().equals(RunStatus.COMPLETED)) {
-            throw new IllegalStateException("run " + id + " has not completed successfully (status " + run.status()
-                    + "); there is no model to download");
-        }
+    protected TrainedModel download(Run run, Path directory) {
         TrainedModel model = runs.downloader.download(workspace, job, runs.trackingBase(workspace, job), directory,
                 listener);
         Map<String, Double> m = model.metrics().isEmpty() ? run.metrics() : model.metrics();

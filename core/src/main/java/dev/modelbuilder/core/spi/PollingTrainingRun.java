@@ -67,6 +67,20 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
         return "its status is " + run.status() + run.failure().map(e -> " (" + e.describe() + ")").orElse("");
     }
 
+    /**
+     * Replaces the snapshot with a fuller view of the same state, e.g. metrics a provider read after construction.
+     *
+     * @param run the run, in the status of the current snapshot
+     * @throws IllegalArgumentException when the status differs (a new status comes only from a poll)
+     */
+    protected final void updateSnapshot(Run run) {
+        if (!run.status().equals(snapshot.status())) {
+            throw new IllegalArgumentException("run " + id + ": a snapshot update cannot change the status from "
+                    + snapshot.status() + " to " + run.status());
+        }
+        snapshot = run;
+    }
+
     @Override
     protected final PollResponse<Run> pollOnce() {
         Run run = pollRun();
