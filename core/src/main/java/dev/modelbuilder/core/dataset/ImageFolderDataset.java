@@ -43,11 +43,14 @@ public final class ImageFolderDataset {
     private final Path root;
     private final Map<String, List<LabeledImage>> imagesByLabel;
     private final List<Path> skipped;
+    private final List<DatasetProblem> unusable;
 
-    private ImageFolderDataset(Path root, Map<String, List<LabeledImage>> imagesByLabel, List<Path> skipped) {
+    private ImageFolderDataset(Path root, Map<String, List<LabeledImage>> imagesByLabel, List<Path> skipped,
+            List<DatasetProblem> unusable) {
         this.root = root;
         this.imagesByLabel = imagesByLabel;
         this.skipped = skipped;
+        this.unusable = unusable;
     }
 
     /**
@@ -72,8 +75,25 @@ public final class ImageFolderDataset {
      * @throws DatasetValidationException listing every problem found
      */
     public static ImageFolderDataset scan(Path root, DatasetRules rules) {
+        return scan(root, Objects.requireNonNull(rules, "rules"), false);
+    }
+
+    /**
+     * Scans like {@link #scan(Path, DatasetRules)} but leaves out the files that are not usable images (unreadable,
+     * not an image, corrupt: listed by {@link #unusable()}) and enforces no minimum counts, so that a held-out set
+     * may be small or have a label with no usable image. It fails only when the folder, or a folder inside it,
+     * cannot be read.
+     *
+     * @param root the dataset folder
+     * @return the dataset
+     * @throws DatasetValidationException when the folder is missing or a folder in it cannot be listed
+     */
+    public static ImageFolderDataset scanSkippingUnusable(Path root) {
+        return scan(root, DatasetRules.defaults(), true);
+    }
+
+    private static ImageFolderDataset scan(Path root, DatasetRules rules, boolean skipUnusable) {
         Objects.requireNonNull(root, "root");
-        Objects.requireNonNull(rules, "rules");
         Path dir = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new DatasetValidationException(dir, List.of(new DatasetProblem(Kind.NOT_A_FOLDER, dir,
@@ -126,12 +146,21 @@ public final class ImageFolderDataset {
         }
         List<DatasetProblem> all = new ArrayList<>(problems);
         all.sort(Comparator.comparing((DatasetProblem p) -> p.kind()).thenComparing(p -> p.path().toString()));
-        all.addAll(labelProblems);
+        List<DatasetProblem> unusable = List.of();
+        if (skipUnusable) {
+            if (all.stream().anyMatch(p -> Files.isDirectory(p.path()))) {
+                throw new DatasetValidationException(dir, all); // a folder that cannot be listed is not one image
+            }
+            unusable = List.copyOf(all);
+            all.clear();
+        } else {
+            all.addAll(labelProblems);
+        }
         if (!all.isEmpty()) {
             throw new DatasetValidationException(dir, all);
         }
         skipped.sort(Comparator.comparing(Path::toString));
-        return new ImageFolderDataset(dir, Collections.unmodifiableMap(byLabel), List.copyOf(skipped));
+        return new ImageFolderDataset(dir, Collections.unmodifiableMap(byLabel), List.copyOf(skipped), unusable);
     }
 
     private static List<Path> listFiles(Path folder, List<DatasetProblem> problems, List<Path> skipped) {
@@ -233,6 +262,14 @@ public final class ImageFolderDataset {
      */
     public List<Path> skipped() {
         return skipped;
+    }
+
+    /**
+     * @return the files left out by {@link #scanSkippingUnusable} and why, by kind then path; empty after
+     *     {@link #scan(Path, DatasetRules)}, which fails on them instead
+     */
+    public List<DatasetProblem> unusable() {
+        return unusable;
     }
 
     /** @return the number of images */

@@ -126,6 +126,25 @@ class ImageFolderDatasetTest {
     }
 
     @Test
+    void scanningSkippingUnusableListsBadFilesAndAcceptsSmallSets() throws Exception {
+        TestImages.dataset(root, List.of("only"), 1);
+        Files.createDirectories(root.resolve("fish"));
+        Path bad = root.resolve("fish").resolve("a.jpg");
+        Files.writeString(bad, "nope", StandardCharsets.UTF_8);
+
+        ImageFolderDataset data = ImageFolderDataset.scanSkippingUnusable(root);
+
+        assertThat(data.labels()).containsExactly("fish", "only");
+        assertThat(data.size()).isEqualTo(1);
+        assertThat(data.unusable()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Kind.NOT_AN_IMAGE);
+            assertThat(p.path()).isEqualTo(bad.toAbsolutePath().normalize());
+        });
+        assertThatThrownBy(() -> ImageFolderDataset.scan(root, new DatasetRules(2, 1)))
+                .isInstanceOf(DatasetValidationException.class);
+    }
+
+    @Test
     void needsAtLeastTwoLabels() {
         TestImages.dataset(root, List.of("only"), 6);
         assertThatThrownBy(() -> ImageFolderDataset.scan(root))
