@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AmlCompute clusters of a workspace. Before creating one the size is checked: not retired, offered in the
- * workspace's region ({@code locations/{loc}/vmSizes}), and within the vCPU quota of its family and of the region
- * ({@code locations/{loc}/usages}).
+ * AmlCompute clusters of a workspace. Before creating one the size is checked: not retired ({@link AzureVmSizes},
+ * before any remote call), offered in the workspace's region ({@code locations/{loc}/vmSizes}), and within the vCPU
+ * quota of its family and of the region ({@code locations/{loc}/usages}).
  */
 final class AzureComputes implements ComputeOperations {
     private static final Logger LOG = LoggerFactory.getLogger(AzureComputes.class);
@@ -53,7 +53,7 @@ final class AzureComputes implements ComputeOperations {
     @Override
     public LongRunningOperation<Compute> beginCreateOrGet(String workspace, ComputeSpec spec,
             ProgressListener listener) {
-        // retired sizes never get here: ComputeSpec refuses them, naming the replacements
+        validate(spec); // a retired size is refused before any remote call
         ComputeSize size = spec.size();
         String location = Json.text(workspaces.getJson(workspace), "/location");
         String name = spec.name();
@@ -271,6 +271,18 @@ final class AzureComputes implements ComputeOperations {
         return ArmOperation.start(arm, settings, description, r, null, () -> done, "", ProgressListener.none());
     }
 
+    /** @return Azure's size catalog, {@link AzureVmSizes#catalog()} */
+    @Override
+    public List<ComputeSize> sizeCatalog() {
+        return AzureVmSizes.catalog();
+    }
+
+    /** Refuses a retired size, naming its retirement date and its replacements with their quota families. */
+    @Override
+    public void validate(ComputeSpec spec) {
+        AzureVmSizes.requireCurrent(spec.size());
+    }
+
     @Override
     public List<ComputeSize> availableSizes(String workspace) {
         return sizesIn(Json.text(workspaces.getJson(workspace), "/location"));
@@ -278,8 +290,8 @@ final class AzureComputes implements ComputeOperations {
 
     /**
      * @param location a region
-     * @return the sizes AmlCompute offers there: catalog entries where the catalog knows the size, else the figures
-     *     Azure reports (GPU memory, disks and NICs then read 0)
+     * @return the sizes AmlCompute offers there: {@link AzureVmSizes} entries where the catalog knows the size, else
+     *     the figures Azure reports (GPU memory, disks and NICs then read 0)
      */
     List<ComputeSize> sizesIn(String location) {
         ArmResponse r = arm.send(HttpMethod.GET,
@@ -292,7 +304,7 @@ final class AzureComputes implements ComputeOperations {
             if (n == null || (types.isArray() && !types.toString().contains("\"AmlCompute\""))) {
                 continue;
             }
-            ComputeSize known = ComputeSize.find(n).orElse(null);
+            ComputeSize known = AzureVmSizes.find(n).orElse(null);
             if (known != null) {
                 sizes.add(known);
                 continue;
@@ -313,7 +325,7 @@ final class AzureComputes implements ComputeOperations {
         JsonNode p = c.path("properties");
         String vmSize = Json.text(p, "/properties/vmSize");
         String sizeName = vmSize == null ? "unknown" : vmSize;
-        ComputeSize size = vmSize == null ? null : ComputeSize.find(vmSize).orElse(null);
+        ComputeSize size = vmSize == null ? null : AzureVmSizes.find(vmSize).orElse(null);
         Duration idle = null;
         String idleText = Json.text(p, "/properties/scaleSettings/nodeIdleTimeBeforeScaleDown");
         if (idleText != null) {

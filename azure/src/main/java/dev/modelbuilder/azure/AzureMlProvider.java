@@ -90,8 +90,8 @@ public final class AzureMlProvider implements ModelBuilderProvider {
     }
 
     /**
-     * The VM sizes AmlCompute offers in a region ({@code locations/{region}/vmSizes}), without a workspace: catalog
-     * entries where the catalog knows the size, else the figures Azure reports.
+     * The VM sizes AmlCompute offers in a region ({@code locations/{region}/vmSizes}), without a workspace:
+     * {@link AzureVmSizes} entries where the catalog knows the size, else the figures Azure reports.
      *
      * @param region an Azure region, e.g. {@code eastus}
      * @return the sizes

@@ -81,10 +81,10 @@ final class AzureRuns implements RunOperations {
         try {
             compute = computes.getJson(workspace, computeName);
             String vmSize = Json.text(compute, "/properties/properties/vmSize");
-            ComputeSize size = vmSize == null ? null : ComputeSize.find(vmSize).orElse(null);
+            ComputeSize size = vmSize == null ? null : AzureVmSizes.find(vmSize).orElse(null);
             if (size != null && !size.hasGpu()) {
                 throw new ValidationException("compute", computeName, "its size " + vmSize + " has no GPU; AutoML "
-                        + "image classification needs a GPU size such as " + ComputeSize.STANDARD_NC4AS_T4_V3.name());
+                        + "image classification needs a GPU size such as " + AzureVmSizes.STANDARD_NC4AS_T4_V3.name());
             }
         } catch (RuntimeException e) {
             ProgressListener.emit(events, new ProgressEvent.StepFailed(TrainingStep.PROVISION_COMPUTE,

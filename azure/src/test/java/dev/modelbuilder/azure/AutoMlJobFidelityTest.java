@@ -11,7 +11,6 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
@@ -51,7 +50,7 @@ class AutoMlJobFidelityTest {
         mb = ModelBuilder.using(azure.builder().build());
         mb.workspaces().define("fid-ws").withRegion("eastus").create();
         ws = mb.workspace("fid-ws");
-        ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
         data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
     }
 

@@ -4,7 +4,6 @@ package dev.modelbuilder.azure;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.ProviderContractTest;
@@ -45,7 +44,7 @@ class AzureProviderContractTest extends ProviderContractTest {
 
     @Override
     protected Compute createCompute(WorkspaceScope workspace) {
-        return workspace.computes().define(computeName()).withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1)
+        return workspace.computes().define(computeName()).withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1)
                 .create();
     }
 

@@ -13,7 +13,6 @@ import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.TrainingStep;
 import dev.modelbuilder.core.testing.TestImages;
@@ -57,7 +56,7 @@ class DataUploadTest {
         try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpClient(counter).uploadConcurrency(4).build())) {
             mb.workspaces().define("data-ws").withRegion("eastus").create();
             WorkspaceScope ws = mb.workspace("data-ws");
-            ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create();
+            ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
             ImageClassificationTraining training = ImageClassificationTraining.fromFolder(data).onCompute("gpu").build();
 
             List<ProgressEvent> first = new CopyOnWriteArrayList<>();

@@ -14,7 +14,6 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
@@ -62,7 +61,7 @@ class FaultInjectionFlowTest {
             try (ModelBuilder mb = ModelBuilder.using(provider)) {
                 mb.workspaces().define("fault-ws").withRegion("eastus").create();
                 WorkspaceScope ws = mb.workspace("fault-ws");
-                ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+                ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
                 TrainingRun run = ws.experiments().getOrCreate("fruit").submit(ImageClassificationTraining
                         .fromFolder(data).onCompute("gpu").build(), events::add);
                 done = run.waitForCompletion(Duration.ofMinutes(2));

@@ -8,7 +8,6 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ThrottledException;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.spi.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,7 +109,7 @@ class ResilienceTest {
     void aRetriedCreateNeverMakesASecondCompute() {
         azure.arm.faults().scope(p -> p.startsWith("PUT ") && p.endsWith("/computes/gpu"))
                 .script(Fault.DROP_AFTER, Fault.DROP_AFTER);
-        mb.workspace("res-ws").computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create();
+        mb.workspace("res-ws").computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
         assertThat(azure.arm.computeNames("res-ws")).containsExactly("gpu");
         assertThat(azure.arm.count("PUT", "/computes/gpu$")).isGreaterThanOrEqualTo(2);
     }

@@ -12,7 +12,6 @@ import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.testing.TestImages;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +50,7 @@ class SecretsTest {
                 try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpLogOptions(logAll).build())) {
                     mb.workspaces().define("secret-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("secret-ws");
-                    ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create();
+                    ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
                     TrainingRun run = ws.experiments().getOrCreate("pets").submit(ImageClassificationTraining
                             .fromFolder(data).onCompute("gpu").build());
                     run.waitForModel(Duration.ofMinutes(1), temp.resolve("model"));
@@ -62,7 +61,7 @@ class SecretsTest {
                 try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpLogOptions(logAll).build())) {
                     mb.workspaces().define("sas-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("sas-ws");
-                    ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create();
+                    ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
                     Throwable refused = catchThrowable(() -> ws.experiments().getOrCreate("pets")
                             .submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build()));
                     assertThat(refused).isNotNull().hasMessageContaining("failed");

@@ -11,7 +11,6 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.AuthorizationException;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -61,7 +60,7 @@ class StorageByTokenTest {
         mb = ModelBuilder.using(azure.builder().build());
         mb.workspaces().define("keyless").withRegion("eastus").create();
         ws = mb.workspace("keyless");
-        ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
         azure.arm.setSharedKeyDisabled(true);
     }
 

@@ -14,7 +14,6 @@ import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.operation.RunFailedException;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
@@ -59,7 +58,7 @@ class TrainingFlowTest {
         mb = ModelBuilder.using(provider);
         mb.workspaces().define("flow-ws").withRegion("eastus").create();
         ws = mb.workspace("flow-ws");
-        ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
     }
 
     @AfterEach

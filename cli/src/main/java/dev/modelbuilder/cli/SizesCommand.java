@@ -2,6 +2,7 @@ package dev.modelbuilder.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.modelbuilder.azure.AzureVmSizes;
 import dev.modelbuilder.core.model.ComputeSize;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -13,7 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code modelbuilder sizes}: the compute size catalog. */
+/**
+ * {@code modelbuilder sizes}: the Azure provider's offline VM-size catalog ({@code AzureVmSizes}, the sizes
+ * {@code compute create --size} and {@code train --size} name on Azure), or with {@code --backend azure --region R}
+ * the sizes Azure offers in that region now. The local backend has one size, this machine's CPU ({@code local-cpu}).
+ */
 @Command(name = "sizes", mixinStandardHelpOptions = true,
         description = "Print the GPU compute size catalog: vCPU, memory, SSD, GPUs, GPU memory, disks, NICs, "
                 + "and the retirement date of retired sizes. With --backend azure --region R: the sizes Azure "
@@ -31,7 +36,7 @@ final class SizesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!backend.isAzure()) {
-            print(ComputeSize.catalog(), json, spec.commandLine().getOut());
+            print(AzureVmSizes.catalog(), json, spec.commandLine().getOut());
             return ModelBuilderCli.OK;
         }
         if (backend.region == null) {

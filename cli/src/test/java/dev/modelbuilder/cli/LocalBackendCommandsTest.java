@@ -61,6 +61,11 @@ class LocalBackendCommandsTest {
         CliHarness.Result noWorkspace = run("compute", "list");
         assertThat(noWorkspace.exitCode()).isEqualTo(2);
         assertThat(noWorkspace.err()).contains("--workspace");
+        CliHarness.Result azureSize = run("compute", "create", "gpu", "--workspace", "ws1", "--size",
+                "Standard_NC4as_T4_v3");
+        assertThat(azureSize.exitCode()).isEqualTo(2);
+        assertThat(azureSize.err()).contains("compute size 'Standard_NC4as_T4_v3' is invalid: provider 'local' does"
+                + " not offer it; use one of its sizes, e.g. local-cpu");
     }
 
     @Test

@@ -9,7 +9,9 @@ import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ComputeTier;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +24,7 @@ public final class ComputeDefinition {
     private final String name;
     private ProgressListener listener;
     private ComputeSize size;
-    private String unknownSizeName;
+    private String sizeName;
     private int minNodes;
     private int maxNodes = 1;
     private Duration idleTime = ComputeSpec.DEFAULT_IDLE_TIME;
@@ -36,23 +38,26 @@ public final class ComputeDefinition {
     }
 
     /**
-     * @param computeSize a size, e.g. {@link ComputeSize#STANDARD_NC4AS_T4_V3}
+     * @param computeSize a size of the provider, e.g. {@code AzureVmSizes.STANDARD_NC4AS_T4_V3} on Azure, or one
+     *     from {@link Computes#availableSizes()}
      * @return this definition
      */
     public ComputeDefinition withSize(ComputeSize computeSize) {
         this.size = Objects.requireNonNull(computeSize, "computeSize");
-        this.unknownSizeName = null;
+        this.sizeName = null;
         return this;
     }
 
     /**
-     * @param sizeName a size name from the catalog, e.g. {@code Standard_NC4as_T4_v3} (any letter case), or a
-     *     size the provider lists in {@link Computes#availableSizes()}
+     * Names the size; {@link #toSpec()} resolves the name (any letter case) in the provider's offline catalog
+     * ({@code ComputeOperations.sizeCatalog()}), else in its live list ({@link Computes#availableSizes()}).
+     *
+     * @param name a size name, e.g. {@code Standard_NC4as_T4_v3} on Azure or {@code local-cpu} locally
      * @return this definition
      */
-    public ComputeDefinition withSize(String sizeName) {
-        this.size = ComputeSize.find(sizeName).orElse(null);
-        this.unknownSizeName = size == null ? sizeName : null;
+    public ComputeDefinition withSize(String name) {
+        this.size = null;
+        this.sizeName = name;
         return this;
     }
 
@@ -102,21 +107,41 @@ public final class ComputeDefinition {
     }
 
     /**
+     * Resolves a size given by name, checks the rules every provider shares, then the provider's own offline rules
+     * ({@code ComputeOperations.validate}, e.g. Azure refuses a retired size). Only a size name the provider's
+     * offline catalog lacks makes a remote call (the live size list).
+     *
      * @return the validated spec
-     * @throws ValidationException for invalid input
+     * @throws ValidationException for invalid input, or a size the provider does not know or cannot use
      */
     public ComputeSpec toSpec() {
-        if (unknownSizeName != null) {
-            ComputeSize live = provider.computes().availableSizes(workspace).stream()
-                    .filter(s -> s.isNamed(unknownSizeName)).findFirst()
-                    .orElseThrow(() -> new ValidationException("compute size", unknownSizeName,
-                            "use a size from the catalog or the provider's list, e.g. "
-                                    + ComputeSize.currentSizes().stream().limit(3).map(ComputeSize::name)
-                                            .collect(Collectors.joining(", "))));
-            size = live;
-            unknownSizeName = null;
+        if (sizeName != null) {
+            size = resolve(sizeName);
+            sizeName = null;
         }
-        return new ComputeSpec(name, size, minNodes, maxNodes, idleTime, tier);
+        ComputeSpec spec = new ComputeSpec(name, size, minNodes, maxNodes, idleTime, tier);
+        provider.computes().validate(spec);
+        return spec;
+    }
+
+    private ComputeSize resolve(String wanted) {
+        List<ComputeSize> catalog = provider.computes().sizeCatalog();
+        Optional<ComputeSize> known = catalog.stream().filter(s -> s.isNamed(wanted)).findFirst();
+        if (known.isPresent()) {
+            return known.get();
+        }
+        List<ComputeSize> live = provider.computes().availableSizes(workspace);
+        return live.stream().filter(s -> s.isNamed(wanted)).findFirst()
+                .orElseThrow(() -> new ValidationException("compute size", wanted, unknownSizeAdvice(catalog, live)));
+    }
+
+    private String unknownSizeAdvice(List<ComputeSize> catalog, List<ComputeSize> live) {
+        List<ComputeSize> offered = catalog.stream().anyMatch(s -> !s.isRetired()) ? catalog : live;
+        String examples = offered.stream().filter(s -> !s.isRetired()).limit(3).map(ComputeSize::name)
+                .collect(Collectors.joining(", "));
+        String where = "provider '" + provider.name() + "' does not offer it";
+        return examples.isEmpty() ? where + " and lists no sizes for workspace '" + workspace + "'"
+                : where + "; use one of its sizes, e.g. " + examples + " (Computes.availableSizes() lists them)";
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.Objects;
  * try (ModelBuilder mb = ModelBuilder.using(provider)) {
  *     mb.workspaces().define("vision-ws").withRegion("eastus").withResourceGroup("ml-rg").create();
  *     WorkspaceScope ws = mb.workspace("vision-ws");
- *     ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+ *     ws.computes().define("gpu").withSize("Standard_NC4as_T4_v3").withMaxNodes(1).create(); // a size of the provider
  *     TrainingRun run = ws.experiments().getOrCreate("flowers").submit(
  *             ImageClassificationTraining.fromFolder(Path.of("flowers")).onCompute("gpu").build());
  *     TrainedModel model = run.waitForModel(Duration.ofHours(1), Path.of("model"));

@@ -36,7 +36,7 @@ class FluentApiTest {
         assertThatThrownBy(() -> mb.workspaces().define("good-ws").withRegion("East US").create())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("region 'East US'");
         assertThatThrownBy(() -> mb.workspace("ws1").computes().define("gpu").withMinNodes(2).withMaxNodes(1)
-                .withSize(ComputeSize.STANDARD_NC4AS_T4_V3).create())
+                .withSize(InMemoryProvider.GPU).create())
                 .hasMessageContaining("minimum node count '2' is invalid");
         assertThatThrownBy(() -> mb.workspace("ws1").experiments().getOrCreate("bad name"))
                 .hasMessageContaining("experiment name 'bad name'");
@@ -54,12 +54,14 @@ class FluentApiTest {
                     .withTag("team", "vision").create();
             WorkspaceScope ws = mb.workspace("vision-ws");
             assertThat(ws.get().tags()).containsEntry("team", "vision");
-            assertThat(ws.computes().define("gpu").withSize("standard_nc4as_t4_v3").withMaxNodes(2)
+            assertThat(ws.computes().define("gpu").withSize("MEM-GPU-4").withMaxNodes(2)
                     .withTier(ComputeTier.LOW_PRIORITY).withIdleTimeBeforeScaleDown(Duration.ofMinutes(5)).create()
                     .maxNodes()).isEqualTo(2);
             assertThat(ws.computes().resize("gpu", 0, 4).maxNodes()).isEqualTo(4);
             assertThatThrownBy(() -> ws.computes().define("gpu2").withSize("Standard_Imaginary").create())
-                    .hasMessageStartingWith("compute size 'Standard_Imaginary' is invalid: use a size from the catalog");
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("compute size 'Standard_Imaginary' is invalid: provider 'in-memory' does not offer it;"
+                            + " use one of its sizes, e.g. mem-gpu-4 (Computes.availableSizes() lists them)");
             Path data = TestImages.dataset(tmp.resolve("data"), List.of("a", "b"), 5);
             TrainingRun run = ws.experiments().getOrCreate("flowers")
                     .submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build());

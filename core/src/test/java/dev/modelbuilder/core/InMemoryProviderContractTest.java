@@ -1,7 +1,6 @@
 package dev.modelbuilder.core;
 
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.InMemoryProvider;
@@ -33,6 +32,6 @@ class InMemoryProviderContractTest extends ProviderContractTest {
 
     @Override
     protected Compute createCompute(WorkspaceScope workspace) {
-        return workspace.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
+        return workspace.computes().define("gpu").withSize(InMemoryProvider.GPU).withMaxNodes(1).create();
     }
 }

@@ -2,10 +2,10 @@ package dev.modelbuilder.examples;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.modelbuilder.azure.AzureMlProviderBuilder;
+import dev.modelbuilder.azure.AzureVmSizes;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.scoring.PredictionEngine;
@@ -42,7 +42,7 @@ public final class AzureTrainAndScore {
                 .withListener(System.out::println)) {
             mb.workspaces().define("modelbuilder-ws").withRegion("eastus").withResourceGroup(resourceGroup).create();
             WorkspaceScope ws = mb.workspace("modelbuilder-ws");
-            ws.computes().define("gpu-t4").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).withMinNodes(0).withMaxNodes(1)
+            ws.computes().define("gpu-t4").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMinNodes(0).withMaxNodes(1)
                     .create();
             TrainingRun run = ws.experiments().getOrCreate("azure-example").submit(
                     ImageClassificationTraining.fromFolder(Path.of(args[0])).onCompute("gpu-t4")

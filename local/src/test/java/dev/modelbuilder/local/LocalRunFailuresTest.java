@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -190,16 +191,27 @@ class LocalRunFailuresTest {
     void gpuAndRetiredSizesAreRefusedAndTheCpuIsDescribed() {
         try (ModelBuilder mb = open()) {
             WorkspaceScope ws = mb.workspace("ws1");
-            assertThatThrownBy(() -> ws.computes().define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3)
-                    .create()).isInstanceOf(ValidationException.class).hasMessageContaining("this machine's CPU");
-            assertThatThrownBy(() -> ws.computes().define("old").withSize(ComputeSize.STANDARD_NC12).create())
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("retired");
+            ComputeSize gpu = new ComputeSize("Standard_NC4as_T4_v3", "standardNCASv3_T4Family", 4, 28, 180, 1, 16,
+                    8, 2, "NVIDIA T4", null, List.of());
+            ComputeSize retired = new ComputeSize("Standard_NC12", "standardNCFamily", 12, 112, 680, 2, 24, 48, 2,
+                    "NVIDIA Tesla K80", LocalDate.of(2023, 9, 6), List.of("Standard_NC4as_T4_v3"));
+            assertThatThrownBy(() -> ws.computes().define("gpu").withSize(gpu).create())
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("this machine's CPU");
+            assertThatThrownBy(() -> ws.computes().define("old").withSize(retired).create())
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("this machine's CPU")
+                    .hasMessageContaining("(it was also retired on 2023-09-06)")
+                    .hasMessageNotContaining("Azure no longer offers it");
+            assertThatThrownBy(() -> ws.computes().define("gpu").withSize("Standard_NC4as_T4_v3").create())
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("compute size 'Standard_NC4as_T4_v3' is invalid: provider 'local' does not"
+                            + " offer it; use one of its sizes, e.g. local-cpu");
             ComputeSize cpu = ((LocalProvider) mb.provider()).cpuSize();
             assertThat(cpu.name()).isEqualTo(LocalProvider.CPU_COMPUTE);
             assertThat(cpu.vcpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
             assertThat(cpu.gpus()).isZero();
             assertThat(cpu.memoryGiB()).isPositive();
             assertThat(ws.computes().availableSizes()).containsExactly(cpu);
+            assertThat(mb.provider().computes().sizeCatalog()).containsExactly(cpu);
             assertThat(ws.computes().define("trainer").withSize("local-cpu").create().size()).isEqualTo(cpu);
         }
     }

@@ -1,112 +1,64 @@
 package dev.modelbuilder.core.model;
 
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A virtual-machine size a compute can use, with its published figures. The constants form the built-in
- * catalog ({@link #catalog()}); a provider may report sizes outside it (e.g. from Azure's live size list).
+ * A machine size a compute can use, with its published figures, as a provider describes it. Core defines no sizes:
+ * each provider lists its own ({@code ComputeOperations.sizeCatalog()} offline,
+ * {@code Computes.availableSizes()} live), e.g. the Azure provider's {@code AzureVmSizes} or the
+ * local provider's CPU size.
+ *
+ * <p><b>Quota family and retirement.</b> {@code family}, {@code retiredOn} and {@code replacements} are optional,
+ * provider-neutral facts: clouds commonly count quota per family of sizes and retire old sizes in favour of newer
+ * ones, and keeping both on this record lets every provider-neutral listing (the live list, the offline catalog,
+ * the command line's {@code sizes}) show them without a second, provider-specific size type. Core only carries
+ * them: it refuses no size for being retired. What a retirement means is the provider's decision (the Azure
+ * provider refuses a retired size before any remote call; a provider without quota families leaves
+ * {@code family} {@code null}).
  *
  * <pre>{@code
- * ComputeSize t4 = ComputeSize.STANDARD_NC4AS_T4_V3;
- * ComputeSize nc12 = ComputeSize.find("Standard_NC12").orElseThrow();
- * nc12.isRetired();   // true: the original NC series was retired on 2023-09-06
+ * ComputeSize cpu = new ComputeSize("cpu-8", null, 8, 32, 100, 0, 0, 0, 1, null, null, List.of());
+ * cpu.hasGpu();      // false
+ * cpu.isRetired();   // false
  * }</pre>
  *
- * @param name the size as Azure names it, e.g. {@code Standard_NC4as_T4_v3} (compared case-insensitively)
- * @param family the quota family Azure counts its cores in, e.g. {@code standardNCASv3_T4Family}
- * @param vcpus virtual CPUs
- * @param memoryGiB memory in GiB
+ * @param name the size as the provider names it, e.g. {@code Standard_NC4as_T4_v3} (compared case-insensitively)
+ * @param family the quota family the provider counts this size's cores in, or {@code null} when it has none
+ * @param vcpus virtual CPUs (at least 1)
+ * @param memoryGiB memory in GiB (more than 0)
  * @param tempStorageGiB temporary (SSD) storage in GiB
  * @param gpus GPU count (0 for CPU sizes)
  * @param gpuMemoryGiB GPU memory in GiB, all GPUs together
- * @param maxDataDisks maximum data disks
- * @param maxNics maximum network interfaces
+ * @param maxDataDisks maximum data disks (0 where the provider does not say)
+ * @param maxNics maximum network interfaces (0 where the provider does not say)
  * @param gpuModel e.g. {@code NVIDIA T4}, or {@code null} for CPU sizes
- * @param retiredOn the retirement date, or {@code null} while the size is current
- * @param replacements names of current sizes to use instead of a retired one
+ * @param retiredOn the date from which the provider no longer offers the size, or {@code null} while it is current
+ * @param replacements names of current sizes the provider advises instead of a retired one ({@code null} reads as
+ *     none)
  */
 public record ComputeSize(String name, String family, int vcpus, double memoryGiB, int tempStorageGiB, int gpus,
         int gpuMemoryGiB, int maxDataDisks, int maxNics, String gpuModel, LocalDate retiredOn,
         List<String> replacements) {
 
-    private static final LocalDate NC_RETIREMENT = LocalDate.of(2023, 9, 6);
-    private static final List<String> NC_REPLACEMENTS =
-            List.of("Standard_NC4as_T4_v3", "Standard_NC16as_T4_v3", "Standard_NC24ads_A100_v4");
-
-    /** Original NC series (2 x Tesla K80), retired 2023-09-06. */
-    public static final ComputeSize STANDARD_NC12 = new ComputeSize("Standard_NC12", "standardNCFamily", 12, 112,
-            680, 2, 24, 48, 2, "NVIDIA Tesla K80", NC_RETIREMENT, NC_REPLACEMENTS);
-    /** Original NC series (4 x Tesla K80), retired 2023-09-06. */
-    public static final ComputeSize STANDARD_NC24 = new ComputeSize("Standard_NC24", "standardNCFamily", 24, 224,
-            1440, 4, 48, 64, 4, "NVIDIA Tesla K80", NC_RETIREMENT, NC_REPLACEMENTS);
-    /** NCasT4_v3: 1 x T4, the cheapest current GPU size for training small image models. */
-    public static final ComputeSize STANDARD_NC4AS_T4_V3 = current("Standard_NC4as_T4_v3",
-            "standardNCASv3_T4Family", 4, 28, 180, 1, 16, 8, 2, "NVIDIA T4");
-    /** NCasT4_v3: 1 x T4. */
-    public static final ComputeSize STANDARD_NC8AS_T4_V3 = current("Standard_NC8as_T4_v3",
-            "standardNCASv3_T4Family", 8, 56, 360, 1, 16, 16, 4, "NVIDIA T4");
-    /** NCasT4_v3: 1 x T4. */
-    public static final ComputeSize STANDARD_NC16AS_T4_V3 = current("Standard_NC16as_T4_v3",
-            "standardNCASv3_T4Family", 16, 110, 360, 1, 16, 32, 8, "NVIDIA T4");
-    /** NCasT4_v3: 4 x T4. */
-    public static final ComputeSize STANDARD_NC64AS_T4_V3 = current("Standard_NC64as_T4_v3",
-            "standardNCASv3_T4Family", 64, 440, 2880, 4, 64, 32, 8, "NVIDIA T4");
-    /** NC A100 v4: 1 x A100 80 GB PCIe. */
-    public static final ComputeSize STANDARD_NC24ADS_A100_V4 = current("Standard_NC24ads_A100_v4",
-            "StandardNCADSA100v4Family", 24, 220, 64, 1, 80, 12, 2, "NVIDIA A100 PCIe");
-    /** NC A100 v4: 2 x A100 80 GB PCIe. */
-    public static final ComputeSize STANDARD_NC48ADS_A100_V4 = current("Standard_NC48ads_A100_v4",
-            "StandardNCADSA100v4Family", 48, 440, 128, 2, 160, 24, 4, "NVIDIA A100 PCIe");
-    /** NC A100 v4: 4 x A100 80 GB PCIe. */
-    public static final ComputeSize STANDARD_NC96ADS_A100_V4 = current("Standard_NC96ads_A100_v4",
-            "StandardNCADSA100v4Family", 96, 880, 256, 4, 320, 32, 8, "NVIDIA A100 PCIe");
-    /** NCads H100 v5: 1 x H100 NVL 94 GB. */
-    public static final ComputeSize STANDARD_NC40ADS_H100_V5 = current("Standard_NC40ads_H100_v5",
-            "standardNCadsH100v5Family", 40, 320, 3576, 1, 94, 12, 2, "NVIDIA H100 NVL");
-    /** NCads H100 v5: 2 x H100 NVL 94 GB. */
-    public static final ComputeSize STANDARD_NC80ADIS_H100_V5 = current("Standard_NC80adis_H100_v5",
-            "standardNCadsH100v5Family", 80, 640, 7152, 2, 188, 24, 4, "NVIDIA H100 NVL");
-
-    private static final List<ComputeSize> CATALOG = List.of(STANDARD_NC12, STANDARD_NC24, STANDARD_NC4AS_T4_V3,
-            STANDARD_NC8AS_T4_V3, STANDARD_NC16AS_T4_V3, STANDARD_NC64AS_T4_V3, STANDARD_NC24ADS_A100_V4,
-            STANDARD_NC48ADS_A100_V4, STANDARD_NC96ADS_A100_V4, STANDARD_NC40ADS_H100_V5,
-            STANDARD_NC80ADIS_H100_V5);
-
-    /** Checks the figures and copies the replacement list. */
+    /**
+     * Checks the figures and copies the replacement list.
+     *
+     * @throws IllegalArgumentException when a figure is impossible (no vCPU, no memory, a negative count)
+     */
     public ComputeSize {
         Objects.requireNonNull(name, "name");
         if (vcpus < 1 || memoryGiB <= 0 || tempStorageGiB < 0 || gpus < 0 || gpuMemoryGiB < 0 || maxDataDisks < 0
                 || maxNics < 0) {
-            throw new IllegalArgumentException("size " + name + " has an impossible figure");
+            throw new IllegalArgumentException("size " + name + " has an impossible figure: it needs at least 1 vCPU,"
+                    + " more than 0 GiB of memory and no negative storage, GPU, disk or NIC count");
         }
         replacements = List.copyOf(Objects.requireNonNullElse(replacements, List.of()));
     }
 
-    private static ComputeSize current(String name, String family, int vcpus, double memoryGiB, int tempStorageGiB,
-            int gpus, int gpuMemoryGiB, int maxDataDisks, int maxNics, String gpuModel) {
-        return new ComputeSize(name, family, vcpus, memoryGiB, tempStorageGiB, gpus, gpuMemoryGiB, maxDataDisks,
-                maxNics, gpuModel, null, List.of());
-    }
-
-    /** @return every size of the built-in catalog, retired ones included, ordered as declared */
-    public static List<ComputeSize> catalog() {
-        return CATALOG;
-    }
-
-    /**
-     * @param name a size name, in any letter case
-     * @return the catalog entry, if the catalog has one
-     */
-    public static Optional<ComputeSize> find(String name) {
-        return CATALOG.stream().filter(s -> s.name.equalsIgnoreCase(name)).findFirst();
-    }
-
-    /** @return whether the size was retired (Azure no longer offers it) */
+    /** @return whether the provider retired the size ({@link #retiredOn()} is set) */
     public boolean isRetired() {
         return retiredOn != null;
     }
@@ -117,16 +69,10 @@ public record ComputeSize(String name, String family, int vcpus, double memoryGi
     }
 
     /**
-     * @param other another size name
-     * @return whether it names this size (Azure echoes sizes in upper case)
+     * @param other another size name, in any letter case (some services echo sizes in upper case)
+     * @return whether it names this size
      */
     public boolean isNamed(String other) {
-        return name.toLowerCase(Locale.ROOT).equals(other == null ? null : other.toLowerCase(Locale.ROOT));
-    }
-
-    /** @return the current catalog sizes, smallest first by vCPU */
-    public static List<ComputeSize> currentSizes() {
-        return CATALOG.stream().filter(s -> !s.isRetired()).sorted(Comparator.comparingInt(ComputeSize::vcpus))
-                .toList();
+        return other != null && name.toLowerCase(Locale.ROOT).equals(other.toLowerCase(Locale.ROOT));
     }
 }

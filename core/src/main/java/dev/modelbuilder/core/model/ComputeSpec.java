@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What to create: a compute cluster's name, size, scale and tier. Validated on construction.
+ * What to create: a compute cluster's name, size, scale and tier. Validated on construction against the rules every
+ * provider shares; whether the provider can use the size (e.g. not retired, offered, within quota) is the provider's
+ * check ({@code ComputeOperations.validate} offline, then its own checks before creating).
  *
  * @param name 2-16 letters, digits or hyphens, starting with a letter
- * @param size the VM size (see {@link ComputeSize#catalog()})
+ * @param size the machine size, one the provider knows ({@code Computes.availableSizes()})
  * @param minNodes nodes kept running when idle (0 stops billing when idle)
  * @param maxNodes the most nodes the cluster may scale to (at least 1, at least {@code minNodes})
  * @param idleTimeBeforeScaleDown how long an idle node lives before it is released (at least 1 second)
@@ -25,20 +27,12 @@ public record ComputeSpec(String name, ComputeSize size, int minNodes, int maxNo
         tier = Objects.requireNonNullElse(tier, ComputeTier.DEDICATED);
         new Rules.Collector()
                 .add(Rules.computeName(name))
-                .require(size != null, "compute size", null, "choose a size, e.g. ComputeSize.STANDARD_NC4AS_T4_V3")
-                .require(size == null || !size.isRetired(), "compute size", size == null ? null : size.name(),
-                        size == null ? "" : retirementAdvice(size))
+                .require(size != null, "compute size", null,
+                        "choose one of the provider's sizes (Computes.availableSizes() lists them)")
                 .nodeRange(minNodes, maxNodes)
                 .require(!idleTimeBeforeScaleDown.isNegative() && idleTimeBeforeScaleDown.getSeconds() >= 1
                         && idleTimeBeforeScaleDown.getNano() == 0,
                         "idle time before scale-down", idleTimeBeforeScaleDown, "use whole seconds, at least 1 second")
                 .throwIfAny();
-    }
-
-    private static String retirementAdvice(ComputeSize size) {
-        return "it was retired on " + size.retiredOn() + " and Azure no longer offers it; use a current size instead: "
-                + size.replacements().stream()
-                        .map(n -> n + ComputeSize.find(n).map(s -> " (quota family " + s.family() + ")").orElse(""))
-                        .collect(java.util.stream.Collectors.joining(", "));
     }
 }

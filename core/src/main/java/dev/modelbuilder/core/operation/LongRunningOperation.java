@@ -11,7 +11,7 @@ import java.time.Duration;
  * resume token to pick the operation up again after a restart.
  *
  * <pre>{@code
- * LongRunningOperation<Compute> op = computes.define("gpu").withSize(ComputeSize.STANDARD_NC4AS_T4_V3).beginCreate();
+ * LongRunningOperation<Compute> op = computes.define("gpu").withSize("Standard_NC4as_T4_v3").beginCreate();
  * Compute compute = op.waitForCompletion(Duration.ofMinutes(10));
  * }</pre>
  *

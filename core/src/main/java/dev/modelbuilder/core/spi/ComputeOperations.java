@@ -14,7 +14,8 @@ public interface ComputeOperations {
 
     /**
      * Creates the compute, or returns the existing one of that name (create-or-get). Providers check, before
-     * creating anything, that the size can be had (not retired, offered in the region, within quota).
+     * creating anything, that the size can be had: first {@link #validate(ComputeSpec)} before any remote call, then
+     * whatever needs the service (e.g. offered in the region, within quota).
      *
      * @param workspace the workspace
      * @param spec the validated spec
@@ -71,4 +72,28 @@ public interface ComputeOperations {
      * @return the sizes a compute of this workspace can use now
      */
     List<ComputeSize> availableSizes(String workspace);
+
+    /**
+     * The sizes this provider knows without asking a service, retired ones included, so that a size can be named
+     * ({@code ComputeDefinition.withSize(String)}) and checked offline. Sizes outside it may still be usable: names
+     * it does not hold are looked up in {@link #availableSizes(String)}.
+     *
+     * @return the provider's offline size catalog; empty (the default) when it has none
+     */
+    default List<ComputeSize> sizeCatalog() {
+        return List.of();
+    }
+
+    /**
+     * Checks a spec against the provider's own offline rules, before any remote call: e.g. the Azure provider
+     * refuses a retired size, naming its replacements. {@code ComputeDefinition.toSpec()} calls it, and providers
+     * call it again at the start of {@link #beginCreateOrGet}. The default checks nothing.
+     *
+     * @param spec a spec that passed core's own validation
+     * @throws dev.modelbuilder.core.exception.ValidationException naming what the provider cannot use and what to
+     *     use instead
+     */
+    default void validate(ComputeSpec spec) {
+        // nothing beyond core's own rules
+    }
 }

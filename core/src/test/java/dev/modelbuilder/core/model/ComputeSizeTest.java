@@ -2,38 +2,54 @@ package dev.modelbuilder.core.model;
 
 import dev.modelbuilder.core.operation.OperationStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ComputeSizeTest {
 
-    @Test
-    void originalNcSizesCarryTheirFiguresAndRetirement() {
-        ComputeSize nc12 = ComputeSize.find("standard_nc12").orElseThrow();
-        assertThat(nc12).isSameAs(ComputeSize.STANDARD_NC12);
-        assertThat(new int[] {nc12.vcpus(), (int) nc12.memoryGiB(), nc12.tempStorageGiB(), nc12.gpus(),
-            nc12.gpuMemoryGiB(), nc12.maxDataDisks(), nc12.maxNics()}).containsExactly(12, 112, 680, 2, 24, 48, 2);
-        ComputeSize nc24 = ComputeSize.STANDARD_NC24;
-        assertThat(new int[] {nc24.vcpus(), (int) nc24.memoryGiB(), nc24.tempStorageGiB(), nc24.gpus(),
-            nc24.gpuMemoryGiB(), nc24.maxDataDisks(), nc24.maxNics()}).containsExactly(24, 224, 1440, 4, 48, 64, 4);
-        assertThat(nc12.isRetired()).isTrue();
-        assertThat(nc12.retiredOn()).isEqualTo(LocalDate.of(2023, 9, 6));
-        assertThat(nc12.replacements()).isNotEmpty()
-                .allSatisfy(r -> assertThat(ComputeSize.find(r)).hasValueSatisfying(s -> {
-                    assertThat(s.isRetired()).isFalse();
-                    assertThat(s.hasGpu()).isTrue();
-                }));
+    private static ComputeSize size(String name, int vcpus, double memoryGiB, int gpus, LocalDate retiredOn,
+            List<String> replacements) {
+        return new ComputeSize(name, null, vcpus, memoryGiB, 0, gpus, gpus * 16, 0, 0, null, retiredOn, replacements);
     }
 
     @Test
-    void catalogHoldsCurrentFamilies() {
-        assertThat(ComputeSize.catalog()).extracting(ComputeSize::family).contains("standardNCASv3_T4Family",
-                "StandardNCADSA100v4Family", "standardNCadsH100v5Family");
-        assertThat(ComputeSize.currentSizes()).noneMatch(ComputeSize::isRetired).first()
-                .isEqualTo(ComputeSize.STANDARD_NC4AS_T4_V3);
-        assertThat(ComputeSize.STANDARD_NC4AS_T4_V3.isNamed("STANDARD_NC4AS_T4_V3")).isTrue();
-        assertThat(ComputeSize.find("Standard_D2_v3")).isEmpty();
+    void impossibleFiguresAreRefusedNamingTheSize() {
+        assertThatThrownBy(() -> size("no-cpu", 0, 8, 0, null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("size no-cpu has an impossible figure");
+        assertThatThrownBy(() -> size("no-memory", 2, 0, 0, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-memory");
+        assertThatThrownBy(() -> size("minus-gpu", 2, 8, -1, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minus-gpu");
+        assertThatThrownBy(() -> size(null, 2, 8, 0, null, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void retirementAndQuotaFamilyAreOptional() {
+        ComputeSize current = size("cpu-2", 2, 8, 0, null, null);
+        assertThat(current.isRetired()).isFalse();
+        assertThat(current.family()).isNull();
+        assertThat(current.replacements()).isEmpty();
+        assertThat(current.hasGpu()).isFalse();
+        List<String> replacements = new ArrayList<>(List.of("gpu-new"));
+        ComputeSize old = size("gpu-old", 12, 112, 2, LocalDate.of(2023, 9, 6), replacements);
+        replacements.add("changed later");
+        assertThat(old.isRetired()).isTrue();
+        assertThat(old.hasGpu()).isTrue();
+        assertThat(old.replacements()).containsExactly("gpu-new");
+        assertThatThrownBy(() -> old.replacements().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void namesCompareInAnyLetterCase() {
+        ComputeSize t4 = size("Standard_NC4as_T4_v3", 4, 28, 1, null, null);
+        assertThat(t4.isNamed("STANDARD_NC4AS_T4_V3")).isTrue();
+        assertThat(t4.isNamed("standard_nc4as_t4_v3")).isTrue();
+        assertThat(t4.isNamed("Standard_NC8as_T4_v3")).isFalse();
+        assertThat(t4.isNamed(null)).isFalse();
     }
 
     @Test

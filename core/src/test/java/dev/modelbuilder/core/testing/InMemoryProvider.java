@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,6 +53,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the "model" it delivers is placeholder bytes, not a network. Not a training backend.
  */
 public final class InMemoryProvider implements ModelBuilderProvider {
+    /** The GPU size of the fake's offline catalog. */
+    public static final ComputeSize GPU = new ComputeSize("mem-gpu-4", "memGpuFamily", 4, 28, 180, 1, 16, 8, 2,
+            "Fake GPU", null, List.of());
+    /** A retired size of the fake's offline catalog: like core, the fake does not refuse it. */
+    public static final ComputeSize RETIRED_GPU = new ComputeSize("mem-gpu-old", "memGpuFamily", 12, 112, 680, 2, 24,
+            48, 2, "Old fake GPU", LocalDate.of(2020, 1, 1), List.of("mem-gpu-4"));
+    /** A size only the fake's live list has (found by name through {@code availableSizes}). */
+    public static final ComputeSize LIVE_CPU = new ComputeSize("mem-cpu-2", null, 2, 8, 0, 0, 0, 0, 0, null, null,
+            List.of());
+
     private final Map<String, Workspace> workspaces = new ConcurrentHashMap<>();
     private final Map<String, Compute> computes = new ConcurrentHashMap<>();
     private final Map<String, Experiment> experiments = new ConcurrentHashMap<>();
@@ -145,10 +156,6 @@ public final class InMemoryProvider implements ModelBuilderProvider {
                     ProgressListener listener) {
                 requireWorkspace(workspace);
                 record("computes.createOrGet " + spec.name());
-                if (spec.size().isRetired()) {
-                    throw new ValidationException("compute size", spec.size().name(),
-                            "it was retired on " + spec.size().retiredOn() + "; use " + spec.size().replacements());
-                }
                 Compute c = computes.computeIfAbsent(workspace + "/" + spec.name(), k -> new Compute(spec.name(),
                         workspace, spec.size().name(), spec.size(), spec.minNodes(), spec.maxNodes(),
                         spec.idleTimeBeforeScaleDown(), spec.tier(), ComputeState.SUCCEEDED, spec.minNodes(),
@@ -198,7 +205,14 @@ public final class InMemoryProvider implements ModelBuilderProvider {
 
             @Override
             public List<ComputeSize> availableSizes(String workspace) {
-                return ComputeSize.currentSizes();
+                requireWorkspace(workspace);
+                record("computes.availableSizes");
+                return List.of(GPU, LIVE_CPU);
+            }
+
+            @Override
+            public List<ComputeSize> sizeCatalog() {
+                return List.of(RETIRED_GPU, GPU);
             }
         };
     }

@@ -89,6 +89,12 @@ final class LocalComputes implements ComputeOperations {
         return List.of(backend.cpuSize());
     }
 
+    /** @return this machine's CPU size, the only one: known without a workspace */
+    @Override
+    public List<ComputeSize> sizeCatalog() {
+        return List.of(backend.cpuSize());
+    }
+
     private void requireCpuSize(ComputeSize size) {
         if (size != null && size.isNamed(LocalBackend.CPU)) {
             return;
