@@ -209,6 +209,7 @@ class LocalRunFailuresTest {
             assertThat(cpu.name()).isEqualTo(LocalProvider.CPU_COMPUTE);
             assertThat(cpu.vcpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
             assertThat(cpu.gpus()).isZero();
+            assertThat(cpu.family()).as("no quota family on this machine").isNull();
             assertThat(cpu.memoryGiB()).isPositive();
             assertThat(ws.computes().availableSizes()).containsExactly(cpu);
             assertThat(mb.provider().computes().sizeCatalog()).containsExactly(cpu);

@@ -142,7 +142,7 @@ public final class LocalBackend implements ModelBuilderProvider {
         } catch (IOException e) {
             LOG.debug("cannot measure free disk space at {}", root, e);
         }
-        return new ComputeSize(CPU, "local", Runtime.getRuntime().availableProcessors(), memoryGiB, diskGiB, 0, 0, 0,
+        return new ComputeSize(CPU, null, Runtime.getRuntime().availableProcessors(), memoryGiB, diskGiB, 0, 0, 0,
                 0, null, null, List.of());
     }
 
