@@ -129,7 +129,8 @@ class ValidationRulesTest {
     @Test
     void computeSpecNeedsSizeAndWholeSecondIdleTime() {
         assertThatThrownBy(() -> new ComputeSpec("gpu", null, 0, 1, null, null))
-                .hasMessage("compute size is missing: choose one of the provider's sizes (Computes.availableSizes() lists them)");
+                .hasMessage("compute size is missing: choose one of the provider's sizes (Computes.availableSizes()"
+                        + " lists them)");
         assertThatThrownBy(() -> new ComputeSpec("gpu", GPU, 0, 1,
                 Duration.ofMillis(1500), null))
                 .hasMessage("idle time before scale-down 'PT1.5S' is invalid: use whole seconds, at least 1 second");
