@@ -24,10 +24,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "modelbuilder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train an image classifier on Azure Machine Learning or on this machine, score it, and "
-                + "generate starter projects.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, PackageCommand.class, PredictCommand.class, EvaluateCommand.class, GenerateCommand.class,
-            SizesCommand.class, WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class})
+                + "generate starter projects.")
 public final class ModelBuilderCli implements Callable<Integer> {
+    /**
+     * The commands, in the order the command list shows them. Registered with picocli by {@link #commandLine}: all of
+     * them, or only the one a command line runs (see {@link #run}).
+     */
+    static final List<Class<?>> COMMANDS = List.of(QuickstartCommand.class, TrainCommand.class, PackageCommand.class,
+            PredictCommand.class, EvaluateCommand.class, GenerateCommand.class, SizesCommand.class,
+            WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class);
+
     /** Exit code for success. */
     public static final int OK = 0;
     /** Exit code for a failure. */
@@ -115,7 +121,41 @@ public final class ModelBuilderCli implements Callable<Integer> {
      * @return the command line
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, COMMANDS);
+    }
+
+    /**
+     * The command line with only the commands a run needs: picocli inspects every registered command (its options,
+     * its mixins, the types they name) before parsing, which on a cold JVM costs more than a short command's work.
+     * The named command alone when the arguments name one; every command otherwise (no command, top-level options
+     * only, or an unknown command, which picocli then reports as before).
+     *
+     * @param args the arguments
+     * @return the commands to register, in list order
+     */
+    static List<Class<?>> commandsFor(String... args) {
+        for (String arg : args) {
+            if ("--".equals(arg)) {
+                break;
+            }
+            if (!arg.startsWith("-")) {
+                List<Class<?>> named = COMMANDS.stream()
+                        .filter(c -> c.getAnnotation(Command.class).name().equals(arg)).toList();
+                return named.isEmpty() ? COMMANDS : named;
+            }
+        }
+        return COMMANDS;
+    }
+
+    /**
+     * @param out standard output
+     * @param err standard error
+     * @param commands the commands to register
+     * @return the command line
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> commands) {
         CommandLine cli = new CommandLine(new ModelBuilderCli());
+        commands.forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(ModelBuilderCli::exitCode);
@@ -158,7 +198,7 @@ public final class ModelBuilderCli implements Callable<Integer> {
         configureLogging(args);
         PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, commandsFor(args)).execute(args);
     }
 
     /**

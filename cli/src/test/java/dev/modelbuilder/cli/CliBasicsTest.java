@@ -29,6 +29,34 @@ class CliBasicsTest {
     }
 
     @Test
+    void aCommandLineRegistersOnlyTheCommandItRuns() {
+        assertThat(ModelBuilderCli.commandsFor("predict", "--model", "m.zip", "a.jpg"))
+                .containsExactly(PredictCommand.class);
+        assertThat(ModelBuilderCli.commandsFor("--verbose", "runs", "list")).containsExactly(RunsCommand.class);
+        assertThat(ModelBuilderCli.commandsFor()).isEqualTo(ModelBuilderCli.COMMANDS);
+        assertThat(ModelBuilderCli.commandsFor("--version")).isEqualTo(ModelBuilderCli.COMMANDS);
+        assertThat(ModelBuilderCli.commandsFor("--", "predict")).isEqualTo(ModelBuilderCli.COMMANDS);
+        assertThat(ModelBuilderCli.commandsFor("predikt")).isEqualTo(ModelBuilderCli.COMMANDS);
+        assertThat(ModelBuilderCli.COMMANDS).hasSize(10).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCommandsHelpAndErrorsAreTheSameWithOnlyItRegistered() {
+        for (String[] args : List.of(new String[] {"predict", "--help"}, new String[] {"runs", "show", "--help"},
+                new String[] {"predict", "--top", "x"}, new String[] {"train"}, new String[] {"predikt"})) {
+            CliHarness.Result lazy = CliHarness.run(args);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = ModelBuilderCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                    .execute(args);
+            assertThat(lazy.exitCode()).as(String.join(" ", args)).isEqualTo(code);
+            assertThat(lazy.out()).as(String.join(" ", args)).isEqualTo(out.toString());
+            assertThat(lazy.err()).as(String.join(" ", args)).isEqualTo(err.toString());
+        }
+        assertThat(CliHarness.run("predikt").exitCode()).isEqualTo(ModelBuilderCli.BAD_INPUT);
+    }
+
+    @Test
     void versionNamesTheSdkOnnxRuntimeAndDjl() {
         CliHarness.Result r = CliHarness.run("--version");
         assertThat(r.exitCode()).isZero();

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.Objects;
-import java.util.zip.CRC32;
+import java.util.Optional;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -41,7 +41,8 @@ import java.util.zip.ZipOutputStream;
  * {@code ModelVerifier} checks a model against its labels and pipeline with ONNX Runtime before it is packaged.
  *
  * <p>Members, at the archive's root: {@value #PIPELINE_ENTRY} ({@link PipelineDefinition}), {@value #LABELS_ENTRY}
- * ({@link LabelMap}, the bestModelMap.json format) and {@value #MODEL_ENTRY} (the ONNX model). The reader streams the
+ * ({@link LabelMap}, the bestModelMap.json format), {@value #MODEL_DIGEST_ENTRY} (the model's SHA-256, since format
+ * 1.1; optional) and {@value #MODEL_ENTRY} (the ONNX model). The reader streams the
  * archive and refuses, each with a {@link ModelLoadException} saying why: entry names that could escape a folder
  * ({@code ..} segments, absolute paths, backslashes, drive letters, control characters), entries larger than the
  * {@link Limits}, entries that inflate more than {@link Limits#maxCompressionRatio()} times their compressed size,
@@ -55,6 +56,8 @@ public final class ModelPackage {
     public static final String MODEL_ENTRY = "model.onnx";
     /** The label map member. */
     public static final String LABELS_ENTRY = "labels.json";
+    /** The member holding the model's SHA-256 (64 lower-case hexadecimal digits), written before the model. */
+    public static final String MODEL_DIGEST_ENTRY = "model.sha256";
 
     /** The largest model a Java byte array holds: 2 GiB less 8 bytes. */
     static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
@@ -128,18 +131,33 @@ public final class ModelPackage {
 
     private final PipelineDefinition pipeline;
     private final LabelMap labels;
+    /** The model's bytes, or null when the model is {@link #modelFile}. */
     private final ByteBuffer model;
+    /** A verified copy of the model in a {@link ModelCache}, or null. */
+    private final Path modelFile;
+    private final long modelSize;
+    private final String modelSha256;
     private final String source;
 
-    private ModelPackage(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String source) {
+    private ModelPackage(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, Path modelFile,
+                         long modelSize, String modelSha256, String source) {
         this.pipeline = pipeline;
         this.labels = labels;
-        this.model = model.asReadOnlyBuffer();
+        this.model = model == null ? null : model.asReadOnlyBuffer();
+        this.modelFile = modelFile;
+        this.modelSize = modelSize;
+        this.modelSha256 = modelSha256;
         this.source = source;
     }
 
-    static ModelPackage of(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String source) {
-        return new ModelPackage(pipeline, labels, model, source);
+    static ModelPackage of(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String modelSha256,
+                           String source) {
+        return new ModelPackage(pipeline, labels, model, null, model.remaining(), modelSha256, source);
+    }
+
+    static ModelPackage ofCachedModel(PipelineDefinition pipeline, LabelMap labels, Path modelFile, long size,
+                                      String modelSha256, String source) {
+        return new ModelPackage(pipeline, labels, null, modelFile, size, modelSha256, source);
     }
 
     /** @return the pipeline definition */
@@ -154,26 +172,55 @@ public final class ModelPackage {
 
     /** @return the size of the ONNX model in bytes */
     public long modelSize() {
-        return model.remaining();
+        return modelSize;
     }
 
     /** @return a copy of the ONNX model's bytes */
     public byte[] onnxModelBytes() {
-        byte[] copy = new byte[model.remaining()];
-        model.duplicate().get(copy);
+        ByteBuffer b = modelBuffer();
+        byte[] copy = new byte[b.remaining()];
+        b.get(copy);
         return copy;
     }
 
     /**
-     * The model without a copy, for a runtime that loads it. A model stored uncompressed in a package read from a
-     * file is a read-only memory-mapped region of the archive (a direct buffer: nothing is read into the heap); one
-     * read from a stream is mapped from an unlinked temporary file; a deflated model (older archives) is a heap
-     * buffer.
+     * The model without a copy, for a runtime that loads it. A model in a {@link ModelCache} is mapped from its
+     * copy; a model stored uncompressed in a package read from a file is a read-only memory-mapped region of the
+     * archive (a direct buffer: nothing is read into the heap); one read from a stream is mapped from an unlinked
+     * temporary file; a deflated model (older archives) is a heap buffer.
      *
      * @return a read-only view of the ONNX model's bytes
+     * @throws UncheckedIOException if the cached copy can no longer be read
      */
     public ByteBuffer modelBuffer() {
-        return model.duplicate();
+        if (model != null) {
+            return model.duplicate();
+        }
+        try (FileChannel ch = FileChannel.open(modelFile, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, modelSize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cached model " + modelFile + " of " + source, e);
+        }
+    }
+
+    /**
+     * The model as a file a runtime can load by path: a copy in the {@link ModelCache} the package was read with,
+     * verified against the SHA-256 the package declares. Empty when the package was read without a cache, when the
+     * archive declares no SHA-256 (archives written before format 1.1) or stores the model deflated, or when the
+     * cache folder could not be written.
+     *
+     * @return the verified copy, if there is one
+     */
+    public Optional<Path> modelFile() {
+        return Optional.ofNullable(modelFile);
+    }
+
+    /**
+     * @return the model's SHA-256 in lower-case hexadecimal, as the archive's {@value #MODEL_DIGEST_ENTRY} member
+     *     declares it (checked against the model whenever a cache copy is written), if the archive has one
+     */
+    public Optional<String> modelSha256() {
+        return Optional.ofNullable(modelSha256);
     }
 
     /** @return where the package was read from, in words (a path, or "stream") */
@@ -190,7 +237,7 @@ public final class ModelPackage {
     public void writeOnnxModel(Path file) {
         try (FileChannel out = FileChannel.open(Objects.requireNonNull(file, "file"), StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer b = model.duplicate();
+            ByteBuffer b = modelBuffer();
             while (b.hasRemaining()) {
                 out.write(b);
             }
@@ -234,9 +281,9 @@ public final class ModelPackage {
         }
 
         Path target = zip.toAbsolutePath();
-        long crc;
+        ModelDigest digest;
         try {
-            crc = crc32(onnxFile);
+            digest = ModelDigest.of(onnxFile);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
         }
@@ -249,13 +296,15 @@ public final class ModelPackage {
                 out.setLevel(Deflater.DEFAULT_COMPRESSION);
                 putEntry(out, PIPELINE_ENTRY, pipeline.toJson().getBytes(StandardCharsets.UTF_8));
                 putEntry(out, LABELS_ENTRY, labels.toJson().getBytes(StandardCharsets.UTF_8));
+                // before the model, so that a streaming reader knows which cached copy to look for
+                putEntry(out, MODEL_DIGEST_ENTRY, (digest.sha256() + "\n").getBytes(StandardCharsets.US_ASCII));
                 // stored, not deflated: float weights shrink by a few percent only, and a stored model is loaded
                 // straight from the archive's bytes (memory-mapped) instead of being inflated on every start
                 ZipEntry model = newEntry(MODEL_ENTRY);
                 model.setMethod(ZipEntry.STORED);
                 model.setSize(size);
                 model.setCompressedSize(size);
-                model.setCrc(crc);
+                model.setCrc(digest.crc32());
                 out.putNextEntry(model);
                 Files.copy(onnxFile, out);
                 out.closeEntry();
@@ -265,19 +314,6 @@ public final class ModelPackage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write MLModel.zip " + target + ": " + e.getMessage(), e);
         }
-    }
-
-    private static long crc32(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (ch.read(buf) >= 0) {
-                buf.flip();
-                crc.update(buf);
-                buf.clear();
-            }
-        }
-        return crc.getValue();
     }
 
     private static void putEntry(ZipOutputStream out, String name, byte[] data) throws IOException {
@@ -314,10 +350,26 @@ public final class ModelPackage {
      *     an unknown major version
      */
     public static ModelPackage read(Path zip, Limits limits) {
+        return read(zip, limits, null);
+    }
+
+    /**
+     * Reads an MLModel.zip and gives its model as a verified file in a cache (see {@link #modelFile()}), which a
+     * runtime loads faster and with less memory than bytes.
+     *
+     * @param zip the archive
+     * @param limits the bounds to enforce
+     * @param cache where to keep the model's copy, or null to map the model from the archive
+     * @return the package
+     * @throws ModelLoadException if the file is missing, unreadable, not a zip, unsafe, over a limit, incomplete or of
+     *     an unknown major version, if its model does not match its declared SHA-256, or if a new copy cannot be
+     *     completely written to the cache (the message names the folder)
+     */
+    public static ModelPackage read(Path zip, Limits limits, ModelCache cache) {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(limits, "limits");
         try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.READ)) {
-            return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch);
+            return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch, cache);
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("MLModel.zip not found: " + zip, e);
         } catch (IOException e) {
@@ -345,9 +397,25 @@ public final class ModelPackage {
      *     version
      */
     public static ModelPackage read(InputStream in, Limits limits) {
+        return read(in, limits, null);
+    }
+
+    /**
+     * Reads an MLModel.zip from a stream and gives its model as a verified file in a cache (see
+     * {@link #modelFile()}); when the cache already holds the model, its bytes are only checked as they stream past.
+     *
+     * @param in the archive's bytes (read to the end of the archive, not closed)
+     * @param limits the bounds to enforce
+     * @param cache where to keep the model's copy, or null for an unlinked temporary file
+     * @return the package
+     * @throws ModelLoadException if the data is not a zip, unsafe, over a limit, incomplete or of an unknown major
+     *     version, if its model does not match its declared SHA-256, or if a new copy cannot be completely written
+     *     to the cache
+     */
+    public static ModelPackage read(InputStream in, Limits limits, ModelCache cache) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(limits, "limits");
-        return PackageReader.read(in, limits, "MLModel.zip stream", null);
+        return PackageReader.read(in, limits, "MLModel.zip stream", null, cache);
     }
 
     /**
@@ -358,12 +426,12 @@ public final class ModelPackage {
      */
     public static ModelPackage read(byte[] zipBytes) {
         Objects.requireNonNull(zipBytes, "zipBytes");
-        return PackageReader.read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data", null);
+        return PackageReader.read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data", null, null);
     }
 
     @Override
     public String toString() {
         return "ModelPackage[" + source + ", format " + pipeline.formatVersion() + ", " + labels.size() + " labels, model "
-                + model.remaining() + " bytes]";
+                + modelSize + " bytes" + (modelFile == null ? "" : " cached as " + modelFile) + "]";
     }
 }

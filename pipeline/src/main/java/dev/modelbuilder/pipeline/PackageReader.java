@@ -35,9 +35,12 @@ final class PackageReader {
 
     /**
      * Streams the archive and checks every entry. With {@code file} given (the channel the stream reads), a stored
-     * model is checked (size, CRC) while it streams past and then mapped from the file, not copied.
+     * model is checked (size, CRC) while it streams past and then mapped from the file, not copied. With a
+     * {@code cache} and a declared SHA-256 ahead of a stored model, the model is given as a verified cached copy
+     * instead (see {@link ModelCache}).
      */
-    static ModelPackage read(InputStream raw, ModelPackage.Limits limits, String source, FileChannel file) {
+    static ModelPackage read(InputStream raw, ModelPackage.Limits limits, String source, FileChannel file,
+                             ModelCache cache) {
         CountingInputStream counted = new CountingInputStream(
                 raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream
                         ? raw : new BufferedInputStream(raw, 1 << 16));
@@ -45,6 +48,9 @@ final class PackageReader {
         byte[] labelBytes = null;
         ByteBuffer modelBytes = null;
         long storedModelSize = -1;
+        String declaredSha = null;
+        Path cachedModel = null;
+        long cachedSize = -1;
         PipelineDefinition pipeline = null;
         Set<String> seen = new HashSet<>();
         int entries = 0;
@@ -66,6 +72,15 @@ final class PackageReader {
                 }
                 boolean isModel = ModelPackage.MODEL_ENTRY.equals(name);
                 long limit = isModel ? limits.maxModelBytes() : limits.maxJsonBytes();
+                if (isModel && cache != null && declaredSha != null && entry.getMethod() == ZipEntry.STORED
+                        && entry.getSize() >= 0) {
+                    cachedModel = CachedModels.resolve(zin, entry, limit, cache, declaredSha, source);
+                    if (cachedModel != null) {
+                        cachedSize = entry.getSize();
+                        modelBytes = ByteBuffer.allocate(0);
+                        continue;
+                    }
+                }
                 if (isModel && file != null && entry.getMethod() == ZipEntry.STORED) {
                     storedModelSize = drainEntry(zin, limit, source, name);
                     modelBytes = ByteBuffer.allocate(0);
@@ -84,6 +99,7 @@ final class PackageReader {
                                 source + " member " + ModelPackage.PIPELINE_ENTRY);
                     }
                     case ModelPackage.LABELS_ENTRY -> labelBytes = data;
+                    case ModelPackage.MODEL_DIGEST_ENTRY -> declaredSha = CachedModels.parseDigest(data, source);
                     case ModelPackage.MODEL_ENTRY -> modelBytes = ByteBuffer.wrap(data);
                     default -> {
                         // unknown entries (from a newer minor version, or a README) are skipped
@@ -104,13 +120,16 @@ final class PackageReader {
         requireMember(modelBytes, ModelPackage.MODEL_ENTRY, source);
         LabelMap labels = LabelMap.parse(new String(labelBytes, StandardCharsets.UTF_8),
                 source + " member " + ModelPackage.LABELS_ENTRY);
+        if (cachedModel != null) {
+            return ModelPackage.ofCachedModel(pipeline, labels, cachedModel, cachedSize, declaredSha, source);
+        }
         if (storedModelSize >= 0) {
             modelBytes = StoredEntries.map(file, ModelPackage.MODEL_ENTRY, storedModelSize, source);
         }
         if (modelBytes.remaining() == 0) {
             throw new ModelLoadException(source + " member " + ModelPackage.MODEL_ENTRY + " is empty");
         }
-        return ModelPackage.of(pipeline, labels, modelBytes, source);
+        return ModelPackage.of(pipeline, labels, modelBytes, declaredSha, source);
     }
 
     private static void requireMember(Object data, String member, String source) {
@@ -237,7 +256,7 @@ final class PackageReader {
         }
     }
 
-    private static ModelLoadException tooLarge(String source, String name, long size, long limit) {
+    static ModelLoadException tooLarge(String source, String name, long size, long limit) {
         return new ModelLoadException(source + " entry '" + name + "' is " + (size >= 0 ? size + " bytes, " : "")
                 + "larger than the limit of " + limit + " bytes");
     }

@@ -37,7 +37,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
                                  String outputName, OutputKind outputKind, Producer producer) {
 
     /** The format version this SDK writes. */
-    public static final String CURRENT_FORMAT_VERSION = "1.0";
+    public static final String CURRENT_FORMAT_VERSION = "1.1";
     /** The major format version this SDK reads. */
     public static final int SUPPORTED_MAJOR_VERSION = 1;
     /** The input name bestModel.onnx uses and {@link #of} assumes. */

@@ -163,7 +163,7 @@ class ModelPackageTest {
     void refusesAnUnknownMajorVersion() throws Exception {
         Map<String, byte[]> members = validMembers();
         members.put("pipeline.json", new String(members.get("pipeline.json"), StandardCharsets.UTF_8)
-                .replace("\"1.0\"", "\"2.0\"").getBytes(StandardCharsets.UTF_8));
+                .replace("\"1.1\"", "\"2.0\"").getBytes(StandardCharsets.UTF_8));
         byte[] zip = zip(members);
 
         assertThatThrownBy(() -> ModelPackage.read(zip)).isInstanceOf(ModelLoadException.class)
@@ -177,7 +177,7 @@ class ModelPackageTest {
         members.put("docs/README.txt", "hello".getBytes(StandardCharsets.UTF_8));
         members.putAll(validMembers());
         members.put("pipeline.json", new String(members.get("pipeline.json"), StandardCharsets.UTF_8)
-                .replace("\"1.0\"", "\"1.3\"").getBytes(StandardCharsets.UTF_8));
+                .replace("\"1.1\"", "\"1.3\"").getBytes(StandardCharsets.UTF_8));
 
         ModelPackage pkg = ModelPackage.read(zip(members));
 

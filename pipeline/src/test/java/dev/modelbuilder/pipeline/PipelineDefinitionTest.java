@@ -18,8 +18,8 @@ class PipelineDefinitionTest {
 
         assertThat(back).isEqualTo(p);
         assertThat(back.majorVersion()).isEqualTo(1);
-        assertThat(back.minorVersion()).isZero();
-        assertThat(p.toJson()).contains("\"formatVersion\" : \"1.0\"", "\"geometry\" : \"resize-crop\"",
+        assertThat(back.minorVersion()).isEqualTo(1);
+        assertThat(p.toJson()).contains("\"formatVersion\" : \"1.1\"", "\"geometry\" : \"resize-crop\"",
                 "\"resizeShorterSide\" : 256", "\"mean\" : [ 0.485, 0.456, 0.406 ]", "\"outputKind\" : \"probabilities\"");
         PipelineDefinition squash = PipelineDefinition.of(PreprocessingSpec.squash(299).withoutNormalization());
         assertThat(PipelineDefinition.parse(squash.toJson())).isEqualTo(squash);
@@ -28,7 +28,7 @@ class PipelineDefinitionTest {
     @Test
     void acceptsANewerMinorVersionWithUnknownFields() {
         String json = PipelineDefinition.of(PreprocessingSpec.squash(224)).toJson()
-                .replace("\"formatVersion\" : \"1.0\"", "\"formatVersion\" : \"1.7\", \"futureField\" : {\"x\" : 1}");
+                .replace("\"formatVersion\" : \"1.1\"", "\"formatVersion\" : \"1.7\", \"futureField\" : {\"x\" : 1}");
 
         PipelineDefinition p = PipelineDefinition.parse(json);
 

@@ -124,7 +124,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @throws ModelLoadException if the package or its model cannot be loaded, or labels and model disagree
      */
     public static PredictionEngine fromPackage(InputStream zip) {
-        return builder().modelPackage(ModelPackage.read(zip)).build();
+        return builder().modelPackage(zip).build();
     }
 
     /**

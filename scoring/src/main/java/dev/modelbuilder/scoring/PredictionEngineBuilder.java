@@ -4,13 +4,16 @@ import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
 import dev.modelbuilder.pipeline.PipelineDefinition;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.implementation.ModelSession;
 import dev.modelbuilder.scoring.implementation.ModelSignature;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ public final class PredictionEngineBuilder {
 
     private Path packagePath;
     private ModelPackage modelPackage;
+    private InputStream packageStream;
+    private ModelCache modelCache = ModelCache.defaultCache();
     private Path onnxModel;
     private LabelMap labels;
     private PreprocessingSpec preprocessing;
@@ -49,16 +54,43 @@ public final class PredictionEngineBuilder {
     public PredictionEngineBuilder modelPackage(Path zip) {
         this.packagePath = Objects.requireNonNull(zip, "zip");
         this.modelPackage = null;
+        this.packageStream = null;
         return this;
     }
 
     /**
-     * @param pkg a package already read
+     * @param zip an MLModel.zip's bytes, e.g. a class-path resource (read to the end of the archive at
+     *     {@link #build()}; the stream is not closed)
+     * @return this builder
+     */
+    public PredictionEngineBuilder modelPackage(InputStream zip) {
+        this.packageStream = Objects.requireNonNull(zip, "zip");
+        this.packagePath = null;
+        this.modelPackage = null;
+        return this;
+    }
+
+    /**
+     * @param pkg a package already read (its model is loaded from {@link ModelPackage#modelFile()} when it has one)
      * @return this builder
      */
     public PredictionEngineBuilder modelPackage(ModelPackage pkg) {
         this.modelPackage = Objects.requireNonNull(pkg, "pkg");
         this.packagePath = null;
+        this.packageStream = null;
+        return this;
+    }
+
+    /**
+     * Where a package's model is kept as a verified file, so that ONNX Runtime loads it by path: faster, and without
+     * a second copy of the model in memory. By default {@link ModelCache#defaultCache()}; a folder that cannot be
+     * written is passed over (the model is then loaded from the archive's bytes).
+     *
+     * @param cache the cache, or null to load every package's model from the archive's bytes
+     * @return this builder
+     */
+    public PredictionEngineBuilder modelCache(ModelCache cache) {
+        this.modelCache = cache;
         return this;
     }
 
@@ -204,7 +236,7 @@ public final class PredictionEngineBuilder {
      */
     public PredictionEngine build() {
         List<String> problems = new ArrayList<>();
-        boolean fromPackage = packagePath != null || modelPackage != null;
+        boolean fromPackage = packagePath != null || modelPackage != null || packageStream != null;
         if (fromPackage && onnxModel != null) {
             problems.add("give either modelPackage(..) or onnxModel(..), not both");
         }
@@ -224,6 +256,7 @@ public final class PredictionEngineBuilder {
             throw new IllegalStateException("PredictionEngine configuration is incomplete: "
                     + String.join("; ", problems));
         }
+        OrtRuntime.loadInBackground();
         LabelMap useLabels;
         PreprocessingSpec spec;
         String input = inputName;
@@ -231,7 +264,9 @@ public final class PredictionEngineBuilder {
         OutputKind kind = outputKind;
         ModelSession.Request request;
         if (fromPackage) {
-            ModelPackage pkg = modelPackage != null ? modelPackage : ModelPackage.read(packagePath);
+            ModelPackage pkg = modelPackage != null ? modelPackage
+                    : packagePath != null ? ModelPackage.read(packagePath, ModelPackage.Limits.defaults(), modelCache)
+                    : ModelPackage.read(packageStream, ModelPackage.Limits.defaults(), modelCache);
             PipelineDefinition p = pkg.pipeline();
             useLabels = pkg.labels();
             spec = p.preprocessing();
@@ -255,7 +290,10 @@ public final class PredictionEngineBuilder {
     }
 
     private ModelSession.Request request(Path file, ModelPackage pkg, String name) {
-        return new ModelSession.Request(file, pkg == null ? null : pkg.modelBuffer(), name,
+        if (pkg != null && pkg.modelFile().isPresent()) {
+            file = pkg.modelFile().get();
+        }
+        return new ModelSession.Request(file, file != null ? null : pkg.modelBuffer(), name,
                 executionProvider.isCuda() ? executionProvider.deviceId() : -1, fallbackToCpu, intraOpThreads);
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelbuilder.scoring;
 
 import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
 import dev.modelbuilder.pipeline.PipelineDefinition;
@@ -55,6 +56,30 @@ class PredictionEngineTest {
         assertThatThrownBy(() -> PredictionEngine.fromPackage(tampered)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("label map has 6 labels but model.onnx in MLModel.zip " + tampered)
                 .hasMessageContaining("outputs 5 classes");
+    }
+
+    @Test
+    void aPackageIsLoadedFromItsVerifiedCopyInTheModelCache(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
+                PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+        ModelCache cache = ModelCache.at(dir.resolve("cache"));
+        Path image = Fixtures.dir().resolve("images/rocket.jpg");
+        String sha = ModelPackage.read(zip).modelSha256().orElseThrow();
+
+        Prediction expected;
+        try (PredictionEngine fromBytes = PredictionEngine.builder().modelPackage(zip).modelCache(null).build()) {
+            expected = fromBytes.predict(image);
+        }
+        assertThat(dir.resolve("cache")).doesNotExist();
+        try (PredictionEngine fromFile = PredictionEngine.builder().modelPackage(zip).modelCache(cache).build()) {
+            assertThat(dir.resolve("cache").resolve(sha + ".onnx")).hasSameBinaryContentAs(Fixtures.tinyModel());
+            assertThat(fromFile.predict(image)).isEqualTo(expected);
+        }
+        try (var in = Files.newInputStream(zip);
+             PredictionEngine fromStream = PredictionEngine.builder().modelPackage(in).modelCache(cache).build()) {
+            assertThat(fromStream.predict(image)).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -57,6 +57,25 @@ public final class OrtRuntime {
     }
 
     /**
+     * Starts loading ONNX Runtime's native library on a daemon thread, so that it overlaps the reading of a model
+     * package instead of following it. Failures are not reported here: {@link #environment()} reports them.
+     */
+    public static void loadInBackground() {
+        if (environment != null) {
+            return;
+        }
+        Thread loader = new Thread(() -> {
+            try {
+                environment();
+            } catch (RuntimeException | LinkageError e) {
+                // environment() throws the same again on the caller's thread, with the caller's context
+            }
+        }, "modelbuilder-onnxruntime-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /**
      * @return the shared environment (never close it), after checking the classpath once
      * @throws ModelLoadException if both ONNX Runtime builds are on the classpath or the native library cannot load
      */
