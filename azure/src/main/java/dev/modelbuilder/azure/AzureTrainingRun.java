@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A handle on an Azure Machine Learning job. Each poll is a {@code GET {WS}/jobs/{name}} (Azure runs are not ARM
  * long-running operations: the job status is polled, every 15 s by default, within the read budget ARM allows);
  * while the job runs and when it ends, its metrics are read from MLflow. Status changes, step changes and new metric
- * values go to the listener. A failed run carries the service's error code and message, taken from the failed
+ * values go to the listener (status changes through {@link PollingTrainingRun}, after the step and metric events of
+ * the same poll). A failed run carries the service's error code and message, taken from the failed
  * trial when the parent only says that a trial failed.
  */
 final class AzureTrainingRun extends PollingTrainingRun {
@@ -37,7 +38,6 @@ final class AzureTrainingRun extends PollingTrainingRun {
     private final ProgressListener listener;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private volatile JsonNode job;
-    private RunStatus status;
     private boolean trainStarted;
     private boolean metricsWarned;
     private volatile java.time.Instant startedAt;
@@ -51,9 +51,8 @@ final class AzureTrainingRun extends PollingTrainingRun {
         this.id = Json.text(job, "/name");
         this.listener = listener;
         this.job = job;
-        this.status = RunStatus.fromString(Json.text(job, "/properties/status"));
+        RunStatus status = RunStatus.fromString(Json.text(job, "/properties/status"));
         this.trainStarted = !submitted && !WAITING.contains(status);
-        ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, null, status));
         if (status.isTerminal()) {
             updateSnapshot(observe(job, status));
         }
@@ -64,14 +63,9 @@ final class AzureTrainingRun extends PollingTrainingRun {
         JsonNode current = runs.getJobJson(workspace, id);
         RunStatus now = RunStatus.fromString(Json.text(current, "/properties/status"));
         job = current;
-        RunStatus before;
-        synchronized (this) {
-            before = status;
-            status = now;
-        }
+        RunStatus before = snapshot().status();
         if (!now.equals(before)) {
             LOG.info("run {}: {} -> {}", id, before, now);
-            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, before, now));
         }
         return observe(current, now);
     }

@@ -110,6 +110,18 @@ class TrainingFlowTest {
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.RunStatusChanged).extracting(
                 e -> ((ProgressEvent.RunStatusChanged) e).current()).containsSubsequence(RunStatus.STARTING,
                         RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.COMPLETED);
+        // each status once, as a run status change continuing from the one before; none as an operation status
+        List<ProgressEvent.RunStatusChanged> statuses = events.stream().filter(
+                ProgressEvent.RunStatusChanged.class::isInstance).map(ProgressEvent.RunStatusChanged.class::cast)
+                .toList();
+        assertThat(statuses.get(0).previous()).isNull();
+        for (int i = 1; i < statuses.size(); i++) {
+            assertThat(statuses.get(i).previous()).isEqualTo(statuses.get(i - 1).current())
+                    .isNotEqualTo(statuses.get(i).current());
+        }
+        assertThat(events).noneMatch(ProgressEvent.OperationStatusChanged.class::isInstance);
+        assertThat(events.indexOf(new ProgressEvent.StepStarted(TrainingStep.QUEUE))).as("> queue, then the status")
+                .isLessThan(events.indexOf(statuses.get(0)));
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.MetricLogged).isNotEmpty();
 
         TrainedModel model = run.downloadModel(temp.resolve("model"));

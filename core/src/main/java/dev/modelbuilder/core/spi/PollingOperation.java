@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * (and how to fetch the final result); this class waits between polls, honours the service's requested
  * interval, reports status changes, and enforces timeouts. Thread-safe.
  *
+ * <p>By default a status change is reported as a {@link ProgressEvent.OperationStatusChanged}; a subclass whose
+ * operations are better described by another event (a training run's {@link ProgressEvent.RunStatusChanged}), or
+ * whose status changes are already reported elsewhere, passes its own {@link StatusEvents} to the constructor.
+ *
  * @param <T> the final result
  */
 public abstract class PollingOperation<T> implements LongRunningOperation<T> {
@@ -59,8 +63,45 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
         }
     }
 
+    /**
+     * Says what to tell the listener about a poll. Passed to the constructor rather than overridden, because the
+     * first status is reported from the constructor, before a subclass's fields are set.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface StatusEvents<T> {
+
+        /**
+         * @param previous what the poll before found, or {@code null} for what was known at submission
+         * @param current what this poll found
+         * @return the event to report, or {@code null} to report nothing (e.g. when the status did not change)
+         */
+        ProgressEvent event(PollResponse<T> previous, PollResponse<T> current);
+
+        /**
+         * @param description what the operation does, named in each event
+         * @param <T> the result type
+         * @return the default: an {@link ProgressEvent.OperationStatusChanged} for the first status and for each
+         *     change of {@link OperationStatus}
+         */
+        static <T> StatusEvents<T> operationStatus(String description) {
+            return (previous, current) -> previous != null && previous.status().equals(current.status()) ? null
+                    : new ProgressEvent.OperationStatusChanged(description, current.status());
+        }
+
+        /**
+         * @param <T> the result type
+         * @return no events at all, for an operation whose status changes are reported by whatever performs it
+         */
+        static <T> StatusEvents<T> none() {
+            return (previous, current) -> null;
+        }
+    }
+
     private final String description;
     private final ProgressListener listener;
+    private final StatusEvents<T> statusEvents;
     private final Duration defaultInterval;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -77,7 +118,23 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
      */
     protected PollingOperation(String description, PollResponse<T> first, ProgressListener listener,
             Duration defaultInterval, Clock clock, Sleeper sleeper) {
+        this(description, first, listener, defaultInterval, clock, sleeper,
+                StatusEvents.operationStatus(description));
+    }
+
+    /**
+     * @param description what the operation does, e.g. {@code create compute 'gpu'}
+     * @param first what is known at submission (e.g. from the first response); reported at once
+     * @param listener told of status changes
+     * @param defaultInterval the poll interval when the service asks for none
+     * @param clock the clock for timeouts
+     * @param sleeper the waiting seam
+     * @param statusEvents what to tell the listener of the first status and of each poll
+     */
+    protected PollingOperation(String description, PollResponse<T> first, ProgressListener listener,
+            Duration defaultInterval, Clock clock, Sleeper sleeper, StatusEvents<T> statusEvents) {
         this.description = Objects.requireNonNull(description, "description");
+        this.statusEvents = Objects.requireNonNull(statusEvents, "statusEvents");
         this.last = Objects.requireNonNull(first, "first");
         this.listener = listener == null ? ProgressListener.none() : listener;
         this.defaultInterval = Objects.requireNonNull(defaultInterval, "defaultInterval");
@@ -86,7 +143,14 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
         if (first.status().isSuccess() && first.value() != null) {
             this.result = first.value();
         }
-        ProgressListener.emit(this.listener, new ProgressEvent.OperationStatusChanged(description, first.status()));
+        report(null, first);
+    }
+
+    private void report(PollResponse<T> previous, PollResponse<T> current) {
+        ProgressEvent event = statusEvents.event(previous, current);
+        if (event != null) {
+            ProgressListener.emit(listener, event);
+        }
     }
 
     /**
@@ -120,9 +184,7 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
         PollResponse<T> previous = last;
         last = pollOnce();
         LOG.debug("{}: {}", description, last.status());
-        if (!last.status().equals(previous.status())) {
-            ProgressListener.emit(listener, new ProgressEvent.OperationStatusChanged(description, last.status()));
-        }
+        report(previous, last);
         return last.status();
     }
 
@@ -146,11 +208,20 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ModelBuilderException("interrupted while waiting for " + description
-                        + "; it goes on: resume it with token " + resumeToken(), e);
+                        + "; it goes on: " + resumeHint(), e);
             }
             poll();
         }
         return finalResult();
+    }
+
+    /**
+     * Says how to get back to the operation after a wait was interrupted; it goes on regardless.
+     *
+     * @return e.g. {@code resume it with token ...}
+     */
+    protected String resumeHint() {
+        return "resume it with token " + resumeToken();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.modelbuilder.core.spi;
 
 import dev.modelbuilder.core.operation.OperationStatus;
+import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
@@ -17,6 +18,10 @@ import java.util.Objects;
  * (the run id), cancel-then-poll, the waiting loop of {@link PollingOperation}, and the rule that a run which ended
  * as failed or cancelled is a result, not an error. A provider says how to look at its run once, how to ask it to
  * stop, and how to fetch a completed run's model.
+ *
+ * <p>The listener hears the run's status as {@link ProgressEvent.RunStatusChanged}: the first status when the handle
+ * is made, then each change a poll sees, after whatever step or metric events the provider emitted during that poll.
+ * A provider whose job runs in this process and already tells the listener of every change turns this off.
  */
 public abstract class PollingTrainingRun extends PollingOperation<Run> implements TrainingRun {
     private final String id;
@@ -33,7 +38,26 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
      */
     protected PollingTrainingRun(String id, Run first, ProgressListener listener, Duration interval, Clock clock,
             Sleeper sleeper) {
-        super("run " + id, response(first), listener, interval, clock, sleeper);
+        this(id, first, listener, interval, clock, sleeper, true);
+    }
+
+    /**
+     * @param id the run id
+     * @param first the run as known at submission or attachment
+     * @param listener told of status changes when {@code reportStatus} (the provider reports steps, metrics and
+     *     logs itself)
+     * @param interval the time between polls while waiting
+     * @param clock the clock for timeouts
+     * @param sleeper how to wait between polls; a provider that trains in this process may return early when the
+     *     run changes
+     * @param reportStatus whether this handle tells the listener of the first status and of each change a poll
+     *     sees; {@code false} when a job of the provider, in this process, already tells it of every change (the
+     *     listener would otherwise hear each change twice)
+     */
+    protected PollingTrainingRun(String id, Run first, ProgressListener listener, Duration interval, Clock clock,
+            Sleeper sleeper, boolean reportStatus) {
+        super("run " + id, response(first), listener, interval, clock, sleeper,
+                reportStatus ? runStatusEvents(id) : StatusEvents.none());
         this.id = Objects.requireNonNull(id, "id");
         this.snapshot = first;
     }
@@ -88,6 +112,14 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
         return response(run);
     }
 
+    private static StatusEvents<Run> runStatusEvents(String id) {
+        return (previous, current) -> {
+            RunStatus before = previous == null ? null : previous.value().status();
+            RunStatus now = current.value().status();
+            return now.equals(before) ? null : new ProgressEvent.RunStatusChanged(id, before, now);
+        };
+    }
+
     private static PollResponse<Run> response(Run run) {
         ServiceErrorDetails error = run.error() == null ? null
                 : new ServiceErrorDetails(0, run.error().code(), run.error().message(), null);
@@ -113,6 +145,12 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
     @Override
     public final String resumeToken() {
         return id;
+    }
+
+    /** A run is resumed by attaching to it with its id (the resume token). */
+    @Override
+    protected final String resumeHint() {
+        return "attach to it again with its id";
     }
 
     /** A run that ended as failed or cancelled is returned, not thrown (see {@link TrainingRun}). */

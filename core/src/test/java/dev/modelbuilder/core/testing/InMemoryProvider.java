@@ -334,9 +334,7 @@ public final class InMemoryProvider implements ModelBuilderProvider {
             if (status().isTerminal()) {
                 return;
             }
-            RunStatus before = status();
             stage++;
-            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, before, status()));
             if (status().equals(RunStatus.RUNNING)) {
                 ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.TRAIN));
             }
@@ -353,7 +351,6 @@ public final class InMemoryProvider implements ModelBuilderProvider {
         }
 
         TrainingRun handle(ProgressListener listener) {
-            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, null, status()));
             return new FakeHandle(this, listener);
         }
     }

@@ -101,8 +101,8 @@ final class LocalRuns implements RunOperations, AutoCloseable {
             store.writeRun(record);
             jobs.put(key(workspace, id), job);
         }
-        job.addListener(listener);
         ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.QUEUE));
+        job.addListener(listener);
         try {
             executor.execute(job);
         } catch (RejectedExecutionException e) {
@@ -110,7 +110,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
             throw new ModelBuilderException("local run " + id + " could not be queued: "
                     + (closed ? "the provider is closed" : "too many runs are waiting; wait for some to finish"), e);
         }
-        return new LocalTrainingRun(backend, workspace, id, listener, job.snapshot(), true);
+        return new LocalTrainingRun(backend, workspace, job.snapshot(), listener, true);
     }
 
     private static Map<String, Object> summary(TrainingSettings settings, ImageClassificationTraining training) {
@@ -135,12 +135,9 @@ final class LocalRuns implements RunOperations, AutoCloseable {
     public TrainingRun attach(String workspace, String runId, ProgressListener listener) {
         Run run = currentRun(workspace, runId);
         Optional<RunJob> job = job(workspace, runId);
-        if (job.isPresent()) {
-            job.get().addListener(listener);
-        } else {
-            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(runId, null, run.status()));
-        }
-        return new LocalTrainingRun(backend, workspace, runId, listener, run, job.isPresent());
+        // a job of this provider tells the listener of the status now and of every change; else the handle does
+        job.ifPresent(j -> j.addListener(listener));
+        return new LocalTrainingRun(backend, workspace, run, listener, job.isPresent());
     }
 
     @Override

@@ -1,142 +1,86 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.operation.OperationStatus;
-import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.exception.ModelBuilderException;
-import dev.modelbuilder.core.exception.OperationTimeoutException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.spi.PollingTrainingRun;
+import dev.modelbuilder.core.spi.Sleeper;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A handle on a local run. When the run trains in this provider, waiting blocks on the run itself and the
- * listener hears everything as it happens; when another process trains it (or it already ended), the handle reads
- * the run's record from disk, every 200 ms while waiting, and tells the listener of status changes it sees.
+ * A handle on a local run, on the shared {@link PollingTrainingRun}. Each poll reads the run: from its job when the
+ * run trains in this provider, else from its record on disk. Waiting polls every 200 ms, and wakes at once when a
+ * job of this provider ends. When the run trains here, the job tells the listener of every status change itself
+ * (in step with its step and log events), so the handle does not; when another process trains it (or it had already
+ * ended), the handle tells the listener of the status changes it sees on disk.
  */
-public final class LocalTrainingRun implements TrainingRun {
+final class LocalTrainingRun extends PollingTrainingRun {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     private final LocalBackend backend;
     private final String workspace;
-    private final String id;
-    private final ProgressListener listener;
-    /** Whether a job of this process tells the listener of every status change (else polling does). */
-    private final boolean jobTellsListener;
-    private volatile Run last;
 
-    LocalTrainingRun(LocalBackend backend, String workspace, String id, ProgressListener listener, Run first,
+    /**
+     * @param backend the provider
+     * @param workspace the workspace
+     * @param first the run as known now
+     * @param listener the listener
+     * @param jobTellsListener whether a job of this provider trains the run and tells the listener of every status
+     *     change (else this handle does)
+     */
+    LocalTrainingRun(LocalBackend backend, String workspace, Run first, ProgressListener listener,
             boolean jobTellsListener) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+        super(first.id(), first, listener, POLL_INTERVAL, Clock.systemUTC(),
+                sleeper(Objects.requireNonNull(backend, "backend"), workspace, first.id()), !jobTellsListener);
+        this.backend = backend;
         this.workspace = workspace;
-        this.id = id;
-        this.listener = listener == null ? ProgressListener.none() : listener;
-        this.last = first;
-        this.jobTellsListener = jobTellsListener;
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Run snapshot() {
-        return last;
-    }
-
-    @Override
-    public Run refresh() {
-        poll();
-        return last;
-    }
-
-    @Override
-    public OperationStatus poll() {
-        Run previous = last;
-        last = backend.currentRun(workspace, id);
-        if (!jobTellsListener && !previous.status().equals(last.status())) {
-            ProgressListener.emit(listener, new ProgressEvent.RunStatusChanged(id, previous.status(), last.status()));
-        }
-        return OperationStatus.ofRun(last.status());
-    }
-
-    @Override
-    public OperationStatus status() {
-        return OperationStatus.ofRun(last.status());
-    }
-
-    @Override
-    public Run waitForCompletion(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                poll();
-                if (last.isTerminal()) {
-                    return last;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new OperationTimeoutException("local run " + id, timeout);
-                }
-                var job = backend.job(workspace, id);
-                if (job.isPresent()) {
-                    job.get().await(Duration.ofNanos(left));
-                } else {
-                    Thread.sleep(Math.max(1, Math.min(POLL_INTERVAL.toMillis(), left / 1_000_000)));
-                }
+    /**
+     * Waits up to the poll interval, less when a job of this provider trains the run and ends meanwhile. The job is
+     * looked up at each wait: once it ended it is gone, and the record on disk is polled.
+     */
+    private static Sleeper sleeper(LocalBackend backend, String workspace, String id) {
+        Sleeper system = Sleeper.system();
+        return duration -> {
+            Optional<RunJob> job = backend.job(workspace, id);
+            if (job.isPresent()) {
+                job.get().await(duration);
+            } else {
+                system.sleep(duration);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelBuilderException("interrupted while waiting for local run " + id
-                    + "; it goes on: attach to it again with its id", e);
-        }
+        };
     }
 
     @Override
-    public Run finalResult() {
-        if (!last.isTerminal()) {
-            poll();
-        }
-        if (!last.isTerminal()) {
-            throw new IllegalStateException("local run " + id + " has not finished (status " + last.status() + ")");
-        }
-        return last;
+    protected Run pollRun() {
+        return backend.currentRun(workspace, id());
     }
 
     /** Asks the run to stop before its next batch; the best checkpoint so far is kept (see the provider). */
     @Override
-    public void cancel() {
-        backend.cancel(workspace, id);
-        poll();
+    protected void requestCancel() {
+        backend.cancel(workspace, id());
     }
 
+    /** Copies bestModel.onnx, bestModelMap.json and MLModel.zip into the folder. */
     @Override
-    public String resumeToken() {
-        return id;
+    protected TrainedModel download(Run completed, Path directory) {
+        return backend.copyArtifacts(workspace, id(), directory);
     }
 
-    /**
-     * Copies bestModel.onnx, bestModelMap.json and MLModel.zip into a folder. Only a completed run has a model to
-     * download; a cancelled run's checkpoint is exported with {@code LocalProvider.exportCheckpoint}.
-     *
-     * @throws IllegalStateException when the run has not completed
-     */
+    /** A cancelled run may have kept its best checkpoint, which {@code LocalProvider.exportCheckpoint} exports. */
     @Override
-    public TrainedModel downloadModel(Path directory) {
-        Run run = refresh();
-        if (!run.status().equals(RunStatus.COMPLETED)) {
-            throw new IllegalStateException("local run " + id + " has no model to download: its status is "
-                    + run.status() + (run.status().equals(RunStatus.CANCELED)
-                            ? " (a cancelled run's best checkpoint, when it has one, is exported with"
-                                    + " LocalProvider.exportCheckpoint)"
-                            : run.failure().map(e -> " (" + e.describe() + ")").orElse("")));
+    protected String noModelReason(Run run) {
+        if (run.status().equals(RunStatus.CANCELED)) {
+            return "its status is " + run.status() + " (a cancelled run's best checkpoint, when it has one, is"
+                    + " exported with LocalProvider.exportCheckpoint)";
         }
-        return backend.copyArtifacts(workspace, id, directory);
+        return super.noModelReason(run);
     }
 }

@@ -381,12 +381,15 @@ final class RunJob implements Runnable {
             return;
         }
         RunStatus previous = record.runStatus();
-        record = record.ended(status, clock.instant().toString(), error, checkpoint);
+        RunRecord last = record.ended(status, clock.instant().toString(), error, checkpoint);
         try {
-            store.writeRun(record);
+            store.writeRun(last);
         } catch (RuntimeException e) {
             LOG.error("could not record the end of local run {}", id(), e);
         }
+        // shown only once written: whoever sees the run ended (a handle polls the job) finds it ended on disk too,
+        // with its checkpoint, e.g. exportCheckpoint and copyArtifacts, which read the record
+        record = last;
         try {
             Files.deleteIfExists(cancelMarker);
         } catch (IOException e) {
