@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 + "training): accuracy, per-label precision/recall/F1, top-k accuracy, log loss, confusion matrix.",
             "Files that cannot be read as images are skipped and listed. Exit code 2 for bad input (a missing or "
                 + "empty folder, a label the model does not know)."})
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer>, ScoresImages {
     private static final int SKIPPED_SHOWN = 20;
 
     @Spec

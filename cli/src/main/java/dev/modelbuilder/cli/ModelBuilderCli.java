@@ -3,6 +3,7 @@ package dev.modelbuilder.cli;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.scoring.PredictionEngine;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -198,7 +199,11 @@ public final class ModelBuilderCli implements Callable<Integer> {
         configureLogging(args);
         PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
-        return commandLine(out, err, commandsFor(args)).execute(args);
+        List<Class<?>> commands = commandsFor(args);
+        if (commands.size() == 1 && ScoresImages.class.isAssignableFrom(commands.get(0))) {
+            PredictionEngine.warmUp();
+        }
+        return commandLine(out, err, commands).execute(args);
     }
 
     /**

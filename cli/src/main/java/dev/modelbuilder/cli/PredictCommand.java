@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code modelbuilder predict}: predicts the labels of images with an MLModel.zip. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict the label of each image with an MLModel.zip. Exit code 1 if any image failed.")
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand implements Callable<Integer>, ScoresImages {
     @Spec
     CommandSpec spec;
 

@@ -65,6 +65,21 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
+    /**
+     * Loads the readers of the common formats (ImageIO's plugin registry, the JPEG and PNG readers and their native
+     * code) ahead of the first decode, so that a process's first image does not pay for it. Optional, safe from any
+     * thread; a reader that cannot be loaded is reported by the decode that needs it.
+     */
+    public static void warmUp() {
+        for (ImageFormat format : List.of(ImageFormat.JPEG, ImageFormat.PNG)) {
+            try {
+                readerSpi(format).createReaderInstance().dispose();
+            } catch (IOException | RuntimeException e) {
+                // decode reports it, with the image it was reading
+            }
+        }
+    }
+
     /** @return the formats {@link #decode} reads: JPEG, PNG, BMP, GIF */
     public static List<String> supportedFormats() {
         return List.of("JPEG", "PNG", "BMP", "GIF");

@@ -426,7 +426,8 @@ public final class ModelPackage {
      */
     public static ModelPackage read(byte[] zipBytes) {
         Objects.requireNonNull(zipBytes, "zipBytes");
-        return PackageReader.read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data", null, null);
+        return PackageReader.read(new ByteArrayInputStream(zipBytes), Limits.defaults(), "MLModel.zip data", null,
+                null);
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class ModelVerifier {
             throw new ModelLoadException("ONNX model not found: " + onnxFile);
         }
         String what = "ONNX model " + onnxFile.getFileName();
-        try (ModelSession session = ModelSession.open(new ModelSession.Request(onnxFile, null, what, -1, false, 0))) {
+        try (ModelSession session = ModelSession.open(new ModelSession.Request(onnxFile, null, what, -1, false, 0, null))) {
             session.check(labels, pipeline.preprocessing(), pipeline.inputName(), pipeline.outputName(), false);
         }
     }

@@ -13,6 +13,7 @@ import dev.modelbuilder.pipeline.RgbImage;
 import dev.modelbuilder.scoring.implementation.BatchScheduler;
 import dev.modelbuilder.scoring.implementation.BufferPool;
 import dev.modelbuilder.scoring.implementation.Inference;
+import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.scoring.implementation.ModelSession;
 import dev.modelbuilder.scoring.implementation.ModelSignature;
 import dev.modelbuilder.scoring.implementation.Scores;
@@ -134,6 +135,16 @@ public final class PredictionEngine implements AutoCloseable {
      */
     public static PredictionEngine fromPackage(byte[] zip) {
         return builder().modelPackage(ModelPackage.read(zip)).build();
+    }
+
+    /**
+     * Starts, on a daemon thread, the one-time work of a process's first engine that does not depend on the model:
+     * loading ONNX Runtime's native library and the image readers. Returns at once. A program that builds an engine
+     * soon after starting (a command-line tool, a serverless function) may call it first thing, so that this work
+     * overlaps its own start-up; {@link PredictionEngineBuilder#build()} starts it anyway when it has not run.
+     */
+    public static void warmUp() {
+        OrtRuntime.warmUpInBackground();
     }
 
     /** @return a builder for a customized engine */

@@ -11,6 +11,7 @@ import dev.modelbuilder.pipeline.PipelineDefinition;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.implementation.ModelSession;
 import dev.modelbuilder.scoring.implementation.ModelSignature;
+import dev.modelbuilder.scoring.implementation.OptimizedModels;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 
 import java.io.InputStream;
@@ -256,7 +257,8 @@ public final class PredictionEngineBuilder {
             throw new IllegalStateException("PredictionEngine configuration is incomplete: "
                     + String.join("; ", problems));
         }
-        OrtRuntime.loadInBackground();
+        // the runtime and the image readers load while the package is read and the session is created
+        OrtRuntime.warmUpInBackground();
         LabelMap useLabels;
         PreprocessingSpec spec;
         String input = inputName;
@@ -273,11 +275,11 @@ public final class PredictionEngineBuilder {
             input = input != null ? input : p.inputName();
             output = output != null ? output : p.outputName();
             kind = kind != null ? kind : p.outputKind();
-            request = request(null, pkg, MODEL_NAME_PREFIX + pkg.source());
+            request = request(null, pkg, MODEL_NAME_PREFIX + pkg.source(), spec);
         } else {
             useLabels = labels;
             spec = preprocessing;
-            request = request(onnxModel, null, "ONNX model " + onnxModel);
+            request = request(onnxModel, null, "ONNX model " + onnxModel, spec);
         }
         ModelSession session = ModelSession.open(request);
         try {
@@ -289,11 +291,16 @@ public final class PredictionEngineBuilder {
         }
     }
 
-    private ModelSession.Request request(Path file, ModelPackage pkg, String name) {
-        if (pkg != null && pkg.modelFile().isPresent()) {
+    private ModelSession.Request request(Path file, ModelPackage pkg, String name, PreprocessingSpec spec) {
+        OptimizedModels optimized = null;
+        if (pkg != null && pkg.modelFile().isPresent() && modelCache != null) {
             file = pkg.modelFile().get();
+            // beside the verified copy it was made from; dropped when the copy is evicted
+            optimized = OptimizedModels.of(modelCache.directory().resolve("optimized"),
+                    pkg.modelSha256().orElseThrow(), spec.width(), spec.height());
         }
         return new ModelSession.Request(file, file != null ? null : pkg.modelBuffer(), name,
-                executionProvider.isCuda() ? executionProvider.deviceId() : -1, fallbackToCpu, intraOpThreads);
+                executionProvider.isCuda() ? executionProvider.deviceId() : -1, fallbackToCpu, intraOpThreads,
+                optimized);
     }
 }

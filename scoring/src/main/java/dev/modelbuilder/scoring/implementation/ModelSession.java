@@ -35,7 +35,7 @@ public final class ModelSession implements AutoCloseable {
 
     /** Where the model comes from and how to run it. */
     public record Request(Path file, ByteBuffer bytes, String name, int cudaDevice, boolean fallbackToCpu,
-                          int intraOpThreads) {
+                          int intraOpThreads, OptimizedModels optimized) {
         /**
          * @param file the model file, or null with {@code bytes}
          * @param bytes the model's bytes (a direct buffer is used as it is), or null with {@code file}
@@ -43,6 +43,8 @@ public final class ModelSession implements AutoCloseable {
          * @param cudaDevice the CUDA device to run on, or -1 for the CPU
          * @param fallbackToCpu whether an unusable CUDA provider falls back to the CPU
          * @param intraOpThreads ONNX Runtime intra-op threads, 0 for its default
+         * @param optimized where the model's optimized form is kept for CPU sessions, or null to optimize it on
+         *     every load
          */
         public Request {
             if ((file == null) == (bytes == null)) {
@@ -77,6 +79,9 @@ public final class ModelSession implements AutoCloseable {
                 m.useCpuInstead(problem, r);
             }
         }
+        if (m.cudaDevice < 0 && r.optimized() != null && m.openOptimized(r)) {
+            return m;
+        }
         try {
             m.session = create(m.env, r, m.options);
         } catch (OrtException e) {
@@ -93,6 +98,45 @@ public final class ModelSession implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /**
+     * On the CPU: a session on the model's cached optimized form, or a session on the model that also writes that
+     * form for the next load.
+     *
+     * @return whether the session is open; false leaves the ordinary load to the caller
+     */
+    private boolean openOptimized(Request r) {
+        OrtSession.SessionOptions plain = baseOptions(r.intraOpThreads(), name);
+        try {
+            plain.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            OrtSession cached = r.optimized().openCached(env, plain);
+            if (cached != null) {
+                options.close();
+                options = plain;
+                session = cached;
+                return true;
+            }
+        } catch (OrtException e) {
+            LOG.debug("cannot configure a session for the optimized model", e);
+        }
+        plain.close();
+        Path partial = r.optimized().prepareWrite(options);
+        if (partial == null) {
+            return false;
+        }
+        try {
+            session = create(env, r, options);
+        } catch (OrtException e) {
+            // possibly the optimized model's write: the caller loads the model again without it
+            LOG.debug("creating a session that writes the optimized model failed", e);
+            r.optimized().abandon(partial);
+            options.close();
+            options = baseOptions(r.intraOpThreads(), name);
+            return false;
+        }
+        r.optimized().commit(env, session, partial);
+        return true;
     }
 
     /**

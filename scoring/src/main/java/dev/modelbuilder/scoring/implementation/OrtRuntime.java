@@ -1,6 +1,7 @@
 package dev.modelbuilder.scoring.implementation;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.modelbuilder.pipeline.ImageDecoder;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import dev.modelbuilder.core.exception.ModelLoadException;
@@ -57,22 +58,24 @@ public final class OrtRuntime {
     }
 
     /**
-     * Starts loading ONNX Runtime's native library on a daemon thread, so that it overlaps the reading of a model
-     * package instead of following it. Failures are not reported here: {@link #environment()} reports them.
+     * Starts, on a daemon thread, the work every process's first engine does whatever its model: loading ONNX
+     * Runtime's native library, then the image readers. Failures are not reported here: {@link #environment()} and
+     * the first decode report them, on the caller's thread.
      */
-    public static void loadInBackground() {
+    public static void warmUpInBackground() {
         if (environment != null) {
             return;
         }
-        Thread loader = new Thread(() -> {
+        Thread warmUp = new Thread(() -> {
             try {
                 environment();
             } catch (RuntimeException | LinkageError e) {
                 // environment() throws the same again on the caller's thread, with the caller's context
             }
-        }, "modelbuilder-onnxruntime-load");
-        loader.setDaemon(true);
-        loader.start();
+            ImageDecoder.warmUp();
+        }, "modelbuilder-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /**

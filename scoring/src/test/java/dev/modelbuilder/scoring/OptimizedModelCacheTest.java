@@ -1,0 +1,116 @@
+package dev.modelbuilder.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelbuilder.pipeline.ModelCache;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The optimized form of a package's model, kept beside its verified copy (issue 17). Runs ONNX Runtime for real. */
+class OptimizedModelCacheTest {
+    private static final Path IMAGE = Fixtures.dir().resolve("images/rocket.jpg");
+
+    @TempDir
+    Path dir;
+    private Path zip;
+    private ModelCache cache;
+    private Prediction expected;
+
+    @BeforeEach
+    void packageTheTinyModel() {
+        zip = dir.resolve("MLModel.zip");
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
+                PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+        cache = ModelCache.at(dir.resolve("models"));
+        try (PredictionEngine plain = PredictionEngine.builder().modelPackage(zip).modelCache(null).build()) {
+            expected = plain.predict(IMAGE);
+        }
+    }
+
+    private Prediction predictWithCache() {
+        try (PredictionEngine engine = PredictionEngine.builder().modelPackage(zip).modelCache(cache).build()) {
+            return engine.predict(IMAGE);
+        }
+    }
+
+    private List<Path> optimized(String suffix) throws IOException {
+        Path folder = cache.directory().resolve("optimized");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    @Test
+    void theFirstLoadWritesTheOptimizedModelAndLaterLoadsPredictTheSame() throws Exception {
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(optimized(".onnx")).hasSize(1);
+        assertThat(optimized(".probe")).hasSize(1);
+        assertThat(optimized(".partial")).isEmpty();
+        String sha = ModelPackage.read(zip).modelSha256().orElseThrow();
+        assertThat(optimized(".onnx").get(0).getFileName().toString()).startsWith(sha + "-");
+        byte[] written = Files.readAllBytes(optimized(".onnx").get(0));
+
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.readAllBytes(optimized(".onnx").get(0))).as("used, not written again").isEqualTo(written);
+    }
+
+    @Test
+    void anEntryWhoseProbeNoLongerMatchesIsReplaced() throws Exception {
+        predictWithCache();
+        Path probe = optimized(".probe").get(0);
+        byte[] good = Files.readAllBytes(probe);
+        byte[] wrong = good.clone();
+        wrong[3] ^= 0x40; // the first output's exponent: as if the optimized graph gave other outputs on this machine
+        Files.write(probe, wrong);
+
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.readAllBytes(optimized(".probe").get(0))).isEqualTo(good);
+    }
+
+    @Test
+    void aDamagedOptimizedModelIsReplaced() throws Exception {
+        predictWithCache();
+        Path model = optimized(".onnx").get(0);
+        Files.writeString(model, "not an ONNX model");
+
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.size(optimized(".onnx").get(0))).isGreaterThan(100);
+    }
+
+    @Test
+    void entriesOfModelsTheCacheNoLongerHoldsAreRemoved() throws Exception {
+        Path folder = cache.directory().resolve("optimized");
+        Files.createDirectories(folder);
+        String gone = "0".repeat(64);
+        Path staleModel = Files.writeString(folder.resolve(gone + "-0123456789abcdef.onnx"), "old");
+        Path staleProbe = Files.writeString(folder.resolve(gone + "-0123456789abcdef.probe"), "old");
+
+        predictWithCache();
+
+        assertThat(staleModel).doesNotExist();
+        assertThat(staleProbe).doesNotExist();
+        assertThat(optimized(".onnx")).hasSize(1);
+    }
+
+    @Test
+    void aModelFileGivenDirectlyIsNotCached() {
+        try (PredictionEngine engine = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
+                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.resizeCrop(256, 224)).modelCache(cache)
+                .build()) {
+            assertThat(engine.predict(IMAGE)).isEqualTo(expected);
+        }
+        assertThat(cache.directory()).doesNotExist();
+    }
+}
