@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.codegen.testing.GeneratedBuild;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,8 +42,12 @@ class QuickstartTest {
         Path projects = Path.of(summary.get("projects").asText());
         GeneratedBuild.buildOffline(projects, tmp);
         Path jar = projects.resolve("Quickstart.ConsoleApp/target/quickstart-consoleapp.jar");
-        for (JsonNode p : predictions) {
-            String printed = GeneratedBuild.runConsole(jar, tmp, p.get("image").asText());
+        List<List<String>> images = new ArrayList<>();
+        predictions.forEach(p -> images.add(List.of(p.get("image").asText())));
+        List<String> outputs = GeneratedBuild.runConsoles(jar, tmp, images);
+        for (int i = 0; i < predictions.size(); i++) {
+            JsonNode p = predictions.get(i);
+            String printed = outputs.get(i);
             Map.Entry<String, Map<String, Double>> console = GeneratedBuild.parseConsoleOutput(printed);
             assertThat(console.getKey()).as(printed).isEqualTo(p.get("label").asText());
             assertThat(console.getValue()).hasSize(p.get("scores").size());

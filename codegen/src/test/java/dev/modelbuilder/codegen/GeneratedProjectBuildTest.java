@@ -34,14 +34,15 @@ class GeneratedProjectBuildTest {
 
         Path jar = projects.consoleProject().resolve("target/flowers-consoleapp.jar");
         assertThat(jar).isRegularFile();
+        Path coffee = ModelFixture.image("coffee.png");
+        Path gray = ModelFixture.image("synth_gray_301x199.jpg");
+        // no argument: the bundled sample, which is rocket.jpg
+        List<String> printed = GeneratedBuild.runConsoles(jar, tmp,
+                List.of(List.of(coffee.toString()), List.of(gray.toString()), List.of()));
         try (PredictionEngine engine = PredictionEngine.fromPackage(model.resolve("MLModel.zip"))) {
-            for (String image : List.of("coffee.png", "synth_gray_301x199.jpg")) {
-                Path file = ModelFixture.image(image);
-                assertPrintsWhatTheEnginePredicts(GeneratedBuild.runConsole(jar, tmp, file.toString()),
-                        engine.predict(file));
-            }
-            // no argument: the bundled sample, which is rocket.jpg
-            assertPrintsWhatTheEnginePredicts(GeneratedBuild.runConsole(jar, tmp), engine.predict(sample));
+            assertPrintsWhatTheEnginePredicts(printed.get(0), engine.predict(coffee));
+            assertPrintsWhatTheEnginePredicts(printed.get(1), engine.predict(gray));
+            assertPrintsWhatTheEnginePredicts(printed.get(2), engine.predict(sample));
         }
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a timed test: prints requests per second and p50/p99 latency of 1,000 sequential and 1,000 concurrent
  * (8 clients) {@code POST /predict} on a generated, built and started Web API, next to the same number of predictions
  * through the SDK in-process. Run it with
- * {@code mvn -pl codegen -am test -Dtest=WebApiThroughputBenchmark -Dtest.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code mvn -pl codegen -am test -Dtest=WebApiThroughputBenchmark -Dtest.excludedGroups= -Dtest.jvm.options=
+ * -Dsurefire.failIfNoSpecifiedTests=false
  * -Dwebapi.benchmark.model=DIR -Dwebapi.benchmark.image=FILE} (default: the fixture model and rocket.jpg).
  */
 @Tag("benchmark")

@@ -25,6 +25,13 @@ import java.util.stream.Stream;
  * {@code codegen.scoring.artifact} and {@code codegen.maven.home} that the module's surefire configuration sets.
  */
 public final class GeneratedBuild {
+    /**
+     * JVM options for the short-lived JVMs these tests start (a Maven build of a few files, a console app that
+     * predicts one image, the Web API service for a few hundred requests): the client compiler alone and the serial
+     * collector start them with about half the CPU time of the defaults, and change nothing they compute.
+     */
+    public static final List<String> SHORT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private GeneratedBuild() {
     }
 
@@ -62,7 +69,8 @@ public final class GeneratedBuild {
         if (offline) {
             command.add(1, "-o");
         }
-        int code = run(projectRoot, log, timeoutSeconds, command.toArray(String[]::new));
+        int code = run(projectRoot, log, timeoutSeconds, Map.of("MAVEN_OPTS", mavenOpts()),
+                command.toArray(String[]::new));
         if (code != 0) {
             throw new AssertionError((offline ? "offline " : "") + "build of the generated projects failed:\n"
                     + tail(log));
@@ -79,15 +87,53 @@ public final class GeneratedBuild {
      * @return what it printed
      */
     public static String runConsole(Path jar, Path work, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(work, "console", ".log");
-        int code = run(jar.getParent(), log, 120, command.toArray(String[]::new));
-        if (code != 0) {
-            throw new AssertionError("console app exited with " + code + ":\n" + tail(log));
+        return runConsoles(jar, work, List.of(List.of(args))).get(0);
+    }
+
+    /**
+     * Runs {@code java -jar} on a built console app once per argument list, all at the same time (each run is a
+     * JVM start that predicts one image: together they take what the slowest takes, not the sum).
+     *
+     * @param jar the console app's jar
+     * @param work a scratch folder for the output
+     * @param argumentLists the program arguments of each run
+     * @return what each run printed, in the order of the argument lists
+     * @throws AssertionError naming the run and its output when a run failed or ran over two minutes
+     */
+    public static List<String> runConsoles(Path jar, Path work, List<List<String>> argumentLists)
+            throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        try {
+            for (List<String> args : argumentLists) {
+                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                        "java").toString()));
+                command.addAll(SHORT_JVM_OPTIONS);
+                command.addAll(List.of("-jar", jar.toString()));
+                command.addAll(args);
+                Path log = Files.createTempFile(work, "console", ".log");
+                logs.add(log);
+                processes.add(new ProcessBuilder(command).directory(jar.getParent().toFile())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            List<String> outputs = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                Process p = processes.get(i);
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw new AssertionError("console app " + argumentLists.get(i) + " ran over 120 s:\n"
+                            + tail(logs.get(i)));
+                }
+                if (p.exitValue() != 0) {
+                    throw new AssertionError("console app " + argumentLists.get(i) + " exited with "
+                            + p.exitValue() + ":\n" + tail(logs.get(i)));
+                }
+                outputs.add(Files.readString(logs.get(i)));
+            }
+            return outputs;
+        } finally {
+            processes.forEach(Process::destroyForcibly);
         }
-        return Files.readString(log);
     }
 
     /**
@@ -197,9 +243,23 @@ public final class GeneratedBuild {
         }
     }
 
+    /** The short-lived JVM options first, so that options already in the environment's MAVEN_OPTS win. */
+    private static String mavenOpts() {
+        String user = System.getenv("MAVEN_OPTS");
+        String mine = String.join(" ", SHORT_JVM_OPTIONS);
+        return user == null || user.isBlank() ? mine : mine + " " + user;
+    }
+
     public static int run(Path dir, Path log, int timeoutSeconds, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        return run(dir, log, timeoutSeconds, Map.of(), command);
+    }
+
+    private static int run(Path dir, Path log, int timeoutSeconds, Map<String, String> environment,
+            String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " ran over " + timeoutSeconds + " s:\n" + tail(log));
