@@ -44,7 +44,6 @@ public record LabelMap(List<String> labels) {
      * @throws ValidationException if the list is empty, or a label is null, blank, repeated or holds a control
      *     character
      * @throws NullPointerException if {@code labels} is null
-     * @param labels the record component labels
      */
     public LabelMap {
         Objects.requireNonNull(labels, "labels");

@@ -78,11 +78,6 @@ public final class ModelPackage {
     public record Limits(long maxModelBytes, long maxJsonBytes, int maxCompressionRatio, int maxEntries) {
         /**
          * @throws ValidationException if a bound is not positive or the model bound is over 2 GiB less 8 bytes
-         *
-         * @param maxModelBytes the record component maxModelBytes
-         * @param maxJsonBytes the record component maxJsonBytes
-         * @param maxCompressionRatio the record component maxCompressionRatio
-         * @param maxEntries the record component maxEntries
          */
         public Limits {
             if (maxModelBytes < 1 || maxModelBytes > MAX_MODEL_BYTES) {

@@ -57,9 +57,6 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
     public record Producer(String name, String version) {
         /**
          * @throws ValidationException if a value is blank
-         *
-         * @param name the record component name
-         * @param version the record component version
          */
         public Producer {
             if (name == null || name.isBlank()) {
@@ -79,12 +76,6 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
 
     /**
      * @throws ValidationException if the version is not {@code MAJOR.MINOR}, a name is blank or a value is missing
-     * @param formatVersion the record component formatVersion
-     * @param preprocessing the record component preprocessing
-     * @param inputName the record component inputName
-     * @param outputName the record component outputName
-     * @param outputKind the record component outputKind
-     * @param producer the record component producer
      */
     public PipelineDefinition {
         if (formatVersion == null || !VERSION.matcher(formatVersion).matches()) {

@@ -86,13 +86,6 @@ public record PreprocessingSpec(Geometry geometry, int width, int height, int re
      * Validates and copies the arrays.
      *
      * @throws ValidationException naming the field, the value and the rule when a value is invalid
-     * @param geometry the record component geometry
-     * @param width the record component width
-     * @param height the record component height
-     * @param resizeShorterSide the record component resizeShorterSide
-     * @param normalize the record component normalize
-     * @param mean the record component mean
-     * @param std the record component std
      */
     public PreprocessingSpec {
         if (geometry == null) {

@@ -43,11 +43,6 @@ public record Prediction(String label, int index, double score, Map<String, Doub
      * Copies the map and the array.
      *
      * @throws NullPointerException if a value is null
-     * @param label the record component label
-     * @param index the record component index
-     * @param score the record component score
-     * @param scores the record component scores
-     * @param logits the record component logits
      */
     public Prediction {
         Objects.requireNonNull(label, "label");
