@@ -7,6 +7,7 @@ import dev.modelbuilder.scoring.PredictionEngine;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -200,10 +201,14 @@ public final class ModelBuilderCli implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
         List<Class<?>> commands = commandsFor(args);
-        if (commands.size() == 1 && ScoresImages.class.isAssignableFrom(commands.get(0))) {
-            PredictionEngine.warmUp();
+        CompletableFuture<Void> warmUp = commands.size() == 1 && ScoresImages.class.isAssignableFrom(commands.get(0))
+                ? PredictionEngine.warmUp() : CompletableFuture.completedFuture(null);
+        try {
+            return commandLine(out, err, commands).execute(args);
+        } finally {
+            // a command that ends early (--help, bad input) must not exit while ONNX Runtime is still loading
+            warmUp.join();
         }
-        return commandLine(out, err, commands).execute(args);
     }
 
     /**

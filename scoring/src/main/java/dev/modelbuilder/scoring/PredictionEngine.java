@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -142,9 +143,12 @@ public final class PredictionEngine implements AutoCloseable {
      * loading ONNX Runtime's native library and the image readers. Returns at once. A program that builds an engine
      * soon after starting (a command-line tool, a serverless function) may call it first thing, so that this work
      * overlaps its own start-up; {@link PredictionEngineBuilder#build()} starts it anyway when it has not run.
+     *
+     * @return completed when the warm-up has ended; a program that may exit before building an engine waits for it
+     *     first, so that the JVM does not exit while ONNX Runtime's native library is still loading
      */
-    public static void warmUp() {
-        OrtRuntime.warmUpInBackground();
+    public static CompletableFuture<Void> warmUp() {
+        return OrtRuntime.warmUpInBackground();
     }
 
     /** @return a builder for a customized engine */

@@ -83,6 +83,13 @@ class PredictionEngineTest {
     }
 
     @Test
+    void theWarmUpEndsAndIsNotRepeatedOnceTheRuntimeIsLoaded() throws Exception {
+        PredictionEngine.warmUp().get(2, java.util.concurrent.TimeUnit.MINUTES);
+
+        assertThat(PredictionEngine.warmUp()).as("the runtime is loaded: nothing left to do").isDone();
+    }
+
+    @Test
     void corruptImageFailsWithScoringException(@TempDir Path dir) throws Exception {
         byte[] jpeg = Files.readAllBytes(Fixtures.dir().resolve("images/rocket.jpg"));
         Path truncated = dir.resolve("broken.jpg");

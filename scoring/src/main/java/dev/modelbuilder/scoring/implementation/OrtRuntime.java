@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 
 /**
@@ -61,21 +62,29 @@ public final class OrtRuntime {
      * Starts, on a daemon thread, the work every process's first engine does whatever its model: loading ONNX
      * Runtime's native library, then the image readers. Failures are not reported here: {@link #environment()} and
      * the first decode report them, on the caller's thread.
+     *
+     * @return completed when the warm-up has ended (at once when the runtime was already loaded)
      */
-    public static void warmUpInBackground() {
+    public static CompletableFuture<Void> warmUpInBackground() {
         if (environment != null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Thread warmUp = new Thread(() -> {
             try {
                 environment();
             } catch (RuntimeException | LinkageError e) {
                 // environment() throws the same again on the caller's thread, with the caller's context
             }
-            ImageDecoder.warmUp();
+            try {
+                ImageDecoder.warmUp();
+            } finally {
+                done.complete(null);
+            }
         }, "modelbuilder-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
+        return done;
     }
 
     /**
