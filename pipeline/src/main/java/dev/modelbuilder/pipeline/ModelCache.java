@@ -2,7 +2,6 @@ package dev.modelbuilder.pipeline;
 
 import dev.modelbuilder.core.spi.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,10 +66,17 @@ public final class ModelCache {
      *     the folder the system property {@value #CACHE_PROPERTY} names
      */
     public static ModelCache defaultCache() {
+        return at(sdkCacheDirectory().resolve("models"));
+    }
+
+    /**
+     * @return the SDK's cache folder, shared by the model copies and ONNX Runtime's native libraries:
+     *     {@code ~/.modelbuilder/cache}, or the folder the system property {@value #CACHE_PROPERTY} names
+     */
+    public static Path sdkCacheDirectory() {
         String root = System.getProperty(CACHE_PROPERTY);
-        Path base = root != null && !root.isBlank() ? Path.of(root)
+        return root != null && !root.isBlank() ? Path.of(root)
                 : Path.of(System.getProperty("user.home"), ".modelbuilder", "cache");
-        return at(base.resolve("models"));
     }
 
     /**
@@ -124,7 +129,7 @@ public final class ModelCache {
             if (!Files.isRegularFile(copy) || Files.size(copy) != size) {
                 return Optional.empty();
             }
-            if (crc32(copy) != crc) {
+            if (ModelDigest.crc32(copy) != crc) {
                 LOG.warn("the cached model {} is damaged (its CRC-32 differs from the package's); replacing it", copy);
                 return Optional.empty();
             }
@@ -211,17 +216,6 @@ public final class ModelCache {
         } catch (IOException e) {
             LOG.debug("cannot mark {} as used", p, e);
         }
-    }
-
-    private static long crc32(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (ch.read(buf.clear()) > 0) {
-                crc.update(buf.flip());
-            }
-        }
-        return crc.getValue();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
@@ -19,15 +20,27 @@ record ModelDigest(long crc32, String sha256) {
     static ModelDigest of(Path file) throws IOException {
         CRC32 crc = new CRC32();
         MessageDigest sha = newSha256();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        read(file, buf -> {
+            crc.update(buf.duplicate());
+            sha.update(buf);
+        });
+        return new ModelDigest(crc.getValue(), hex(sha));
+    }
+
+    /** @return the file's CRC-32 alone (a cached copy's check on every load) */
+    static long crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        read(file, crc::update);
+        return crc.getValue();
+    }
+
+    private static void read(Path file, Consumer<ByteBuffer> chunks) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             while (ch.read(buf.clear()) >= 0) {
-                buf.flip();
-                crc.update(buf.duplicate());
-                sha.update(buf);
+                chunks.accept(buf.flip());
             }
         }
-        return new ModelDigest(crc.getValue(), hex(sha));
     }
 
     static MessageDigest newSha256() {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -100,8 +101,14 @@ class ModelCacheTest {
 
         FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(3)));
         Files.setLastModifiedTime(copy, longAgo);
+        Object file = Files.readAttributes(copy, BasicFileAttributes.class).fileKey();
         ModelPackage second = ModelPackage.read(zip, ModelPackage.Limits.defaults(), cache());
         assertThat(second.modelFile()).contains(copy);
+        if (file != null) {
+            // a rewrite is a new file renamed over the old one
+            assertThat(Files.readAttributes(copy, BasicFileAttributes.class).fileKey()).as("the same file")
+                    .isEqualTo(file);
+        }
         assertThat(Files.getLastModifiedTime(copy)).as("marked as used").isGreaterThan(longAgo);
         assertThat(cacheFiles()).containsExactly(copy.getFileName().toString());
     }

@@ -64,6 +64,14 @@ public final class ModelSession implements AutoCloseable {
      * @throws ModelLoadException if the model cannot be loaded or CUDA is unusable without fallback
      */
     public static ModelSession open(Request r) {
+        boolean optimizable = r.cudaDevice() < 0 && r.optimized() != null;
+        if (optimizable) {
+            // the optimized form was written by ONNX Runtime from this model after it passed the check below
+            ModelSession cached = openCachedOptimized(r);
+            if (cached != null) {
+                return cached;
+            }
+        }
         // before ONNX Runtime sees the model: it would open any file an external-data entry names
         if (r.file() != null) {
             ExternalDataCheck.check(r.file(), r.name());
@@ -79,7 +87,7 @@ public final class ModelSession implements AutoCloseable {
                 m.useCpuInstead(problem, r);
             }
         }
-        if (m.cudaDevice < 0 && r.optimized() != null && m.openOptimized(r)) {
+        if (optimizable && m.openWritingOptimized(r)) {
             return m;
         }
         try {
@@ -101,26 +109,32 @@ public final class ModelSession implements AutoCloseable {
     }
 
     /**
-     * On the CPU: a session on the model's cached optimized form, or a session on the model that also writes that
-     * form for the next load.
-     *
-     * @return whether the session is open; false leaves the ordinary load to the caller
+     * @return a CPU session on the model's cached optimized form, when there is one that passes its probe; else null
      */
-    private boolean openOptimized(Request r) {
-        OrtSession.SessionOptions plain = baseOptions(r.intraOpThreads(), name);
+    private static ModelSession openCachedOptimized(Request r) {
+        ModelSession m = new ModelSession(OrtRuntime.environment(), r.name());
+        m.cudaDevice = -1;
+        OrtSession.SessionOptions plain = baseOptions(r.intraOpThreads(), r.name());
         try {
             plain.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            OrtSession cached = r.optimized().openCached(env, plain);
-            if (cached != null) {
-                options.close();
-                options = plain;
-                session = cached;
-                return true;
-            }
+            m.session = r.optimized().openCached(m.env, plain);
         } catch (OrtException e) {
             LOG.debug("cannot configure a session for the optimized model", e);
         }
-        plain.close();
+        if (m.session == null) {
+            plain.close();
+            return null;
+        }
+        m.options = plain;
+        return m;
+    }
+
+    /**
+     * On the CPU: a session on the model that also writes its optimized form for the next load.
+     *
+     * @return whether the session is open; false leaves the ordinary load to the caller
+     */
+    private boolean openWritingOptimized(Request r) {
         Path partial = r.optimized().prepareWrite(options);
         if (partial == null) {
             return false;

@@ -1,5 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
+import dev.modelbuilder.pipeline.ModelCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class NativeLibraries {
     /** ONNX Runtime's system property naming a folder with its native libraries. */
     public static final String NATIVE_PATH = "onnxruntime.native.path";
     /** The system property that moves the SDK's cache (default {@code ~/.modelbuilder/cache}). */
-    public static final String CACHE_PROPERTY = "modelbuilder.cache.dir";
+    public static final String CACHE_PROPERTY = ModelCache.CACHE_PROPERTY;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
     private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni",
@@ -38,9 +39,7 @@ public final class NativeLibraries {
 
     /** @return the SDK's cache folder */
     public static Path cacheDir() {
-        String dir = System.getProperty(CACHE_PROPERTY);
-        return dir != null && !dir.isBlank() ? Path.of(dir)
-                : Path.of(System.getProperty("user.home"), ".modelbuilder", "cache");
+        return ModelCache.sdkCacheDirectory();
     }
 
     /**
