@@ -48,11 +48,13 @@ import java.util.Objects;
  * {@code best_epoch}.
  *
  * <p><b>Runs.</b> At most {@code maxConcurrentRuns} train at once (default 1: a run uses all cores), others wait as
- * Queued. {@code cancel} stops a run before its next batch: it ends as Canceled, and when at least one epoch was
- * validated its best checkpoint is kept; {@code downloadModel} refuses a cancelled run, {@link #exportCheckpoint}
- * writes the checkpoint. A run left Queued or Running by a process that ended (crash, kill) shows as Failed with
- * error code {@code Interrupted} from the next look at it on. Another process may attach to, follow and cancel a
- * run (through a marker file the owner checks before every batch).
+ * Queued. Runs training at once in one JVM, of this provider or another, take turns for each forward and backward
+ * pass, since DJL records the gradients of one at a time per process. {@code cancel} stops a run before its next
+ * batch: it ends as Canceled, and when at least one epoch was validated its best checkpoint is kept;
+ * {@code downloadModel} refuses a cancelled run, {@link #exportCheckpoint} writes the checkpoint. A run left Queued
+ * or Running by a process that ended (crash, kill) shows as Failed with error code {@code Interrupted} from the next
+ * look at it on. Another process may attach to, follow and cancel a run (through a marker file the owner checks
+ * before every batch).
  *
  * <p>Closing the provider cancels its runs (they keep their checkpoints) and stops its threads. Thread-safe.
  */

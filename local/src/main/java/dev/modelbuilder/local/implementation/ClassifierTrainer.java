@@ -300,17 +300,16 @@ final class ClassifierTrainer {
         try (NDManager m = trainer.getManager().newSubManager()) {
             NDArray x = m.create(FloatBuffer.wrap(buffer, 0, n * 3 * size * size), new Shape(n, 3, size, size));
             NDArray y = m.create(labels);
-            double loss;
-            double correct;
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList pred = trainer.forward(new NDList(x));
-                NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
-                gc.backward(l);
-                loss = l.getFloat();
-                correct = countCorrect(pred.singletonOrThrow().toFloatArray(), labels, n);
-            }
+            double[] stats = DjlRuntime.recordingGradients(() -> {
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList pred = trainer.forward(new NDList(x));
+                    NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
+                    gc.backward(l);
+                    return new double[] {l.getFloat(), countCorrect(pred.singletonOrThrow().toFloatArray(), labels, n)};
+                }
+            });
             trainer.step();
-            return new double[] {loss, correct};
+            return stats;
         }
     }
 

@@ -7,6 +7,8 @@ import com.sun.jna.NativeLibrary;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * exported {@code FLAGS_caffe2_log_level} variable in {@code c10}. Once the engine is loaded this class sets it to
  * ERROR (2), unless the system property {@value #NATIVE_WARNINGS_PROPERTY} is {@code true}. Where the symbol is
  * not exported (a libtorch built otherwise), the warnings stay and a DEBUG line says why.
+ *
+ * <p><b>One gradient tape per process.</b> DJL's PyTorch engine lets one gradient collector record at a time in a
+ * JVM ({@code PtGradientCollector} keeps that flag in a static field and refuses a second with "A PtGradientCollector
+ * is already collecting"). Runs that train at the same time ({@code maxConcurrentRuns} above 1, or two providers
+ * in one application) therefore take turns, one forward and backward pass each, through
+ * {@link #recordingGradients(Supplier)}.
  *
  * <p><b>Native cache.</b> PyTorch's native libraries unpack to {@code ~/.djl.ai} on first use (about 430 MB); DJL
  * honours the {@code DJL_CACHE_DIR} environment variable or system property to put them elsewhere.
@@ -95,6 +103,31 @@ final class DjlRuntime {
         engine();
         JniUtils.setNumThreads(Math.max(1, threads));
         JniUtils.setGradMode(false);
+    }
+
+    /**
+     * Runs one forward and backward pass while no other training of this JVM records gradients (see the class
+     * comment). Fair, so that concurrent runs alternate instead of one starving the other.
+     *
+     * @param pass opens the gradient collector, computes the loss and its gradients, and closes the collector
+     * @param <T> what the pass returns
+     * @return what the pass returned
+     */
+    public static <T> T recordingGradients(Supplier<T> pass) {
+        GradientTape.LOCK.lock();
+        try {
+            return pass.get();
+        } finally {
+            GradientTape.LOCK.unlock();
+        }
+    }
+
+    /** The process-wide turn for DJL's one gradient collector; it mirrors DJL's own static flag. */
+    private static final class GradientTape {
+        static final ReentrantLock LOCK = new ReentrantLock(true);
+
+        private GradientTape() {
+        }
     }
 
     /** Sets libtorch's C++ log level once, when first used (after the engine loaded its native libraries). */
