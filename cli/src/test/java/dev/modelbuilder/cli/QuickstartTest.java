@@ -13,12 +13,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The README's main job end to end, with a shorter time budget: quickstart trains on the local backend, writes
  * the model and the starter projects; the generated projects are then built with Maven offline, and their console
  * app's predictions on the quickstart's sample images must equal the quickstart's own.
  */
+// runs beside the other test classes: much of it waits on a nested Maven build and the console apps' JVMs
+@Execution(ExecutionMode.CONCURRENT)
 @Tag("integration")
 class QuickstartTest {
     @TempDir

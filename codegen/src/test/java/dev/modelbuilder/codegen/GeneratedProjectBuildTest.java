@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Tier 3: generates the projects from a packaged fixture model, builds them with Maven <em>offline</em> against a
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * prints what the SDK's own engine predicts. Needs Maven (the one running this build) and the dependencies this
  * build already resolved; it never touches the network.
  */
+// runs beside the other test classes: it mostly waits on a nested Maven build and the console apps' JVMs
+@Execution(ExecutionMode.CONCURRENT)
 @Tag("integration")
 class GeneratedProjectBuildTest {
     @TempDir

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Tier 3 for the Web API: generates the projects with {@code <Name>.WebApi}, builds them with Maven (online: the
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sample and two fixture images (raw body, multipart, batch, {@code ?top}), 200 requests from 8 threads, refused
  * uploads (corrupt image, text file, over the size limit) as JSON without internals, then a clean stop.
  */
+// runs beside the other test classes: it mostly waits on a nested Maven build and the service's JVM
+@Execution(ExecutionMode.CONCURRENT)
 @Tag("integration")
 class GeneratedWebApiBuildTest {
     private static final ObjectMapper JSON = new ObjectMapper();

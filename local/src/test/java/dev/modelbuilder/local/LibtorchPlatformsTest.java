@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -29,6 +31,8 @@ import org.w3c.dom.NodeList;
  * platform that is not served. The OS activation of each profile is checked in the POM itself, since Maven reads
  * the OS from the JVM it runs in and cannot be told another.
  */
+// runs beside the other test classes (training among them): it only waits on nested Maven runs
+@Execution(ExecutionMode.CONCURRENT)
 class LibtorchPlatformsTest {
     /** Classifier, Maven OS family and os.arch of each platform served. */
     static final Map<String, List<String>> PLATFORMS = new LinkedHashMap<>();
@@ -117,7 +121,8 @@ class LibtorchPlatformsTest {
         Path root = Path.of(System.getProperty("libtorch.test.root")).toRealPath();
         boolean windows = File.separatorChar == '\\';
         Path mvn = Path.of(System.getProperty("libtorch.test.maven.home"), "bin", windows ? "mvn.cmd" : "mvn");
-        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-q", "-o", "-f",
+        // one builder thread (not .mvn/maven.config's -T1C): the modules append to one output file
+        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-q", "-o", "-T", "1", "-f",
                 root.resolve("pom.xml").toString(), "-pl", "local", "-am", "dependency:tree",
                 "-Dmaven.repo.local=" + System.getProperty("libtorch.test.repository"),
                 "-Dincludes=ai.djl.pytorch:pytorch-native-cpu", "-DoutputFile=" + out, "-DappendOutput=true"));

@@ -15,6 +15,8 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * instead when the environment variable {@code MODELBUILDER_REQUIRE_CHROMIUM} is {@code true}, as in CI). The
  * screenshots are kept in {@code target/report-preview/} to look at.
  */
+// runs beside the other test classes, and its three renders beside each other: each waits on a Chromium process
+@Execution(ExecutionMode.CONCURRENT)
 class ReportInChromiumTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
