@@ -8,6 +8,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,16 +38,13 @@ class ConcurrentRunsTest {
                 .maxConcurrentRuns(2).build())) {
             mb.workspaces().define("ws1").create();
             ExperimentScope experiment = mb.workspace("ws1").experiments().getOrCreate("exp");
-            TrainingRun first = experiment.submit(spec, e -> {
+            ProgressListener bothRuns = e -> {
                 if (e instanceof ProgressEvent.RunStatusChanged s) {
                     statuses.add(s);
                 }
-            });
-            TrainingRun second = experiment.submit(spec, e -> {
-                if (e instanceof ProgressEvent.RunStatusChanged s) {
-                    statuses.add(s);
-                }
-            });
+            };
+            TrainingRun first = experiment.submit(spec, bothRuns);
+            TrainingRun second = experiment.submit(spec, bothRuns);
             Run one = first.waitForCompletion(Duration.ofMinutes(3));
             Run two = second.waitForCompletion(Duration.ofMinutes(3));
 
