@@ -11,12 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * 10,000 images: the evaluation streams, so the heap in use (measured after a GC every 1,000 images) does not grow
  * with the images scored. Each 48x48 image decodes to 6.9 KB, so holding the decoded images, or their predictions
  * and tensors, would add tens of MB over the run; the bound allows 8 MB of noise. The figures are printed.
+ *
+ * <p>Isolated: the heap is the JVM's, so nothing may run beside it. The Chromium report test, which runs beside
+ * the others, decodes 1280x4200 screenshots (21 MB each) and moved the samples by 16 MB when it overlapped.
  */
+@Isolated("measures the JVM's heap in use")
 class TenThousandImagesTest {
     private static final int PER_LABEL = 3334;
 
