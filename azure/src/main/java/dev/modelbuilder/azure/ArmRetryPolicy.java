@@ -6,7 +6,7 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import dev.modelbuilder.core.exception.ModelBuilderException;
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.modelbuilder.azure;
 
-import dev.modelbuilder.core.spi.DaemonThreadFactory;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
@@ -14,7 +14,7 @@ import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.policy.UserAgentPolicy;
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

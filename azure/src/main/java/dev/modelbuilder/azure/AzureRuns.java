@@ -17,7 +17,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunError;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.spi.RunOperations;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +76,7 @@ final class AzureRuns implements RunOperations {
         workspaces.getJson(workspace);
 
         long provisionStart = System.nanoTime();
-        ProgressListener.emit(events, new ProgressEvent.StepStarted(TrainingStep.PROVISION_COMPUTE));
+        ProgressListener.emit(events, new ProgressEvent.StepStarted(WorkStep.PROVISION_COMPUTE));
         JsonNode compute;
         try {
             compute = computes.getJson(workspace, computeName);
@@ -87,11 +87,11 @@ final class AzureRuns implements RunOperations {
                         + "image classification needs a GPU size such as " + AzureVmSizes.STANDARD_NC4AS_T4_V3.name());
             }
         } catch (RuntimeException e) {
-            ProgressListener.emit(events, new ProgressEvent.StepFailed(TrainingStep.PROVISION_COMPUTE,
+            ProgressListener.emit(events, new ProgressEvent.StepFailed(WorkStep.PROVISION_COMPUTE,
                     e.getMessage()));
             throw e;
         }
-        ProgressListener.emit(events, new ProgressEvent.StepCompleted(TrainingStep.PROVISION_COMPUTE,
+        ProgressListener.emit(events, new ProgressEvent.StepCompleted(WorkStep.PROVISION_COMPUTE,
                 Duration.ofNanos(System.nanoTime() - provisionStart)));
 
         DataUploader.Uploaded data = uploader.upload(workspace, dataset, events);
@@ -101,13 +101,13 @@ final class AzureRuns implements RunOperations {
                 + data.assetVersion();
         ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, data, dataAssetId,
                 dataset.labels());
-        ProgressListener.emit(events, new ProgressEvent.StepStarted(TrainingStep.QUEUE));
+        ProgressListener.emit(events, new ProgressEvent.StepStarted(WorkStep.QUEUE));
         LOG.info("submitting job {} in experiment '{}' on compute '{}'", id, experiment, computeName);
         ArmResponse r = arm.send(HttpMethod.PUT, jobUrl(workspace, id), body);
         try {
             ArmClient.check(r, "submit run " + id, "run", id);
         } catch (RuntimeException e) {
-            ProgressListener.emit(events, new ProgressEvent.StepFailed(TrainingStep.QUEUE, e.getMessage()));
+            ProgressListener.emit(events, new ProgressEvent.StepFailed(WorkStep.QUEUE, e.getMessage()));
             throw e;
         }
         experiments.remember(workspace, experiment);
@@ -128,7 +128,7 @@ final class AzureRuns implements RunOperations {
         RunStatus status = RunStatus.fromString(Json.text(job, "/properties/status"));
         RunError error = null;
         if (status.equals(RunStatus.FAILED)) {
-            error = failure(workspace, job, TrainingStep.TRAIN);
+            error = failure(workspace, job, WorkStep.TRAIN);
         }
         return toRun(workspace, job, Map.of(), error);
     }
@@ -243,7 +243,7 @@ final class AzureRuns implements RunOperations {
     /**
      * @return why a failed job failed, with the step it failed in
      */
-    RunError failure(String workspace, JsonNode job, TrainingStep step) {
+    RunError failure(String workspace, JsonNode job, WorkStep step) {
         String name = Json.text(job, "/name");
         try {
             var d = dataPlane.failure(trackingBase(workspace, job), workspace, name);

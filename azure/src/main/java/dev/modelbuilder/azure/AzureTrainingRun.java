@@ -9,7 +9,7 @@ import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunError;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.spi.PollingTrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,16 +75,16 @@ final class AzureTrainingRun extends PollingTrainingRun {
         boolean running = now.equals(RunStatus.RUNNING) || now.equals(RunStatus.FINALIZING);
         if ((running || now.equals(RunStatus.COMPLETED)) && !trainStarted) {
             trainStarted = true;
-            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.QUEUE, Duration.ZERO));
-            ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.QUEUE, Duration.ZERO));
+            ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.TRAIN));
         }
         if (running || now.equals(RunStatus.COMPLETED)) {
             readMetrics(current, now.equals(RunStatus.COMPLETED));
         }
         RunError error = null;
-        TrainingStep step = trainStarted ? TrainingStep.TRAIN : TrainingStep.QUEUE;
+        WorkStep step = trainStarted ? WorkStep.TRAIN : WorkStep.QUEUE;
         if (now.equals(RunStatus.COMPLETED)) {
-            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ZERO));
+            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.TRAIN, Duration.ZERO));
         } else if (now.equals(RunStatus.FAILED)) {
             error = runs.failure(workspace, current, step);
             ProgressListener.emit(listener, new ProgressEvent.StepFailed(step, error.describe()));

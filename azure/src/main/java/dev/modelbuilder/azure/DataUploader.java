@@ -17,7 +17,7 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.AuthorizationException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -92,14 +92,14 @@ final class DataUploader {
 
     Uploaded upload(String workspace, ImageFolderDataset dataset, ProgressListener listener) {
         long start = System.nanoTime();
-        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.UPLOAD_DATA));
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.UPLOAD_DATA));
         try {
             Uploaded u = doUpload(workspace, dataset, listener);
-            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.UPLOAD_DATA,
+            ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.UPLOAD_DATA,
                     Duration.ofNanos(System.nanoTime() - start)));
             return u;
         } catch (RuntimeException e) {
-            ProgressListener.emit(listener, new ProgressEvent.StepFailed(TrainingStep.UPLOAD_DATA, e.getMessage()));
+            ProgressListener.emit(listener, new ProgressEvent.StepFailed(WorkStep.UPLOAD_DATA, e.getMessage()));
             throw e;
         }
     }
@@ -120,9 +120,9 @@ final class DataUploader {
                 synchronized (progressLock) {
                     int files = filesDone.incrementAndGet();
                     long bytes = bytesDone.addAndGet(image.sizeBytes());
-                    ProgressListener.emit(listener, new ProgressEvent.StepProgress(TrainingStep.UPLOAD_DATA, files,
+                    ProgressListener.emit(listener, new ProgressEvent.StepProgress(WorkStep.UPLOAD_DATA, files,
                             images.size(), "files"));
-                    ProgressListener.emit(listener, new ProgressEvent.StepProgress(TrainingStep.UPLOAD_DATA, bytes,
+                    ProgressListener.emit(listener, new ProgressEvent.StepProgress(WorkStep.UPLOAD_DATA, bytes,
                             totalBytes, "bytes"));
                 }
                 return blobName;

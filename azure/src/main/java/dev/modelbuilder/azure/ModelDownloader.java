@@ -3,13 +3,13 @@ package dev.modelbuilder.azure;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PipelineDefinition;
@@ -72,7 +72,7 @@ final class ModelDownloader {
             ProgressListener listener) {
         String jobName = Json.text(job, "/name");
         long start = System.nanoTime();
-        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.DOWNLOAD_MODEL));
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.DOWNLOAD_MODEL));
         Path onnx = directory.resolve(TrainedModel.ONNX_FILE);
         List<String> labels;
         Map<String, Double> metrics;
@@ -115,27 +115,27 @@ final class ModelDownloader {
                 Files.deleteIfExists(tmpModel);
             }
         } catch (IOException e) {
-            fail(listener, TrainingStep.DOWNLOAD_MODEL, e.getMessage());
+            fail(listener, WorkStep.DOWNLOAD_MODEL, e.getMessage());
             throw new UncheckedIOException("cannot write the model into " + directory + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            fail(listener, TrainingStep.DOWNLOAD_MODEL, e.getMessage());
+            fail(listener, WorkStep.DOWNLOAD_MODEL, e.getMessage());
             throw e;
         }
-        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.DOWNLOAD_MODEL,
+        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.DOWNLOAD_MODEL,
                 Duration.ofNanos(System.nanoTime() - start)));
 
         long packStart = System.nanoTime();
-        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.PACKAGE_MODEL));
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.PACKAGE_MODEL));
         TrainedModel model = TrainedModel.inDirectory(directory, labels, jobName, metrics);
         try {
             LabelMap map = LabelMap.of(labels);
             map.write(model.labelMap());
             ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineDefinition.of(preprocessing(job)));
         } catch (RuntimeException e) {
-            fail(listener, TrainingStep.PACKAGE_MODEL, e.getMessage());
+            fail(listener, WorkStep.PACKAGE_MODEL, e.getMessage());
             throw e;
         }
-        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.PACKAGE_MODEL,
+        ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL,
                 Duration.ofNanos(System.nanoTime() - packStart)));
         return model;
     }
@@ -206,7 +206,7 @@ final class ModelDownloader {
                 + store.containerName() + " of storage account " + store.account());
     }
 
-    private static void fail(ProgressListener listener, TrainingStep step, String message) {
+    private static void fail(ProgressListener listener, WorkStep step, String message) {
         ProgressListener.emit(listener, new ProgressEvent.StepFailed(step, message));
     }
 
@@ -229,7 +229,7 @@ final class ModelDownloader {
             done += len;
             if (done - reported >= (1 << 20) || done == total) {
                 reported = done;
-                ProgressListener.emit(listener, new ProgressEvent.StepProgress(TrainingStep.DOWNLOAD_MODEL, done,
+                ProgressListener.emit(listener, new ProgressEvent.StepProgress(WorkStep.DOWNLOAD_MODEL, done,
                         total, "bytes"));
             }
         }

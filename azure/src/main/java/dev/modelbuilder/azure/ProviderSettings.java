@@ -1,6 +1,6 @@
 package dev.modelbuilder.azure;
 
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;

@@ -14,7 +14,7 @@ import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ class DataUploadTest {
                 assertThat(a.path("image_details").path("width").asText()).isEqualTo("40px");
             }
             assertThat(first).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == TrainingStep.UPLOAD_DATA && p.unit().equals("bytes")).last()
+                    && p.step() == WorkStep.UPLOAD_DATA && p.unit().equals("bytes")).last()
                     .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(dataset.totalBytes());
 
             List<ProgressEvent> second = new CopyOnWriteArrayList<>();
@@ -98,7 +98,7 @@ class DataUploadTest {
             assertThat(counter.requests()).as("nothing uploaded again").isEqualTo(12);
             assertThat(azure.arm.count("PUT", "/data/modelbuilder-pets/versions/")).isEqualTo(1);
             assertThat(second).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == TrainingStep.UPLOAD_DATA && p.unit().equals("files")).last()
+                    && p.step() == WorkStep.UPLOAD_DATA && p.unit().equals("files")).last()
                     .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(12L);
 
             TestImages.write(data.resolve("dog").resolve("new.png"), "png", 999);

@@ -18,7 +18,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ class FaultInjectionFlowTest {
             assertThat(images).hasSize(200).allSatisfy(b -> assertThat(b.getName())
                     .contains(b.getMetadata().get("sha256")));
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == TrainingStep.UPLOAD_DATA && p.unit().equals("files")).last()
+                    && p.step() == WorkStep.UPLOAD_DATA && p.unit().equals("files")).last()
                     .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(200L);
 
             assertThat(model.labels()).containsExactlyElementsOf(labels);

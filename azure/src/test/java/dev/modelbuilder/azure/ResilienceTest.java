@@ -8,7 +8,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ThrottledException;
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;

@@ -12,13 +12,13 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.operation.RunFailedException;
+import dev.modelbuilder.core.exception.RunFailedException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.TestImages;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.scoring.PredictionEngine;
@@ -102,10 +102,10 @@ class TrainingFlowTest {
                 .contains("/workspaces/flow-ws/data/modelbuilder-flowers/versions/");
 
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted).extracting(
-                e -> ((ProgressEvent.StepStarted) e).step()).containsSubsequence(TrainingStep.PROVISION_COMPUTE,
-                        TrainingStep.UPLOAD_DATA, TrainingStep.QUEUE, TrainingStep.TRAIN);
+                e -> ((ProgressEvent.StepStarted) e).step()).containsSubsequence(WorkStep.PROVISION_COMPUTE,
+                        WorkStep.UPLOAD_DATA, WorkStep.QUEUE, WorkStep.TRAIN);
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                && p.step() == TrainingStep.UPLOAD_DATA && p.unit().equals("files")).last()
+                && p.step() == WorkStep.UPLOAD_DATA && p.unit().equals("files")).last()
                 .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(25L);
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.RunStatusChanged).extracting(
                 e -> ((ProgressEvent.RunStatusChanged) e).current()).containsSubsequence(RunStatus.STARTING,
@@ -120,7 +120,7 @@ class TrainingFlowTest {
                     .isNotEqualTo(statuses.get(i).current());
         }
         assertThat(events).noneMatch(ProgressEvent.OperationStatusChanged.class::isInstance);
-        assertThat(events.indexOf(new ProgressEvent.StepStarted(TrainingStep.QUEUE))).as("> queue, then the status")
+        assertThat(events.indexOf(new ProgressEvent.StepStarted(WorkStep.QUEUE))).as("> queue, then the status")
                 .isLessThan(events.indexOf(statuses.get(0)));
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.MetricLogged).isNotEmpty();
 
@@ -170,7 +170,7 @@ class TrainingFlowTest {
         assertThat(ended.failure()).hasValueSatisfying(e -> {
             assertThat(e.code()).isEqualTo("UserError");
             assertThat(e.message()).contains("image_url column holds no images");
-            assertThat(e.step()).isEqualTo(TrainingStep.TRAIN);
+            assertThat(e.step()).isEqualTo(WorkStep.TRAIN);
         });
         assertThat(ws.runs().get(run.id()).failure()).isPresent();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), temp.resolve("none")))

@@ -2,7 +2,7 @@ package dev.modelbuilder.cli;
 
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -117,7 +117,7 @@ final class ProgressRenderer implements ProgressListener, AutoCloseable {
         }
     }
 
-    private void closeBars(TrainingStep step) {
+    private void closeBars(WorkStep step) {
         bars.entrySet().removeIf(e -> {
             if (e.getKey().startsWith(step + "/")) {
                 e.getValue().close();

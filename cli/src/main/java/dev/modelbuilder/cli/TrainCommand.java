@@ -5,7 +5,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
-import dev.modelbuilder.core.operation.RunFailedException;
+import dev.modelbuilder.core.exception.RunFailedException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ImageClassificationTraining;

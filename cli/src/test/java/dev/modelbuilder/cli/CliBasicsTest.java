@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -71,7 +71,7 @@ class CliBasicsTest {
         StringWriter text = new StringWriter();
         try (ProgressRenderer r = new ProgressRenderer(new PrintWriter(text), false)) {
             for (int epoch = 1; epoch <= 2; epoch++) {
-                r.onEvent(new ProgressEvent.StepProgress(TrainingStep.TRAIN, epoch, 30, "epochs"));
+                r.onEvent(new ProgressEvent.StepProgress(WorkStep.TRAIN, epoch, 30, "epochs"));
                 for (String metric : List.of("loss", "accuracy", "validation_loss", "train_accuracy")) {
                     r.onEvent(new ProgressEvent.MetricLogged("run-1", metric, epoch, 0.5));
                 }

@@ -9,7 +9,7 @@ import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.model.Experiment;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.time.Duration;
 import java.util.Objects;
@@ -63,22 +63,22 @@ public final class ExperimentScope {
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(progressListener, "progressListener");
         long start = System.nanoTime();
-        ProgressListener.emit(progressListener, new ProgressEvent.StepStarted(TrainingStep.VALIDATE_DATA));
+        ProgressListener.emit(progressListener, new ProgressEvent.StepStarted(WorkStep.VALIDATE_DATA));
         ImageFolderDataset dataset;
         try {
             dataset = ImageFolderDataset.scan(training.dataFolder(), training.datasetRules());
         } catch (DatasetValidationException e) {
-            ProgressListener.emit(progressListener, new ProgressEvent.StepFailed(TrainingStep.VALIDATE_DATA,
+            ProgressListener.emit(progressListener, new ProgressEvent.StepFailed(WorkStep.VALIDATE_DATA,
                     e.getMessage()));
             throw e;
         }
-        ProgressListener.emit(progressListener, new ProgressEvent.StepProgress(TrainingStep.VALIDATE_DATA,
+        ProgressListener.emit(progressListener, new ProgressEvent.StepProgress(WorkStep.VALIDATE_DATA,
                 dataset.size(), dataset.size(), "images"));
         for (java.nio.file.Path link : dataset.skipped()) {
             ProgressListener.emit(progressListener, new ProgressEvent.LogLine("dataset",
                     "skipped " + dataset.root().relativize(link) + ": a symbolic link (links are not followed)"));
         }
-        ProgressListener.emit(progressListener, new ProgressEvent.StepCompleted(TrainingStep.VALIDATE_DATA,
+        ProgressListener.emit(progressListener, new ProgressEvent.StepCompleted(WorkStep.VALIDATE_DATA,
                 Duration.ofNanos(System.nanoTime() - start)));
         return provider.runs().submit(workspace, experiment.name(), training, dataset, progressListener);
     }

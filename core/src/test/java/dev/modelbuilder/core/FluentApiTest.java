@@ -3,7 +3,7 @@ package dev.modelbuilder.core;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.operation.RunFailedException;
+import dev.modelbuilder.core.exception.RunFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +12,7 @@ import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeTier;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.InMemoryProvider;
 import dev.modelbuilder.core.testing.TestImages;
 import java.nio.file.Path;
@@ -71,7 +71,7 @@ class FluentApiTest {
         assertThat(provider.isClosed()).isTrue();
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepStarted)
                 .extracting(e -> ((ProgressEvent.StepStarted) e).step())
-                .containsExactly(TrainingStep.VALIDATE_DATA, TrainingStep.TRAIN);
+                .containsExactly(WorkStep.VALIDATE_DATA, WorkStep.TRAIN);
         assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress).singleElement()
                 .satisfies(e -> assertThat(((ProgressEvent.StepProgress) e).fraction()).isEqualTo(1.0));
     }
@@ -96,7 +96,7 @@ class FluentApiTest {
                 .submit(ImageClassificationTraining.fromFolder(data).build());
         run.cancel();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), tmp.resolve("m")))
-                .isInstanceOf(dev.modelbuilder.core.operation.RunFailedException.class)
+                .isInstanceOf(dev.modelbuilder.core.exception.RunFailedException.class)
                 .hasMessage("run e_1 in experiment e ended as Canceled");
     }
 }

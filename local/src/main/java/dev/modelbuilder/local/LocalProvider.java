@@ -8,7 +8,7 @@ import dev.modelbuilder.core.spi.ExperimentOperations;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.local.implementation.LocalBackend;
 import java.nio.file.Path;
 import java.time.Clock;

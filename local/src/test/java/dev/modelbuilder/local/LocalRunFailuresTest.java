@@ -18,8 +18,8 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.support.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,11 +82,11 @@ class LocalRunFailuresTest {
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
             assertThat(done.error().code()).isEqualTo("UnreadableImages");
-            assertThat(done.error().step()).isEqualTo(TrainingStep.TRAIN);
+            assertThat(done.error().step()).isEqualTo(WorkStep.TRAIN);
             assertThat(done.error().message()).contains("broken.png");
             assertThat(done.error().describe()).startsWith("train failed: UnreadableImages");
             assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProgressEvent.StepFailed.class,
-                    f -> assertThat(f.step()).isEqualTo(TrainingStep.TRAIN)));
+                    f -> assertThat(f.step()).isEqualTo(WorkStep.TRAIN)));
         }
     }
 
@@ -145,7 +145,7 @@ class LocalRunFailuresTest {
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
             assertThat(done.error().code()).isEqualTo("ArtifactWriteFailed");
-            assertThat(done.error().step()).isEqualTo(TrainingStep.PACKAGE_MODEL);
+            assertThat(done.error().step()).isEqualTo(WorkStep.PACKAGE_MODEL);
             assertThat(done.error().message()).contains("No space left on device");
             Path runDir = temp.resolve("root").resolve("ws1").resolve("runs").resolve(run.id());
             try (Stream<Path> s = Files.list(runDir)) {

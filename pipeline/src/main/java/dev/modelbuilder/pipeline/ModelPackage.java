@@ -1,7 +1,7 @@
 package dev.modelbuilder.pipeline;
 
 import dev.modelbuilder.core.exception.ModelLoadException;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.core.exception.ValidationException;
 
 import java.io.BufferedOutputStream;

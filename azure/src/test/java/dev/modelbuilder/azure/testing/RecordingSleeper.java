@@ -1,6 +1,6 @@
 package dev.modelbuilder.azure.testing;
 
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param message what went wrong
  * @param step the training step it happened in, or {@code null} when unknown
  */
-public record RunError(String code, String message, TrainingStep step) {
+public record RunError(String code, String message, WorkStep step) {
     /** Checks the required fields. */
     public RunError {
         Objects.requireNonNull(code, "code");

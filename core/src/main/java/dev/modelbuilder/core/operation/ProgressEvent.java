@@ -1,7 +1,8 @@
 package dev.modelbuilder.core.operation;
 
+import dev.modelbuilder.core.model.WorkStep;
+
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ public sealed interface ProgressEvent {
      *
      * @param step the step
      */
-    record StepStarted(TrainingStep step) implements ProgressEvent {
+    record StepStarted(WorkStep step) implements ProgressEvent {
         /** Checks the step. */
         public StepStarted {
             Objects.requireNonNull(step, "step");
@@ -31,7 +32,7 @@ public sealed interface ProgressEvent {
      * @param total units in all, or -1 when unknown
      * @param unit what is counted, e.g. {@code files}, {@code bytes}, {@code epochs}
      */
-    record StepProgress(TrainingStep step, long done, long total, String unit) implements ProgressEvent {
+    record StepProgress(WorkStep step, long done, long total, String unit) implements ProgressEvent {
         /** Checks the step. */
         public StepProgress {
             Objects.requireNonNull(step, "step");
@@ -49,7 +50,7 @@ public sealed interface ProgressEvent {
      * @param step the step
      * @param took how long it took
      */
-    record StepCompleted(TrainingStep step, Duration took) implements ProgressEvent {
+    record StepCompleted(WorkStep step, Duration took) implements ProgressEvent {
         /** Checks the step. */
         public StepCompleted {
             Objects.requireNonNull(step, "step");
@@ -62,7 +63,7 @@ public sealed interface ProgressEvent {
      * @param step the step
      * @param message why
      */
-    record StepFailed(TrainingStep step, String message) implements ProgressEvent {
+    record StepFailed(WorkStep step, String message) implements ProgressEvent {
         /** Checks the step. */
         public StepFailed {
             Objects.requireNonNull(step, "step");

@@ -60,13 +60,13 @@ public interface TrainingRun extends LongRunningOperation<Run> {
      * @param timeout the longest to wait
      * @param directory the folder to write to
      * @return the model
-     * @throws dev.modelbuilder.core.operation.RunFailedException when the run failed or was cancelled
+     * @throws dev.modelbuilder.core.exception.RunFailedException when the run failed or was cancelled
      * @throws dev.modelbuilder.core.exception.OperationTimeoutException when it does not end in time
      */
     default TrainedModel waitForModel(Duration timeout, Path directory) {
         Run run = waitForCompletion(timeout);
         if (!run.status().equals(dev.modelbuilder.core.model.RunStatus.COMPLETED)) {
-            throw new dev.modelbuilder.core.operation.RunFailedException(run);
+            throw new dev.modelbuilder.core.exception.RunFailedException(run);
         }
         return downloadModel(directory);
     }

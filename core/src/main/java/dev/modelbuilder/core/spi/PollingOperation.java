@@ -1,5 +1,7 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.support.Sleeper;
+
 import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.OperationStatus;
 import dev.modelbuilder.core.operation.ProgressEvent;

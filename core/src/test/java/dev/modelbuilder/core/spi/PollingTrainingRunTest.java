@@ -1,5 +1,7 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.support.Sleeper;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.modelbuilder.core.testing;
 
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

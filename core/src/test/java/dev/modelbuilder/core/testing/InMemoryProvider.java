@@ -19,7 +19,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
 import dev.modelbuilder.core.spi.ComputeOperations;
@@ -29,7 +29,7 @@ import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.core.spi.PollingTrainingRun;
 import dev.modelbuilder.core.spi.RunOperations;
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -336,11 +336,11 @@ public final class InMemoryProvider implements ModelBuilderProvider {
             }
             stage++;
             if (status().equals(RunStatus.RUNNING)) {
-                ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+                ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.TRAIN));
             }
             if (status().equals(RunStatus.COMPLETED)) {
                 ProgressListener.emit(listener, new ProgressEvent.MetricLogged(id, "accuracy", 1, 1.0));
-                ProgressListener.emit(listener, new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ZERO));
+                ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.TRAIN, Duration.ZERO));
             }
         }
 

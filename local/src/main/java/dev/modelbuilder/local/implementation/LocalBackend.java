@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.core.operation.Page;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ModelBuilderException;

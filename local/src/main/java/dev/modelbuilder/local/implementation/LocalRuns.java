@@ -1,7 +1,7 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.spi.AtomicFiles;
-import dev.modelbuilder.core.spi.DaemonThreadFactory;
+import dev.modelbuilder.core.support.AtomicFiles;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.PagedIterable;
@@ -14,7 +14,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.local.implementation.Records.ErrorRecord;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
@@ -101,7 +101,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
             store.writeRun(record);
             jobs.put(key(workspace, id), job);
         }
-        ProgressListener.emit(listener, new ProgressEvent.StepStarted(TrainingStep.QUEUE));
+        ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.QUEUE));
         job.addListener(listener);
         try {
             executor.execute(job);
@@ -228,7 +228,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
                     new ErrorRecord("Interrupted", "the run was interrupted: the process that trained it"
                             + (again.owner() == null ? "" : " (pid " + again.owner().pid() + ")")
                             + " ended before the run finished (a crash, a kill or a shutdown); submit it again",
-                            TrainingStep.TRAIN.name()), false);
+                            WorkStep.TRAIN.name()), false);
             try {
                 store.writeRun(failed);
             } catch (RuntimeException e) {

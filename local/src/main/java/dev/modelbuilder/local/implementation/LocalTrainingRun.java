@@ -5,7 +5,7 @@ import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.spi.PollingTrainingRun;
-import dev.modelbuilder.core.spi.Sleeper;
+import dev.modelbuilder.core.support.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.modelbuilder.local.implementation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.modelbuilder.core.model.RunError;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +92,7 @@ final class Records {
     public record ErrorRecord(String code, String message, String step) {
         /** @return the core error */
         public RunError toRunError() {
-            return new RunError(code, message, step == null ? null : TrainingStep.valueOf(step));
+            return new RunError(code, message, step == null ? null : WorkStep.valueOf(step));
         }
     }
 

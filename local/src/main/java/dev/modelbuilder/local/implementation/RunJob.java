@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import dev.modelbuilder.core.operation.ProgressEvent;
@@ -11,7 +11,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.local.implementation.Records.ErrorRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
 import dev.modelbuilder.local.transfer.BackboneCache;
@@ -153,7 +153,7 @@ final class RunJob implements Runnable {
             cancelRequested = true;
             cancelReason = reason;
             if (s.equals(RunStatus.QUEUED) || s.equals(RunStatus.NOT_STARTED)) {
-                end(RunStatus.CANCELED, null, false, TrainingStep.QUEUE);
+                end(RunStatus.CANCELED, null, false, WorkStep.QUEUE);
                 return;
             }
             if (s.equals(RunStatus.RUNNING)) {
@@ -173,15 +173,15 @@ final class RunJob implements Runnable {
             if (record.runStatus().isTerminal()) {
                 return;
             }
-            emit(new ProgressEvent.StepCompleted(TrainingStep.QUEUE, Duration.between(
+            emit(new ProgressEvent.StepCompleted(WorkStep.QUEUE, Duration.between(
                     java.time.Instant.parse(record.createdAt()), clock.instant())));
             record = record.withStartedAt(clock.instant().toString());
             transition(RunStatus.RUNNING);
         }
-        TrainingStep step = TrainingStep.TRAIN;
+        WorkStep step = WorkStep.TRAIN;
         long trainStart = System.nanoTime();
         try {
-            emit(new ProgressEvent.StepStarted(TrainingStep.TRAIN));
+            emit(new ProgressEvent.StepStarted(WorkStep.TRAIN));
             // ONNX Runtime verifies the exported model at the end; loading it now fails fast on a platform where it
             // cannot load, and lets a run stopped by Ctrl-C still export (no native library loads during shutdown)
             OrtRuntime.environment();
@@ -199,7 +199,7 @@ final class RunJob implements Runnable {
                     + " threads");
             ClassifierTrainer trainer = new ClassifierTrainer(settings, this::shouldStop, System::nanoTime);
             try (TrainedNetwork net = trainer.train(data, new Progress(), trainStart)) {
-                emit(new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ofNanos(System.nanoTime()
+                emit(new ProgressEvent.StepCompleted(WorkStep.TRAIN, Duration.ofNanos(System.nanoTime()
                         - trainStart)));
                 net.best().ifPresent(best -> {
                     Map<String, Double> metrics = new LinkedHashMap<>(best.metrics());
@@ -211,7 +211,7 @@ final class RunJob implements Runnable {
                 if (cancelled) {
                     boolean saved = false;
                     if (net.best().isPresent()) {
-                        step = TrainingStep.PACKAGE_MODEL;
+                        step = WorkStep.PACKAGE_MODEL;
                         writeArtifacts(net, spec, data);
                         saved = true;
                         log("the best checkpoint (epoch " + net.best().get().epoch() + ") was kept in "
@@ -228,11 +228,11 @@ final class RunJob implements Runnable {
                 synchronized (lock) {
                     transition(RunStatus.FINALIZING);
                 }
-                step = TrainingStep.PACKAGE_MODEL;
+                step = WorkStep.PACKAGE_MODEL;
                 long packStart = System.nanoTime();
-                emit(new ProgressEvent.StepStarted(TrainingStep.PACKAGE_MODEL));
+                emit(new ProgressEvent.StepStarted(WorkStep.PACKAGE_MODEL));
                 writeArtifacts(net, spec, data);
-                emit(new ProgressEvent.StepCompleted(TrainingStep.PACKAGE_MODEL,
+                emit(new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL,
                         Duration.ofNanos(System.nanoTime() - packStart)));
                 synchronized (lock) {
                     end(RunStatus.COMPLETED, null, true, step);
@@ -273,7 +273,7 @@ final class RunJob implements Runnable {
 
             @Override
             public void progress(long done, long total, String unit) {
-                emit(new ProgressEvent.StepProgress(TrainingStep.TRAIN, done, total, unit));
+                emit(new ProgressEvent.StepProgress(WorkStep.TRAIN, done, total, unit));
             }
         };
         BackboneCache cache = new BackboneCache(BackboneCache.defaultDir(System.getenv()), Duration.ofSeconds(30));
@@ -289,29 +289,29 @@ final class RunJob implements Runnable {
         Path outputs = store.outputsDir(record.workspace(), id());
         TransferTrainer.Outcome out = TransferRun.train(split, backbone.get(), transfer, settings.threads(), outputs,
                 events, this::shouldStop);
-        emit(new ProgressEvent.StepCompleted(TrainingStep.TRAIN, Duration.ofNanos(System.nanoTime() - trainStart)));
+        emit(new ProgressEvent.StepCompleted(WorkStep.TRAIN, Duration.ofNanos(System.nanoTime() - trainStart)));
         out.metrics().forEach((k, v) -> emit(new ProgressEvent.MetricLogged(id(), k, 1, v)));
         synchronized (lock) {
             record = record.withMetrics(out.metrics(), out.metrics());
             transition(RunStatus.FINALIZING);
         }
         long packStart = System.nanoTime();
-        emit(new ProgressEvent.StepStarted(TrainingStep.PACKAGE_MODEL));
+        emit(new ProgressEvent.StepStarted(WorkStep.PACKAGE_MODEL));
         try {
             TransferRun.writeArtifacts(out, backbone.get(), outputs, artifactFiles, id());
         } catch (IOException | RuntimeException e) {
             throw new ArtifactWriteException("could not write the model artifacts into " + outputs + ": "
                     + e.getMessage(), e);
         }
-        emit(new ProgressEvent.StepCompleted(TrainingStep.PACKAGE_MODEL, Duration.ofNanos(System.nanoTime()
+        emit(new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL, Duration.ofNanos(System.nanoTime()
                 - packStart)));
         synchronized (lock) {
-            end(RunStatus.COMPLETED, null, true, TrainingStep.PACKAGE_MODEL);
+            end(RunStatus.COMPLETED, null, true, WorkStep.PACKAGE_MODEL);
         }
         return true;
     }
 
-    private void fail(ErrorRecord error, TrainingStep step) {
+    private void fail(ErrorRecord error, WorkStep step) {
         synchronized (lock) {
             end(RunStatus.FAILED, error, false, step);
         }
@@ -376,7 +376,7 @@ final class RunJob implements Runnable {
     }
 
     /** Caller holds the lock. */
-    private void end(RunStatus status, ErrorRecord error, boolean checkpoint, TrainingStep step) {
+    private void end(RunStatus status, ErrorRecord error, boolean checkpoint, WorkStep step) {
         if (record.runStatus().isTerminal()) {
             return;
         }
@@ -425,7 +425,7 @@ final class RunJob implements Runnable {
                 record = record.withMetrics(metrics, metrics);
                 store.writeRun(record);
             }
-            emit(new ProgressEvent.StepProgress(TrainingStep.TRAIN, result.epoch(), maxEpochs, "epochs"));
+            emit(new ProgressEvent.StepProgress(WorkStep.TRAIN, result.epoch(), maxEpochs, "epochs"));
             metrics.forEach((k, v) -> emit(new ProgressEvent.MetricLogged(id(), k, result.epoch(), v)));
             log(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation accuracy %.4f, validation loss %.4f,"
                     + " %.1f images/s%s", result.epoch(), maxEpochs, result.trainLoss(), result.validationAccuracy(),

@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.spi.DaemonThreadFactory;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.LabeledImage;
 import dev.modelbuilder.pipeline.ImageDecoder;

@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.transfer;
 
-import dev.modelbuilder.core.spi.DaemonThreadFactory;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;

@@ -3,7 +3,7 @@ package dev.modelbuilder.local.transfer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.PipelineDefinition;
 import dev.modelbuilder.scoring.ModelVerifier;

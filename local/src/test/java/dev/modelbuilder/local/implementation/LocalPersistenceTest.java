@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.local.TestData;
 import dev.modelbuilder.local.LocalProvider;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +13,7 @@ import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
 import dev.modelbuilder.local.implementation.Records.RunRecord;
 import dev.modelbuilder.pipeline.ModelPackage;
@@ -70,7 +70,7 @@ class LocalPersistenceTest {
             assertThat(a.status()).isEqualTo(RunStatus.FAILED);
             assertThat(a.error().code()).isEqualTo("Interrupted");
             assertThat(a.error().message()).contains("interrupted");
-            assertThat(a.error().step()).isEqualTo(TrainingStep.TRAIN);
+            assertThat(a.error().step()).isEqualTo(WorkStep.TRAIN);
             assertThat(a.endedAt()).isNotNull();
             Run b = mb.workspace("ws1").runs().get("run-20260101-100001-0000000b");
             assertThat(b.status()).isEqualTo(RunStatus.FAILED);

@@ -8,10 +8,10 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.spi.AtomicFiles;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.local.TestData;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
@@ -74,7 +74,7 @@ class LocalTrainingRunTest {
             assertThat(statuses).extracting(ProgressEvent.RunStatusChanged::current).startsWith(RunStatus.QUEUED)
                     .contains(RunStatus.RUNNING).endsWith(RunStatus.COMPLETED);
             assertThat(events).noneMatch(ProgressEvent.OperationStatusChanged.class::isInstance);
-            assertThat(events.indexOf(new ProgressEvent.StepStarted(TrainingStep.QUEUE))).as("> queue, then Queued")
+            assertThat(events.indexOf(new ProgressEvent.StepStarted(WorkStep.QUEUE))).as("> queue, then Queued")
                     .isNotNegative().isLessThan(events.indexOf(statuses.get(0)));
         }
     }
@@ -89,7 +89,7 @@ class LocalTrainingRunTest {
             CountDownLatch training = new CountDownLatch(1);
             TrainingRun first = exp.submit(TestData.endless(data), e -> {
                 events.add(e);
-                if (e instanceof ProgressEvent.StepStarted s && s.step() == TrainingStep.TRAIN) {
+                if (e instanceof ProgressEvent.StepStarted s && s.step() == WorkStep.TRAIN) {
                     training.countDown();
                 }
             });

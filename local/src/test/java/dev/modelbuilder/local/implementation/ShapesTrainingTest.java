@@ -14,7 +14,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.scoring.Prediction;
@@ -56,11 +56,11 @@ class ShapesTrainingTest {
             assertThat(done.metrics()).containsKeys("loss", "validation_loss", "accuracy/circle", "accuracy/square",
                     "accuracy/triangle", "epochs", "best_epoch");
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == TrainingStep.TRAIN && "epochs".equals(p.unit())).isNotEmpty();
+                    && p.step() == WorkStep.TRAIN && "epochs".equals(p.unit())).isNotEmpty();
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.MetricLogged m
                     && m.name().equals("accuracy/circle")).isNotEmpty();
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepCompleted c
-                    && c.step() == TrainingStep.PACKAGE_MODEL).hasSize(1);
+                    && c.step() == WorkStep.PACKAGE_MODEL).hasSize(1);
 
             TrainedModel model = run.downloadModel(temp.resolve("model"));
             assertThat(model.labels()).containsExactly("circle", "square", "triangle");

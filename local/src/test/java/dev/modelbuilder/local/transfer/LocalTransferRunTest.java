@@ -12,7 +12,7 @@ import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -53,7 +53,7 @@ class LocalTransferRunTest {
             assertThat(done.status()).as("run %s: %s", done.id(), done.error()).isEqualTo(RunStatus.COMPLETED);
             assertThat(done.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.75);
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == TrainingStep.TRAIN && "images".equals(p.unit())).isNotEmpty();
+                    && p.step() == WorkStep.TRAIN && "images".equals(p.unit())).isNotEmpty();
 
             Path runDir = temp.resolve("root").resolve("wsp").resolve("runs").resolve(run.id());
             String sha = BackboneCache.sha256(backbone);

@@ -5,7 +5,7 @@ import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.scoring.ImageSource;
@@ -35,7 +35,7 @@ import java.util.Objects;
  * {@link PredictionEngine#predictBatch(List)} and folded into counts at once, so memory does not grow with the
  * number of images (only with the misclassified and skipped ones, a few short strings each). Progress is reported
  * as {@link ProgressEvent.StepStarted}, {@link ProgressEvent.StepProgress} (unit {@code images}) and
- * {@link ProgressEvent.StepCompleted} events of step {@link TrainingStep#EVALUATE_MODEL}. Immutable and
+ * {@link ProgressEvent.StepCompleted} events of step {@link WorkStep#EVALUATE_MODEL}. Immutable and
  * thread-safe.
  */
 public final class ModelEvaluator {
@@ -140,7 +140,7 @@ public final class ModelEvaluator {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(folder, "folder");
         long start = System.nanoTime();
-        emit(new ProgressEvent.StepStarted(TrainingStep.EVALUATE_MODEL));
+        emit(new ProgressEvent.StepStarted(WorkStep.EVALUATE_MODEL));
         try {
             EvaluationFolder data = EvaluationFolder.scan(folder);
             LabelMap labels = engine.labels();
@@ -149,11 +149,11 @@ public final class ModelEvaluator {
             data.skipped().forEach(s -> acc.skip(s.image(), s.reason()));
             List<EvaluationFolder.Image> images = data.images();
             int total = images.size();
-            emit(new ProgressEvent.StepProgress(TrainingStep.EVALUATE_MODEL, 0, total, "images"));
+            emit(new ProgressEvent.StepProgress(WorkStep.EVALUATE_MODEL, 0, total, "images"));
             for (int from = 0; from < total; from += batchSize) {
                 List<EvaluationFolder.Image> batch = images.subList(from, Math.min(total, from + batchSize));
                 score(engine, labels, batch, acc);
-                emit(new ProgressEvent.StepProgress(TrainingStep.EVALUATE_MODEL, from + batch.size(), total,
+                emit(new ProgressEvent.StepProgress(WorkStep.EVALUATE_MODEL, from + batch.size(), total,
                         "images"));
             }
             if (acc.images() == 0) {
@@ -162,11 +162,11 @@ public final class ModelEvaluator {
                         + " images");
             }
             EvaluationResult result = acc.result(data.root().toString(), modelName);
-            emit(new ProgressEvent.StepCompleted(TrainingStep.EVALUATE_MODEL,
+            emit(new ProgressEvent.StepCompleted(WorkStep.EVALUATE_MODEL,
                     Duration.ofNanos(System.nanoTime() - start)));
             return result;
         } catch (RuntimeException e) {
-            emit(new ProgressEvent.StepFailed(TrainingStep.EVALUATE_MODEL, String.valueOf(e.getMessage())));
+            emit(new ProgressEvent.StepFailed(WorkStep.EVALUATE_MODEL, String.valueOf(e.getMessage())));
             throw e;
         }
     }

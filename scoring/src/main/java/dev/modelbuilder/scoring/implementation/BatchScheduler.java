@@ -1,6 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
-import dev.modelbuilder.core.spi.DaemonThreadFactory;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import dev.modelbuilder.core.exception.ScoringException;
 
 import java.nio.FloatBuffer;

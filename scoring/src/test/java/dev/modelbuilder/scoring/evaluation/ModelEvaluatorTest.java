@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.TrainingStep;
+import dev.modelbuilder.core.model.WorkStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,7 +96,7 @@ class ModelEvaluatorTest {
         assertThat(r.skipped()).isEmpty();
         assertThat(r.skippedCount()).isZero();
 
-        assertThat(events).first().isEqualTo(new ProgressEvent.StepStarted(TrainingStep.EVALUATE_MODEL));
+        assertThat(events).first().isEqualTo(new ProgressEvent.StepStarted(WorkStep.EVALUATE_MODEL));
         assertThat(events).filteredOn(ProgressEvent.StepProgress.class::isInstance)
                 .extracting(e -> ((ProgressEvent.StepProgress) e).done()).containsExactly(0L, 3L, 6L, 9L, 10L);
         assertThat(events).last().isInstanceOf(ProgressEvent.StepCompleted.class);

@@ -1,7 +1,7 @@
 package dev.modelbuilder.core.model;
 
 /** The named steps of a training job, in order. A failure names the step it happened in. */
-public enum TrainingStep {
+public enum WorkStep {
     /** Check the dataset before anything is uploaded or trained. */
     VALIDATE_DATA("validate data"),
     /** Upload the images to the workspace's storage (Azure). */
@@ -23,7 +23,7 @@ public enum TrainingStep {
 
     private final String displayName;
 
-    TrainingStep(String displayName) {
+    WorkStep(String displayName) {
         this.displayName = displayName;
     }
 

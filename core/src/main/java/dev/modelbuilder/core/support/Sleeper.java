@@ -1,4 +1,4 @@
-package dev.modelbuilder.core.spi;
+package dev.modelbuilder.core.support;
 
 import java.time.Duration;
 

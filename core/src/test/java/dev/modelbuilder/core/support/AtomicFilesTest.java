@@ -1,4 +1,4 @@
-package dev.modelbuilder.core.spi;
+package dev.modelbuilder.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

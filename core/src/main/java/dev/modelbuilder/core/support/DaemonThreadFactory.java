@@ -1,4 +1,4 @@
-package dev.modelbuilder.core.spi;
+package dev.modelbuilder.core.support;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;

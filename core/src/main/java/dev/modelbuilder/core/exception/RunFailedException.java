@@ -1,4 +1,4 @@
-package dev.modelbuilder.core.operation;
+package dev.modelbuilder.core.exception;
 
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
