@@ -5,7 +5,6 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
-import dev.modelbuilder.core.exception.RunFailedException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ImageClassificationTraining;
@@ -173,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
                 return interrupt.exitCode();
             }
             if (!ended.status().equals(RunStatus.COMPLETED)) {
-                throw new RunFailedException(ended);
+                throw ended.toFailure();
             }
             TrainedModel model = run.downloadModel(target);
             if (json) {

@@ -1,5 +1,6 @@
 package dev.modelbuilder.core.model;
 
+import dev.modelbuilder.core.exception.RunFailedException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +39,14 @@ public record Run(String id, String experiment, String workspace, RunStatus stat
     /** @return the failure, when the run failed */
     public Optional<RunError> failure() {
         return Optional.ofNullable(error);
+    }
+
+    /**
+     * @return the error that says this run ended without a model (failed or cancelled), to throw
+     */
+    public RunFailedException toFailure() {
+        return new RunFailedException(id, experiment, status.value(), error == null ? null : error.code(),
+                error == null ? null : error.describe());
     }
 
     /** @return whether the run has finished, successfully or not */

@@ -66,7 +66,7 @@ public interface TrainingRun extends LongRunningOperation<Run> {
     default TrainedModel waitForModel(Duration timeout, Path directory) {
         Run run = waitForCompletion(timeout);
         if (!run.status().equals(dev.modelbuilder.core.model.RunStatus.COMPLETED)) {
-            throw new dev.modelbuilder.core.exception.RunFailedException(run);
+            throw run.toFailure();
         }
         return downloadModel(directory);
     }
