@@ -161,6 +161,6 @@ public final class ComputeDefinition {
      * @throws ValidationException before any remote call, for invalid input
      */
     public Compute create() {
-        return beginCreate().waitForCompletion(Computes.DEFAULT_TIMEOUT);
+        return beginCreate().waitForCompletion(Waits.RESOURCE);
     }
 }

@@ -1,21 +1,21 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.model.Compute;
+import dev.modelbuilder.core.model.ComputeSize;
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ComputeSize;
-import dev.modelbuilder.core.model.Rules;
-import dev.modelbuilder.core.model.ValidationSupport;
-import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
-import java.time.Duration;
 import java.util.List;
 
-/** A workspace's computes: define (create-or-get), get, list, resize, delete, available sizes. */
+/**
+ * A workspace's computes: {@code define(name)...create()} (create-or-get), {@code get}, {@code list},
+ * {@code resize}/{@code beginResize}, {@code delete}/{@code beginDelete}, {@code resume}, and the sizes they can use.
+ * Blocking calls wait up to 30 minutes.
+ */
 public final class Computes {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-
     private final ModelBuilderProvider provider;
     private final String workspace;
     private final ProgressListener listener;
@@ -50,7 +50,7 @@ public final class Computes {
     }
 
     /**
-     * Changes a compute's node range and waits for it.
+     * Changes a compute's node range and waits up to 30 minutes.
      *
      * @param name the compute name
      * @param minNodes the new minimum (0 or more)
@@ -59,32 +59,50 @@ public final class Computes {
      * @throws dev.modelbuilder.core.exception.ValidationException for an invalid range
      */
     public Compute resize(String name, int minNodes, int maxNodes) {
-        Rules.requireComputeName(name);
-        ValidationSupport.requireNodeRange(minNodes, maxNodes);
-        return provider.computes().beginResize(workspace, name, minNodes, maxNodes).waitForCompletion(DEFAULT_TIMEOUT);
+        return beginResize(name, minNodes, maxNodes).waitForCompletion(Waits.RESOURCE);
     }
 
     /**
-     * Deletes a compute and its nodes, waiting up to 30 minutes; succeeds when it does not exist.
+     * @param name the compute name
+     * @param minNodes the new minimum (0 or more)
+     * @param maxNodes the new maximum (1 or more, at least the minimum)
+     * @return the resize operation
+     * @throws dev.modelbuilder.core.exception.ValidationException for an invalid range
+     */
+    public LongRunningOperation<Compute> beginResize(String name, int minNodes, int maxNodes) {
+        Rules.requireComputeName(name);
+        Rules.requireNodeRange(minNodes, maxNodes);
+        return provider.computes().beginResize(workspace, name, minNodes, maxNodes);
+    }
+
+    /**
+     * Deletes a compute and its nodes and waits up to 30 minutes; succeeds when it does not exist.
      *
      * @param name the compute name
      * @return whether there was one to delete
      */
     public Deletion delete(String name) {
-        return provider.computes().beginDelete(workspace, Rules.requireComputeName(name))
-                .waitForCompletion(DEFAULT_TIMEOUT);
-    }
-
-    /** @return the sizes this workspace's computes can use now */
-    public List<ComputeSize> availableSizes() {
-        return provider.computes().availableSizes(workspace);
+        return beginDelete(name).waitForCompletion(Waits.RESOURCE);
     }
 
     /**
-     * @param resumeToken a token from an earlier create operation
+     * @param name the compute name
+     * @return the delete operation
+     */
+    public LongRunningOperation<Deletion> beginDelete(String name) {
+        return provider.computes().beginDelete(workspace, Rules.requireComputeName(name));
+    }
+
+    /**
+     * @param resumeToken the token of an earlier create operation
      * @return the operation again
      */
-    public LongRunningOperation<Compute> resumeCreate(String resumeToken) {
+    public LongRunningOperation<Compute> resume(String resumeToken) {
         return provider.computes().resumeCreateOrGet(resumeToken);
+    }
+
+    /** @return the sizes this workspace's computes can use now, asked of the provider */
+    public List<ComputeSize> availableSizes() {
+        return provider.computes().availableSizes(workspace);
     }
 }

@@ -1,7 +1,6 @@
 package dev.modelbuilder.core;
 
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import java.util.Objects;
@@ -15,13 +14,15 @@ import java.util.Objects;
  *     mb.workspaces().define("vision-ws").withRegion("eastus").withResourceGroup("ml-rg").create();
  *     WorkspaceScope ws = mb.workspace("vision-ws");
  *     ws.computes().define("gpu").withSize("Standard_NC4as_T4_v3").withMaxNodes(1).create(); // a size of the provider
- *     TrainingRun run = ws.experiments().getOrCreate("flowers").submit(
- *             ImageClassificationTraining.fromFolder(Path.of("flowers")).onCompute("gpu").build());
+ *     TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(Path.of("flowers")).withCompute("gpu").build())
+ *             .inExperiment("flowers").beginCreate();
  *     TrainedModel model = run.waitForModel(Duration.ofHours(1), Path.of("model"));
  * }
  * }</pre>
  *
- * <p>Thread-safe. Closing it closes the provider.
+ * <p>Every resource is managed with the same verbs: {@code define(name)...create()} (or {@code beginCreate()} for the
+ * operation), {@code get}, {@code list}, {@code delete}/{@code beginDelete}, and {@code resume(token)} to pick an
+ * operation up again after a restart. Thread-safe. Closing it closes the provider.
  */
 public final class ModelBuilder implements AutoCloseable {
     private final ModelBuilderProvider provider;

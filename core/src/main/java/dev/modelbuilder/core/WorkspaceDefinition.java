@@ -93,6 +93,6 @@ public final class WorkspaceDefinition {
      * @throws dev.modelbuilder.core.exception.ValidationException before any remote call, for invalid input
      */
     public Workspace create() {
-        return beginCreate().waitForCompletion(Workspaces.DEFAULT_TIMEOUT);
+        return beginCreate().waitForCompletion(Waits.RESOURCE);
     }
 }

@@ -1,10 +1,13 @@
 package dev.modelbuilder.core;
 
-import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Workspace;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 
-/** One workspace's computes, experiments and runs. */
+/**
+ * The resources inside one workspace: its computes, experiments and runs. Made by
+ * {@link ModelBuilder#workspace(String)} without asking the provider; {@link #get()} looks the workspace up.
+ */
 public final class WorkspaceScope {
     private final ModelBuilderProvider provider;
     private final String name;
@@ -36,10 +39,10 @@ public final class WorkspaceScope {
 
     /** @return the workspace's experiments */
     public Experiments experiments() {
-        return new Experiments(provider, name, listener);
+        return new Experiments(provider, name);
     }
 
-    /** @return the workspace's runs, by id */
+    /** @return the workspace's training runs */
     public Runs runs() {
         return new Runs(provider, name, listener);
     }

@@ -1,19 +1,19 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.model.Rules;
+import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.model.Rules;
-import dev.modelbuilder.core.model.Workspace;
-import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
-import java.time.Duration;
 
-/** Workspace management: define (create-or-get), get, list, delete. */
+/**
+ * The workspaces of a provider: {@code define(name)...create()} (create-or-get), {@code get}, {@code list},
+ * {@code delete}/{@code beginDelete}, {@code resume}. Blocking calls wait up to 30 minutes; the {@code begin...} forms
+ * return the operation to wait on yourself.
+ */
 public final class Workspaces {
-    /** How long blocking calls wait for a workspace operation. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-
     private final ModelBuilderProvider provider;
     private final ProgressListener listener;
 
@@ -46,13 +46,13 @@ public final class Workspaces {
     }
 
     /**
-     * Deletes a workspace with everything in it, and waits up to 30 minutes; succeeds when it does not exist.
+     * Deletes a workspace with everything in it and waits up to 30 minutes; succeeds when it does not exist.
      *
      * @param name the workspace name
      * @return whether there was one to delete
      */
     public Deletion delete(String name) {
-        return beginDelete(name).waitForCompletion(DEFAULT_TIMEOUT);
+        return beginDelete(name).waitForCompletion(Waits.RESOURCE);
     }
 
     /**
@@ -64,24 +64,33 @@ public final class Workspaces {
     }
 
     /**
-     * Deletes a workspace, and with {@code purge} removes it for good where the provider would keep it (Azure keeps
-     * a deleted workspace soft-deleted for 14 days, its name taken; a purge cannot be undone), and waits up to 30
-     * minutes.
+     * Deletes a workspace and, with {@code purge}, removes it for good where the provider would keep it (Azure keeps a
+     * deleted workspace soft-deleted for 14 days, its name taken; a purge cannot be undone); waits up to 30 minutes.
+     * Workspaces are the only resource with this choice, since only they are kept after deletion.
      *
      * @param name the workspace name
      * @param purge whether to purge it, a soft-deleted one included
      * @return whether there was one to delete
      */
     public Deletion delete(String name, boolean purge) {
-        return provider.workspaces().beginDelete(Rules.requireWorkspaceName(name), purge)
-                .waitForCompletion(DEFAULT_TIMEOUT);
+        return beginDelete(name, purge).waitForCompletion(Waits.RESOURCE);
     }
 
     /**
-     * @param resumeToken a token from an earlier create operation
-     * @return the operation again
+     * @param name the workspace name
+     * @param purge whether to purge it, a soft-deleted one included
+     * @return the delete operation
      */
-    public LongRunningOperation<Workspace> resumeCreate(String resumeToken) {
+    public LongRunningOperation<Deletion> beginDelete(String name, boolean purge) {
+        return provider.workspaces().beginDelete(Rules.requireWorkspaceName(name), purge);
+    }
+
+    /**
+     * @param resumeToken the token of an earlier create operation ({@link LongRunningOperation#resumeToken()})
+     * @return the operation again
+     * @throws dev.modelbuilder.core.exception.ValidationException for a token this provider did not issue
+     */
+    public LongRunningOperation<Workspace> resume(String resumeToken) {
         return provider.workspaces().resumeCreateOrGet(resumeToken);
     }
 }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeTier;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.InMemoryProvider;
@@ -38,7 +38,7 @@ class FluentApiTest {
         assertThatThrownBy(() -> mb.workspace("ws1").computes().define("gpu").withMinNodes(2).withMaxNodes(1)
                 .withSize(InMemoryProvider.GPU).create())
                 .hasMessageContaining("minimum node count '2' is invalid");
-        assertThatThrownBy(() -> mb.workspace("ws1").experiments().getOrCreate("bad name"))
+        assertThatThrownBy(() -> mb.workspace("ws1").experiments().define("bad name"))
                 .hasMessageContaining("experiment name 'bad name'");
         assertThatThrownBy(() -> mb.workspace("ws1").runs().get("bad id!")).hasMessageContaining("run id 'bad id!'");
         assertThat(provider.calls()).isEmpty();
@@ -63,8 +63,8 @@ class FluentApiTest {
                     .hasMessage("compute size 'Standard_Imaginary' is invalid: provider 'in-memory' does not offer it;"
                             + " use one of its sizes, e.g. mem-gpu-4 (Computes.availableSizes() lists them)");
             Path data = TestImages.dataset(tmp.resolve("data"), List.of("a", "b"), 5);
-            TrainingRun run = ws.experiments().getOrCreate("flowers")
-                    .submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build());
+            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                    .inExperiment("flowers").beginCreate();
             assertThat(run.waitForCompletion(Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(run.waitForModel(Duration.ofSeconds(1), tmp.resolve("m")).labels()).containsExactly("a", "b");
         }
@@ -92,11 +92,11 @@ class FluentApiTest {
         ModelBuilder mb = ModelBuilder.using(provider);
         mb.workspaces().define("ws1").create();
         Path data = TestImages.dataset(tmp.resolve("d"), List.of("a", "b"), 5);
-        TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("e")
-                .submit(ImageClassificationTraining.fromFolder(data).build());
+        TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromFolder(data).build()).inExperiment("e")
+                .beginCreate();
         run.cancel();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), tmp.resolve("m")))
-                .isInstanceOf(dev.modelbuilder.core.exception.RunFailedException.class)
+                .isInstanceOf(RunFailedException.class)
                 .hasMessage("run e_1 in experiment e ended as Canceled");
     }
 }

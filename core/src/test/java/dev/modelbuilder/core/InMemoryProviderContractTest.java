@@ -1,7 +1,7 @@
 package dev.modelbuilder.core;
 
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.InMemoryProvider;
 import dev.modelbuilder.core.testing.ProviderContractTest;
@@ -16,12 +16,12 @@ class InMemoryProviderContractTest extends ProviderContractTest {
     }
 
     @Override
-    protected ImageClassificationTraining quickTraining(Path dataFolder) {
-        return ImageClassificationTraining.fromFolder(dataFolder).build();
+    protected TrainingSpec quickTraining(Path dataFolder) {
+        return TrainingSpec.fromFolder(dataFolder).build();
     }
 
     @Override
-    protected ImageClassificationTraining slowTraining(Path dataFolder) {
+    protected TrainingSpec slowTraining(Path dataFolder) {
         return quickTraining(dataFolder);
     }
 

@@ -1,5 +1,7 @@
 package dev.modelbuilder.core;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
 import dev.modelbuilder.core.operation.OperationStatus;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.Page;
@@ -96,7 +98,7 @@ class PollingAndPagingTest {
                 .isInstanceOf(OperationTimeoutException.class)
                 .hasMessage("create thing did not finish within PT1M30S; it is still running: wait again or cancel it");
         assertThat(time.sleeps.stream().mapToLong(Duration::toSeconds).sum()).isEqualTo(90);
-        assertThatThrownBy(op::finalResult).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(op::finalResult).isInstanceOf(InvalidStateException.class);
     }
 
     @Test

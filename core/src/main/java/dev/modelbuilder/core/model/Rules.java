@@ -120,6 +120,15 @@ public final class Rules {
     }
 
     /**
+     * @param minNodes minimum nodes
+     * @param maxNodes maximum nodes
+     * @throws ValidationException listing every broken rule
+     */
+    public static void requireNodeRange(int minNodes, int maxNodes) {
+        new Collector().nodeRange(minNodes, maxNodes).throwIfAny();
+    }
+
+    /**
      * Throws one error listing every violation, if there is any.
      *
      * @param violations the violations found

@@ -43,7 +43,7 @@ public interface LongRunningOperation<T> {
 
     /**
      * @return the final result
-     * @throws IllegalStateException when the operation has not ended yet
+     * @throws dev.modelbuilder.core.exception.InvalidStateException when the operation has not ended yet
      * @throws dev.modelbuilder.core.exception.RemoteOperationException when it ended as failed
      */
     T finalResult();
@@ -52,7 +52,7 @@ public interface LongRunningOperation<T> {
      * Asks the provider to cancel the operation, where the provider can; stops nothing locally that is already
      * done.
      *
-     * @throws UnsupportedOperationException when the operation cannot be cancelled
+     * @throws dev.modelbuilder.core.exception.OperationNotSupportedException when the operation cannot be cancelled
      */
     void cancel();
 

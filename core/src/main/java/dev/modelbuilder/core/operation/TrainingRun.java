@@ -10,10 +10,10 @@ import java.time.Duration;
 /**
  * A handle on a submitted training run. Its final result is the run in a terminal status (completed, failed or
  * cancelled); {@link #waitForModel(Duration, Path)} waits and fetches the model in one call. The resume token is
- * the run id: re-attach after a restart with {@code experiments().attach(runId)}.
+ * the run id: follow it again after a restart with {@code runs().resume(runId)}.
  *
  * <pre>{@code
- * TrainingRun run = workspace.experiments().getOrCreate("flowers").submit(training);
+ * TrainingRun run = workspace.runs().define(spec).inExperiment("flowers").beginCreate();
  * System.out.println(run.snapshot().portalLink().orElse(run.id()));
  * TrainedModel model = run.waitForModel(Duration.ofHours(1), Path.of("model"));
  * }</pre>
@@ -49,7 +49,7 @@ public interface TrainingRun extends LongRunningOperation<Run> {
      *
      * @param directory the folder to write to (created when missing)
      * @return the model
-     * @throws IllegalStateException when the run has not completed successfully
+     * @throws dev.modelbuilder.core.exception.InvalidStateException when the run has not completed successfully
      * @throws dev.modelbuilder.core.exception.ModelBuilderException when the artifacts cannot be fetched
      */
     TrainedModel downloadModel(Path directory);

@@ -1,5 +1,7 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.model.Experiment;
 
@@ -29,4 +31,13 @@ public interface ExperimentOperations {
      * @return its experiments, lazily
      */
     PagedIterable<Experiment> list(String workspace);
+
+    /**
+     * Deletes the experiment with its runs, cancelling a running one first; succeeds when it does not exist.
+     *
+     * @param workspace the workspace
+     * @param name the experiment name
+     * @return the operation
+     */
+    LongRunningOperation<Deletion> beginDelete(String workspace, String name);
 }

@@ -6,7 +6,9 @@ import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.OperationStatus;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.OperationNotSupportedException;
 import dev.modelbuilder.core.exception.OperationTimeoutException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
@@ -22,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * (and how to fetch the final result); this class waits between polls, honours the service's requested
  * interval, reports status changes, and enforces timeouts. Thread-safe.
  *
- * <p>By default a status change is reported as a {@link ProgressEvent.OperationStatusChanged}; a subclass whose
- * operations are better described by another event (a training run's {@link ProgressEvent.RunStatusChanged}), or
- * whose status changes are already reported elsewhere, passes its own {@link StatusEvents} to the constructor.
+ * <p>By default the first status and each change are reported as {@link ProgressEvent.OperationStatusChanged}; a
+ * subclass whose operations are better described by another event (a training run's
+ * {@link ProgressEvent.RunStatusChanged}) overrides {@link #statusEvent}, and one whose status changes are already
+ * reported elsewhere turns reporting off in the constructor.
  *
  * @param <T> the final result
  */
@@ -65,45 +68,9 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
         }
     }
 
-    /**
-     * Says what to tell the listener about a poll. Passed to the constructor rather than overridden, because the
-     * first status is reported from the constructor, before a subclass's fields are set.
-     *
-     * @param <T> the result type
-     */
-    @FunctionalInterface
-    public interface StatusEvents<T> {
-
-        /**
-         * @param previous what the poll before found, or {@code null} for what was known at submission
-         * @param current what this poll found
-         * @return the event to report, or {@code null} to report nothing (e.g. when the status did not change)
-         */
-        ProgressEvent event(PollResponse<T> previous, PollResponse<T> current);
-
-        /**
-         * @param description what the operation does, named in each event
-         * @param <T> the result type
-         * @return the default: an {@link ProgressEvent.OperationStatusChanged} for the first status and for each
-         *     change of {@link OperationStatus}
-         */
-        static <T> StatusEvents<T> operationStatus(String description) {
-            return (previous, current) -> previous != null && previous.status().equals(current.status()) ? null
-                    : new ProgressEvent.OperationStatusChanged(description, current.status());
-        }
-
-        /**
-         * @param <T> the result type
-         * @return no events at all, for an operation whose status changes are reported by whatever performs it
-         */
-        static <T> StatusEvents<T> none() {
-            return (previous, current) -> null;
-        }
-    }
-
     private final String description;
     private final ProgressListener listener;
-    private final StatusEvents<T> statusEvents;
+    private final boolean reportStatus;
     private final Duration defaultInterval;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -120,8 +87,7 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
      */
     protected PollingOperation(String description, PollResponse<T> first, ProgressListener listener,
             Duration defaultInterval, Clock clock, Sleeper sleeper) {
-        this(description, first, listener, defaultInterval, clock, sleeper,
-                StatusEvents.operationStatus(description));
+        this(description, first, listener, defaultInterval, clock, sleeper, true);
     }
 
     /**
@@ -131,12 +97,13 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
      * @param defaultInterval the poll interval when the service asks for none
      * @param clock the clock for timeouts
      * @param sleeper the waiting seam
-     * @param statusEvents what to tell the listener of the first status and of each poll
+     * @param reportStatus whether to tell the listener of the first status and of each change ({@link #statusEvent});
+     *     {@code false} when whatever performs the operation already does
      */
     protected PollingOperation(String description, PollResponse<T> first, ProgressListener listener,
-            Duration defaultInterval, Clock clock, Sleeper sleeper, StatusEvents<T> statusEvents) {
+            Duration defaultInterval, Clock clock, Sleeper sleeper, boolean reportStatus) {
         this.description = Objects.requireNonNull(description, "description");
-        this.statusEvents = Objects.requireNonNull(statusEvents, "statusEvents");
+        this.reportStatus = reportStatus;
         this.last = Objects.requireNonNull(first, "first");
         this.listener = listener == null ? ProgressListener.none() : listener;
         this.defaultInterval = Objects.requireNonNull(defaultInterval, "defaultInterval");
@@ -149,10 +116,24 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
     }
 
     private void report(PollResponse<T> previous, PollResponse<T> current) {
-        ProgressEvent event = statusEvents.event(previous, current);
+        ProgressEvent event = reportStatus ? statusEvent(previous, current) : null;
         if (event != null) {
             ProgressListener.emit(listener, event);
         }
+    }
+
+    /**
+     * Says what to tell the listener about a poll. Called from the constructor for the first status, so an override
+     * must use only its arguments and {@link #description()}, not fields of its own class.
+     *
+     * @param previous what the poll before found, or {@code null} for what was known at submission
+     * @param current what this poll found
+     * @return the event to report, or {@code null} for none; by default an
+     *     {@link ProgressEvent.OperationStatusChanged} for the first status and for each change
+     */
+    protected ProgressEvent statusEvent(PollResponse<T> previous, PollResponse<T> current) {
+        return previous != null && previous.status().equals(current.status()) ? null
+                : new ProgressEvent.OperationStatusChanged(description, current.status());
     }
 
     /**
@@ -230,7 +211,8 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
     public synchronized T finalResult() {
         PollResponse<T> response = last;
         if (!response.status().isTerminal()) {
-            throw new IllegalStateException(description + " has not finished (status " + response.status() + ")");
+            throw new InvalidStateException(description + " has not finished (status " + response.status()
+                    + "): wait for it with waitForCompletion(timeout)");
         }
         if (!response.status().isSuccess()) {
             throw new RemoteOperationException(description + " ended as " + response.status(), response.error());
@@ -243,7 +225,8 @@ public abstract class PollingOperation<T> implements LongRunningOperation<T> {
 
     @Override
     public void cancel() {
-        throw new UnsupportedOperationException(description + " cannot be cancelled");
+        throw new OperationNotSupportedException(description + " cannot be cancelled: the service offers no way to "
+                + "stop it; it ends on its own");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
 import dev.modelbuilder.core.support.Sleeper;
 
 import dev.modelbuilder.core.operation.OperationStatus;
@@ -58,8 +60,7 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
      */
     protected PollingTrainingRun(String id, Run first, ProgressListener listener, Duration interval, Clock clock,
             Sleeper sleeper, boolean reportStatus) {
-        super("run " + id, response(first), listener, interval, clock, sleeper,
-                reportStatus ? runStatusEvents(id) : StatusEvents.none());
+        super("run " + id, response(first), listener, interval, clock, sleeper, reportStatus);
         this.id = Objects.requireNonNull(id, "id");
         this.snapshot = first;
     }
@@ -114,12 +115,12 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
         return response(run);
     }
 
-    private static StatusEvents<Run> runStatusEvents(String id) {
-        return (previous, current) -> {
-            RunStatus before = previous == null ? null : previous.value().status();
-            RunStatus now = current.value().status();
-            return now.equals(before) ? null : new ProgressEvent.RunStatusChanged(id, before, now);
-        };
+    /** Reports the run's own status ({@link ProgressEvent.RunStatusChanged}) rather than the operation's. */
+    @Override
+    protected final ProgressEvent statusEvent(PollResponse<Run> previous, PollResponse<Run> current) {
+        RunStatus before = previous == null ? null : previous.value().status();
+        RunStatus now = current.value().status();
+        return now.equals(before) ? null : new ProgressEvent.RunStatusChanged(current.value().id(), before, now);
     }
 
     private static PollResponse<Run> response(Run run) {
@@ -159,7 +160,7 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
     @Override
     public final Run finalResult() {
         if (!status().isTerminal()) {
-            throw new IllegalStateException("run " + id + " has not finished (status " + snapshot.status() + ")");
+            throw new InvalidStateException("run " + id + " has not finished (status " + snapshot.status() + ")");
         }
         return snapshot;
     }
@@ -175,14 +176,14 @@ public abstract class PollingTrainingRun extends PollingOperation<Run> implement
      *
      * <p>The run is looked at once more first unless it had already ended.
      *
-     * @throws IllegalStateException when the run has not completed successfully; the message says its status
+     * @throws dev.modelbuilder.core.exception.InvalidStateException when the run has not completed successfully; the message says its status
      */
     @Override
     public final TrainedModel downloadModel(Path directory) {
         Objects.requireNonNull(directory, "directory");
         Run run = snapshot.isTerminal() ? snapshot : refresh();
         if (!run.status().equals(RunStatus.COMPLETED)) {
-            throw new IllegalStateException("run " + id + " has no model to download: " + noModelReason(run));
+            throw new InvalidStateException("run " + id + " has no model to download: " + noModelReason(run));
         }
         return download(run, directory);
     }

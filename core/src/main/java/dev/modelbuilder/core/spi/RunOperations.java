@@ -1,10 +1,12 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 
 /** Run operations of a provider. */
@@ -16,13 +18,14 @@ public interface RunOperations {
      *
      * @param workspace the workspace
      * @param experiment the experiment name
-     * @param training the validated training spec
+     * @param training the validated training spec; the provider refuses options made for another provider
+     *     ({@link TrainingSpec#optionsFor})
      * @param dataset the validated dataset ({@code training.dataFolder()} scanned)
      * @param listener progress: steps, status changes, metrics, log lines
      * @return a handle on the run
      * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when the workspace or compute is missing
      */
-    TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+    TrainingRun submit(String workspace, String experiment, TrainingSpec training,
             ImageFolderDataset dataset, ProgressListener listener);
 
     /**
@@ -52,6 +55,12 @@ public interface RunOperations {
     PagedIterable<Run> list(String workspace, String experiment);
 
     /**
+     * @param workspace the workspace
+     * @return every run of the workspace, newest first, lazily
+     */
+    PagedIterable<Run> list(String workspace);
+
+    /**
      * Asks for a run to be cancelled; does nothing to a run that already ended.
      *
      * @param workspace the workspace
@@ -59,4 +68,13 @@ public interface RunOperations {
      * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is no such run
      */
     void cancel(String workspace, String runId);
+
+    /**
+     * Deletes a run with its files, cancelling it first when it is still going; succeeds when it does not exist.
+     *
+     * @param workspace the workspace
+     * @param runId the run id
+     * @return the operation
+     */
+    LongRunningOperation<Deletion> beginDelete(String workspace, String runId);
 }

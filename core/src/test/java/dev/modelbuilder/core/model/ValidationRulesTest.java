@@ -122,7 +122,7 @@ class ValidationRulesTest {
     void invalidNodeRanges(int min, int max, String message) {
         assertThatThrownBy(() -> new ComputeSpec("gpu", GPU, min, max, null, null))
                 .isInstanceOf(ValidationException.class).hasMessageContaining(message);
-        assertThatThrownBy(() -> ValidationSupport.requireNodeRange(min, max))
+        assertThatThrownBy(() -> Rules.requireNodeRange(min, max))
                 .isInstanceOf(ValidationException.class).hasMessageContaining(message);
     }
 
@@ -156,30 +156,41 @@ class ValidationRulesTest {
 
     @Test
     void trainingSpecDefaultsAndRules() {
-        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(Path.of("data")).build();
+        TrainingSpec t = TrainingSpec.fromFolder(Path.of("data")).build();
         assertThat(t.validationSplit()).isEqualTo(0.2);
-        assertThat(t.imageSizeIfSet()).isEmpty();
-        assertThat(t.toBuilder().withImageSize(64).build().imageSizeIfSet()).contains(64);
-        assertThat(t.maxTrials()).isEqualTo(1);
+        assertThat(t.seed()).isEqualTo(42);
         assertThat(t.timeBudgetIfSet()).isEmpty();
-        assertThat(t.toBuilder().withMaxEpochs(3).build().maxEpochsIfSet()).contains(3);
+        assertThat(t.computeIfSet()).isEmpty();
+        assertThat(t.toBuilder().withTimeBudget(Duration.ofMinutes(3)).build().timeBudgetIfSet())
+                .contains(Duration.ofMinutes(3));
 
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(null).build())
+        assertThatThrownBy(() -> TrainingSpec.fromFolder(null).build())
                 .hasMessageContaining("data folder is missing");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withValidationSplit(0.7).build())
+        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withValidationSplit(0.7).build())
                 .hasMessage("validation split '0.7' is invalid: use a share above 0 and at most 0.5, e.g. 0.2");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withMaxEpochs(0).build())
-                .hasMessage("maximum epochs '0' is invalid: use 1 or more");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withTimeBudget(Duration.ZERO)
+        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withTimeBudget(Duration.ZERO)
                 .build()).hasMessage("time budget 'PT0S' is invalid: use a positive duration, e.g. PT10M");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withImageSize(16).build())
-                .hasMessage("image size '16' is invalid: use 32 to 1024 pixels");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).onCompute("a_b").build())
+        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withCompute("a_b").build())
                 .hasMessageContaining("compute name 'a_b' is invalid");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withArchitecture("res net")
-                .build()).hasMessage("architecture 'res net' is invalid: use a model name such as resnet50");
-        assertThatThrownBy(() -> ImageClassificationTraining.fromFolder(Path.of("d")).withMaxTrials(0).build())
-                .hasMessage("maximum trials '0' is invalid: use 1 or more");
+    }
+
+    /** Options of one provider, for the tests of {@link TrainingSpec#optionsFor}. */
+    private record FakeOptions(String provider, int epochs) implements TrainingOptions {
+    }
+
+    @Test
+    void providerOptionsReachTheirProviderAndNoOther() {
+        TrainingSpec plain = TrainingSpec.fromFolder(Path.of("d")).build();
+        assertThat(plain.optionsFor("local", FakeOptions.class, () -> new FakeOptions("local", 30)).epochs())
+                .isEqualTo(30);
+        TrainingSpec withOptions = plain.toBuilder().withOptions(new FakeOptions("local", 3)).build();
+        assertThat(withOptions.optionsFor("local", FakeOptions.class, () -> new FakeOptions("local", 30)).epochs())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> withOptions.optionsFor("azure", FakeOptions.class,
+                () -> new FakeOptions("azure", 1)))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("training options 'local options' is invalid: the run is submitted to provider 'azure';"
+                        + " give it FakeOptions, or submit to provider 'local'");
     }
 
     @Test

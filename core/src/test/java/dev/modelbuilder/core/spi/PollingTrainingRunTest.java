@@ -1,5 +1,7 @@
 package dev.modelbuilder.core.spi;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
 import dev.modelbuilder.core.support.Sleeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,7 +115,7 @@ class PollingTrainingRunTest {
         Scripted run = scripted(RunStatus.QUEUED, List.of(RunStatus.RUNNING, RunStatus.COMPLETED), new ArrayList<>(),
                 true);
 
-        assertThatThrownBy(() -> run.downloadModel(Path.of("model"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> run.downloadModel(Path.of("model"))).isInstanceOf(InvalidStateException.class)
                 .hasMessage("run run-1 has no model to download: its status is Running");
         assertThat(run.downloadModel(Path.of("model")).runId()).isEqualTo("run-1");
         assertThat(run.calls).containsExactly("poll", "poll", "download");

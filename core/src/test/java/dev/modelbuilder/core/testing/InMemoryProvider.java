@@ -15,7 +15,7 @@ import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.core.model.ComputeState;
 import dev.modelbuilder.core.model.Experiment;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -242,6 +242,14 @@ public final class InMemoryProvider implements ModelBuilderProvider {
                 return pages(experiments.values().stream().filter(e -> e.workspace().equals(workspace))
                         .sorted(Comparator.comparing(Experiment::name)).toList());
             }
+
+            @Override
+            public LongRunningOperation<Deletion> beginDelete(String workspace, String name) {
+                boolean existed = experiments.remove(workspace + "/" + name) != null;
+                runs.values().removeIf(r -> r.workspace.equals(workspace) && r.experiment.equals(name));
+                return PollingOperation.completed("delete experiment " + name,
+                        new Deletion("experiment", name, existed), "d:" + name);
+            }
         };
     }
 
@@ -249,7 +257,7 @@ public final class InMemoryProvider implements ModelBuilderProvider {
     public RunOperations runs() {
         return new RunOperations() {
             @Override
-            public TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+            public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
                     ImageFolderDataset dataset, ProgressListener listener) {
                 experiments().getOrCreate(workspace, experiment);
                 String id = experiment + "_" + runCounter.incrementAndGet();
@@ -277,8 +285,24 @@ public final class InMemoryProvider implements ModelBuilderProvider {
             }
 
             @Override
+            public PagedIterable<Run> list(String workspace) {
+                return pages(runs.values().stream().filter(r -> r.workspace.equals(workspace)).map(FakeRun::snapshot)
+                        .sorted(Comparator.comparing(Run::createdAt).reversed()).toList());
+            }
+
+            @Override
             public void cancel(String workspace, String runId) {
                 find(workspace, runId).cancel();
+            }
+
+            @Override
+            public LongRunningOperation<Deletion> beginDelete(String workspace, String runId) {
+                FakeRun removed = runs.remove(workspace + "/" + runId);
+                if (removed != null) {
+                    removed.cancel();
+                }
+                return PollingOperation.completed("delete run " + runId, new Deletion("run", runId, removed != null),
+                        "d:" + runId);
             }
         };
     }

@@ -3,7 +3,6 @@ package dev.modelbuilder.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
@@ -11,7 +10,9 @@ import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.DatasetValidationException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.exception.InvalidStateException;
+import dev.modelbuilder.core.model.Experiment;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -49,13 +50,13 @@ public abstract class ProviderContractTest {
      * @param dataFolder a valid dataset folder
      * @return a training spec that completes quickly on this provider
      */
-    protected abstract ImageClassificationTraining quickTraining(Path dataFolder);
+    protected abstract TrainingSpec quickTraining(Path dataFolder);
 
     /**
      * @param dataFolder a valid dataset folder
      * @return a training spec that runs long enough to be cancelled
      */
-    protected abstract ImageClassificationTraining slowTraining(Path dataFolder);
+    protected abstract TrainingSpec slowTraining(Path dataFolder);
 
     /** @return the name of a compute this provider can create, with the spec to create it */
     protected abstract String computeName();
@@ -159,12 +160,35 @@ public abstract class ProviderContractTest {
     }
 
     @Test
-    void experimentsAreGetOrCreate() {
+    void experimentsAreCreateOrGet() {
         WorkspaceScope ws = workspace();
-        ExperimentScope first = ws.experiments().getOrCreate("contract-exp");
-        ExperimentScope again = ws.experiments().getOrCreate("contract-exp");
+        Experiment first = ws.experiments().define("contract-exp").create();
+        Experiment again = ws.experiments().define("contract-exp").create();
         assertThat(again.name()).isEqualTo(first.name());
-        assertThat(ws.experiments().list()).extracting(e -> e.name()).containsOnlyOnce("contract-exp");
+        assertThat(ws.experiments().get("contract-exp").name()).isEqualTo("contract-exp");
+        assertThat(ws.experiments().list()).extracting(Experiment::name).containsOnlyOnce("contract-exp");
+    }
+
+    @Test
+    void deletingAnExperimentDeletesItsRuns() {
+        WorkspaceScope ws = workspace();
+        createCompute(ws);
+        Path data = writeDataset(tempDir.resolve("data"));
+        TrainingRun kept = ws.runs().define(quickTraining(data)).inExperiment("kept").beginCreate();
+        TrainingRun gone = ws.runs().define(quickTraining(data)).inExperiment("gone").beginCreate();
+        kept.waitForCompletion(runTimeout());
+        gone.waitForCompletion(runTimeout());
+        assertThat(ws.runs().list()).extracting(Run::id).contains(kept.id(), gone.id());
+
+        assertThat(ws.experiments().delete("gone").existed()).isTrue();
+        assertThat(ws.experiments().delete("gone").existed()).isFalse();
+        assertThatThrownBy(() -> ws.experiments().get("gone")).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> ws.runs().get(gone.id())).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(ws.runs().list()).extracting(Run::id).contains(kept.id()).doesNotContain(gone.id());
+
+        assertThat(ws.runs().delete(kept.id()).existed()).isTrue();
+        assertThat(ws.runs().delete(kept.id()).existed()).isFalse();
+        assertThat(ws.runs().list("kept")).isEmpty();
     }
 
     @Test
@@ -173,7 +197,8 @@ public abstract class ProviderContractTest {
         createCompute(ws);
         Path data = writeDataset(tempDir.resolve("data"));
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        TrainingRun run = ws.experiments().getOrCreate("lifecycle").submit(quickTraining(data), events::add);
+        TrainingRun run = ws.runs().define(quickTraining(data)).inExperiment("lifecycle").withListener(events::add)
+                .beginCreate();
 
         Run done = run.waitForCompletion(runTimeout());
         assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
@@ -183,9 +208,9 @@ public abstract class ProviderContractTest {
                 .last().extracting(e -> ((ProgressEvent.RunStatusChanged) e).current())
                 .isEqualTo(RunStatus.COMPLETED);
 
-        assertThat(ws.experiments().get("lifecycle").runs()).extracting(Run::id).contains(run.id());
+        assertThat(ws.runs().list("lifecycle")).extracting(Run::id).contains(run.id());
         assertThat(ws.runs().get(run.id()).status()).isEqualTo(RunStatus.COMPLETED);
-        TrainingRun reattached = ws.runs().attach(run.id());
+        TrainingRun reattached = ws.runs().resume(run.id());
         assertThat(reattached.waitForCompletion(Duration.ofSeconds(30)).status()).isEqualTo(RunStatus.COMPLETED);
 
         TrainedModel model = reattached.downloadModel(tempDir.resolve("model"));
@@ -201,12 +226,11 @@ public abstract class ProviderContractTest {
         WorkspaceScope ws = workspace();
         createCompute(ws);
         Path data = writeDataset(tempDir.resolve("data"));
-        ExperimentScope exp = ws.experiments().getOrCreate("joined");
-        TrainingRun a = exp.submit(quickTraining(data));
+        TrainingRun a = ws.runs().define(quickTraining(data)).inExperiment("joined").beginCreate();
         a.waitForCompletion(runTimeout());
-        TrainingRun b = ws.experiments().getOrCreate("joined").submit(quickTraining(data));
-        b.waitForCompletion(runTimeout());
-        assertThat(exp.runs()).extracting(Run::id).contains(a.id(), b.id());
+        Run b = ws.runs().define(quickTraining(data)).inExperiment("joined").create();
+        assertThat(b.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(ws.runs().list("joined")).extracting(Run::id).contains(a.id(), b.id());
         assertThat(ws.experiments().list()).extracting(e -> e.name()).containsOnlyOnce("joined");
     }
 
@@ -215,11 +239,11 @@ public abstract class ProviderContractTest {
         WorkspaceScope ws = workspace();
         createCompute(ws);
         Path data = writeDataset(tempDir.resolve("data"));
-        TrainingRun run = ws.experiments().getOrCreate("cancel").submit(slowTraining(data));
+        TrainingRun run = ws.runs().define(slowTraining(data)).inExperiment("cancel").beginCreate();
         run.cancel();
         Run ended = run.waitForCompletion(runTimeout());
         assertThat(ended.status()).isEqualTo(RunStatus.CANCELED);
-        assertThatThrownBy(() -> run.downloadModel(tempDir.resolve("none"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> run.downloadModel(tempDir.resolve("none"))).isInstanceOf(InvalidStateException.class);
     }
 
     @Test
@@ -227,9 +251,8 @@ public abstract class ProviderContractTest {
         WorkspaceScope ws = workspace();
         Path data = tempDir.resolve("bad");
         Files.createDirectories(data.resolve("only-label"));
-        ExperimentScope exp = ws.experiments().getOrCreate("rejected");
-        assertThatThrownBy(() -> exp.submit(quickTraining(data))).isInstanceOf(DatasetValidationException.class)
-                .hasMessageContaining("only-label");
-        assertThat(exp.runs()).isEmpty();
+        assertThatThrownBy(() -> ws.runs().define(quickTraining(data)).inExperiment("rejected").beginCreate())
+                .isInstanceOf(DatasetValidationException.class).hasMessageContaining("only-label");
+        assertThat(ws.runs().list()).isEmpty();
     }
 }

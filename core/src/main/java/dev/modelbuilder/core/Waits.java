@@ -1,0 +1,14 @@
+package dev.modelbuilder.core;
+
+import java.time.Duration;
+
+/** How long the blocking calls of the fluent API wait; one place, so every resource says the same. */
+final class Waits {
+    /** Creating, resizing or deleting a workspace, compute or experiment. */
+    static final Duration RESOURCE = Duration.ofMinutes(30);
+    /** A training run, from submission to its end. */
+    static final Duration RUN = Duration.ofHours(24);
+
+    private Waits() {
+    }
+}
