@@ -12,7 +12,7 @@ import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,7 +130,7 @@ final class ModelDownloader {
         try {
             LabelMap map = LabelMap.of(labels);
             map.write(model.labelMap());
-            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineDefinition.of(preprocessing(job)));
+            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineSpec.of(preprocessing(job)));
         } catch (RuntimeException e) {
             fail(listener, WorkStep.PACKAGE_MODEL, e.getMessage());
             throw e;

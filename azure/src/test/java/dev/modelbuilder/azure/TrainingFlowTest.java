@@ -134,7 +134,7 @@ class TrainingFlowTest {
         assertThat(pkg.pipeline().preprocessing().resizeShorterSide()).isEqualTo(256);
         assertThat(pkg.pipeline().preprocessing().width()).isEqualTo(224);
         assertThat(pkg.pipeline().preprocessing().normalize()).as("normalized once, outside the graph").isTrue();
-        try (PredictionEngine engine = PredictionEngine.builder().modelPackage(pkg).build()) {
+        try (PredictionEngine engine = PredictionEngine.builder().withModelPackage(pkg).build()) {
             assertThat(engine.predict(TestImages.write(temp.resolve("x.png"), "png", 7)).label())
                     .isIn(ArmEmulator.TINY_LABELS);
         }

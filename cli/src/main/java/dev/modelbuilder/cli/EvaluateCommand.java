@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
         PrintWriter err = spec.commandLine().getErr();
         EvaluationResult result;
         try (ProgressRenderer progress = new ProgressRenderer(err, !json && ProgressRenderer.isTerminal())) {
-            result = ModelEvaluator.builder().topK(top).progressListener(progress).build().evaluate(model, data);
+            result = ModelEvaluator.builder().withTopK(top).withListener(progress).build().evaluate(model, data);
         }
         if (report != null) {
             EvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "

@@ -53,8 +53,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ProgressRenderer progress = new ProgressRenderer(json ? spec.commandLine().getErr() : out,
                 !json && ProgressRenderer.isTerminal())) {
-            GeneratedProjects p = ProjectGenerator.forModel(modelDir).named(name).withGroupId(groupId)
-                    .withSampleImage(sampleImage).withWebApi(webApi).overwrite(overwrite).withListener(progress)
+            GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName(name).withGroupId(groupId)
+                    .withSampleImage(sampleImage).withWebApi(webApi).withOverwrite(overwrite).withListener(progress)
                     .generate(output);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();

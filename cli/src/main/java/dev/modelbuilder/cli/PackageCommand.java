@@ -5,7 +5,7 @@ import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.scoring.PredictionEngine;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
@@ -70,7 +70,7 @@ final class PackageCommand implements Callable<Integer> {
         if (noNormalize) {
             preprocessing = preprocessing.withoutNormalization();
         }
-        PipelineDefinition pipeline = PipelineDefinition.of(preprocessing)
+        PipelineSpec pipeline = PipelineSpec.of(preprocessing)
                 .withOutputKind(OutputKind.fromId(outputKind));
         LabelMap labelMap = LabelMap.read(labels);
         Path zip = output.toAbsolutePath();

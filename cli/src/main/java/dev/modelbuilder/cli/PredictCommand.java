@@ -52,9 +52,9 @@ final class PredictCommand implements Callable<Integer>, ScoresImages {
         }
         PrintWriter out = spec.commandLine().getOut();
         int failures = 0;
-        try (PredictionEngine engine = PredictionEngine.builder().modelPackage(model)
-                .executionProvider(gpu == null ? ExecutionProvider.cpu() : ExecutionProvider.cuda(gpu))
-                .fallbackToCpu(fallbackToCpu).build()) {
+        try (PredictionEngine engine = PredictionEngine.builder().withModelPackage(model)
+                .withExecutionProvider(gpu == null ? ExecutionProvider.cpu() : ExecutionProvider.cuda(gpu))
+                .withFallbackToCpu(fallbackToCpu).build()) {
             for (Path image : images) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("image", image.toString());

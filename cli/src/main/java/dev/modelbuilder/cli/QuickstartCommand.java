@@ -104,8 +104,8 @@ final class QuickstartCommand implements Callable<Integer> {
             TrainedModel model = run.waitForModel(timeBudget.plusMinutes(5), modelDir);
 
             Path sampleImage = firstImage(samples);
-            GeneratedProjects generated = ProjectGenerator.forModel(modelDir).named("Quickstart")
-                    .withSampleImage(sampleImage).overwrite(true).withListener(filesNotListed(progress)).generate(projects);
+            GeneratedProjects generated = ProjectGenerator.forModel(modelDir).withName("Quickstart")
+                    .withSampleImage(sampleImage).withOverwrite(true).withListener(filesNotListed(progress)).generate(projects);
 
             List<Map<String, Object>> predictions = new ArrayList<>();
             try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {

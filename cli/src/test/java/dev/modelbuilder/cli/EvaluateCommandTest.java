@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.testdata.ColourClassifier;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,7 @@ class EvaluateCommandTest {
         Path onnx = ColourClassifier.writeModel(tmp.resolve("colour.onnx"), IDENTITY);
         model = tmp.resolve("MLModel.zip");
         ModelPackage.write(model, onnx, LabelMap.of("cat", "dog", "fox"),
-                PipelineDefinition.of(PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization()));
+                PipelineSpec.of(PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization()));
         data = tmp.resolve("data");
         solid("cat/1.png", 255, 0, 0);
         solid("cat/2.png", 255, 0, 0);

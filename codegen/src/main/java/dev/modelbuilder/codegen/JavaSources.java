@@ -9,7 +9,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +29,7 @@ final class JavaSources {
     private static final ClassName MODEL_PACKAGE = ClassName.get("dev.modelbuilder.pipeline", "ModelPackage");
     private static final ClassName LABEL_MAP = ClassName.get("dev.modelbuilder.pipeline", "LabelMap");
     private static final ClassName PIPELINE_DEFINITION =
-            ClassName.get("dev.modelbuilder.pipeline", "PipelineDefinition");
+            ClassName.get("dev.modelbuilder.pipeline", "PipelineSpec");
     private static final ClassName PREPROCESSING_SPEC = ClassName.get("dev.modelbuilder.pipeline", "PreprocessingSpec");
     private static final ClassName OUTPUT_KIND = ClassName.get("dev.modelbuilder.pipeline", "OutputKind");
     private static final TypeName SCORES =
@@ -189,7 +189,7 @@ final class JavaSources {
         return file(name.consolePackage(), type.build());
     }
 
-    JavaFile pipelineBuilder(PipelineDefinition pipeline) {
+    JavaFile pipelineBuilder(PipelineSpec pipeline) {
         MethodSpec resource = MethodSpec.methodBuilder("resource")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(InputStream.class)

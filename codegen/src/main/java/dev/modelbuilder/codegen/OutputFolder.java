@@ -1,14 +1,13 @@
 package dev.modelbuilder.codegen;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.support.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -16,11 +15,13 @@ import java.util.stream.Stream;
 
 /**
  * The folder the generator writes into. Refuses to start in a non-empty folder unless overwriting is allowed,
- * refuses any path that would land outside it, and remembers what it wrote for the manifest.
+ * refuses any path that would land outside it, writes each file crash-safely (core's {@link AtomicFiles}: a reader
+ * sees the old file or the new one), and remembers what it wrote for the manifest.
  */
 final class OutputFolder {
     private final Path root;
     private final List<String> written = new ArrayList<>();
+    private final AtomicFiles files = AtomicFiles.system();
 
     OutputFolder(Path root, boolean overwrite) {
         this.root = root.toAbsolutePath().normalize();
@@ -38,7 +39,8 @@ final class OutputFolder {
             }
             Files.createDirectories(this.root);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare output folder " + this.root, e);
+            throw new FileAccessException(this.root, "cannot prepare output folder " + this.root + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -73,25 +75,13 @@ final class OutputFolder {
         });
     }
 
-    private interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    private void write(String relative, Body body) {
+    private void write(String relative, AtomicFiles.Body body) {
         Path target = resolve(relative);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".gen-", ".tmp");
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    body.writeTo(out);
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            files.write(target, body);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new FileAccessException(target, "cannot write " + target + ": " + e.getMessage(), e);
         }
         written.add(root.relativize(target).toString().replace(target.getFileSystem().getSeparator(), "/"));
     }

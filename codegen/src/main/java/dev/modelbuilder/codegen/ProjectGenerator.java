@@ -10,10 +10,9 @@ import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +33,14 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * GeneratedProjects projects = ProjectGenerator.forModel(Path.of("model"))
- *         .named("Flowers")
+ *         .withName("Flowers")
  *         .withSampleImage(Path.of("flowers/daisy/1.jpg"))
  *         .withWebApi(true)
  *         .generate(Path.of("flowers-app"));
  * }</pre>
  *
  * <p>The generator never writes outside the output folder and refuses a non-empty one unless
- * {@link #overwrite(boolean)} allows it.
+ * {@link #withOverwrite(boolean)} allows it.
  */
 public final class ProjectGenerator {
     /** The manifest's path inside the output folder. */
@@ -75,7 +74,7 @@ public final class ProjectGenerator {
      * @param projectName the projects' name, e.g. {@code Flowers} (default {@code MLModel})
      * @return this generator
      */
-    public ProjectGenerator named(String projectName) {
+    public ProjectGenerator withName(String projectName) {
         this.rawName = projectName;
         return this;
     }
@@ -113,7 +112,7 @@ public final class ProjectGenerator {
      * @param allow whether to write into a non-empty folder, replacing files of the same names
      * @return this generator
      */
-    public ProjectGenerator overwrite(boolean allow) {
+    public ProjectGenerator withOverwrite(boolean allow) {
         this.overwrite = allow;
         return this;
     }
@@ -234,7 +233,7 @@ public final class ProjectGenerator {
     }
 
     private static Map<String, String> templateValues(ProjectName name, SdkInfo sdk, LabelMap labels,
-            PipelineDefinition pipeline, String header, boolean hasSample) {
+            PipelineSpec pipeline, String header, boolean hasSample) {
         Map<String, String> v = new HashMap<>();
         sdk.all().stringPropertyNames().forEach(k -> v.put(k, sdk.get(k)));
         v.put("header", Templates.xml(header));
@@ -285,7 +284,7 @@ public final class ProjectGenerator {
             try {
                 file.writeTo(source);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new AssertionError("a StringBuilder does not fail", e);
             }
             String relative = projectFolder + "src/main/java/" + file.packageName().replace('.', '/') + "/"
                     + file.typeSpec().name() + ".java";
@@ -297,7 +296,7 @@ public final class ProjectGenerator {
             try {
                 size = Files.size(source);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new AssertionError("a StringBuilder does not fail", e);
             }
             // byte-level progress only where a copy takes long enough to watch
             out.copy(relative, source, size < longCopyBytes ? copied -> { } : copied -> ProgressListener.emit(

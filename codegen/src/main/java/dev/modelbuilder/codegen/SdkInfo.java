@@ -1,8 +1,9 @@
 package dev.modelbuilder.codegen;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** The SDK version and plugin versions, written into this jar at build time. */
@@ -12,11 +13,11 @@ final class SdkInfo {
     private SdkInfo() {
         try (InputStream in = SdkInfo.class.getResourceAsStream("sdk.properties")) {
             if (in == null) {
-                throw new IllegalStateException("sdk.properties is missing from the codegen jar");
+                throw new ModelBuilderException("the codegen jar is incomplete: sdk.properties is missing from the codegen jar");
             }
             properties.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ModelBuilderException("the codegen jar cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -31,7 +32,7 @@ final class SdkInfo {
     String get(String key) {
         String v = properties.getProperty(key);
         if (v == null || v.contains("${")) {
-            throw new IllegalStateException("sdk.properties has no build-time value for " + key);
+            throw new ModelBuilderException("the codegen jar is incomplete: sdk.properties has no build-time value for " + key);
         }
         return v;
     }

@@ -1,8 +1,9 @@
 package dev.modelbuilder.codegen;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,7 +29,7 @@ final class Templates {
         while (m.find()) {
             String value = values.get(m.group(1));
             if (value == null) {
-                throw new IllegalStateException("template " + name + " uses unknown key " + m.group(1));
+                throw new ModelBuilderException("the codegen jar is incomplete: template " + name + " uses unknown key " + m.group(1));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
@@ -43,7 +44,7 @@ final class Templates {
         while (m.find()) {
             String value = values.get(m.group(2));
             if (!"true".equals(value) && !"false".equals(value)) {
-                throw new IllegalStateException("template " + name + " has a section on " + m.group(2)
+                throw new ModelBuilderException("the codegen jar is incomplete: template " + name + " has a section on " + m.group(2)
                         + " whose value is " + value + " instead of true or false");
             }
             boolean keep = Boolean.parseBoolean(value) == m.group(1).equals("#");
@@ -56,11 +57,11 @@ final class Templates {
     private static String load(String name) {
         try (InputStream in = Templates.class.getResourceAsStream("templates/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("missing template " + name);
+                throw new ModelBuilderException("the codegen jar is incomplete: missing template " + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ModelBuilderException("the codegen jar cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -32,7 +32,7 @@ class GeneratedProjectBuildTest {
     void generatedProjectsBuildOfflineAndPredictLikeTheSdk() throws Exception {
         Path model = ModelFixture.create(tmp.resolve("model"));
         Path sample = ModelFixture.image("rocket.jpg");
-        GeneratedProjects projects = ProjectGenerator.forModel(model).named("Flowers").withSampleImage(sample)
+        GeneratedProjects projects = ProjectGenerator.forModel(model).withName("Flowers").withSampleImage(sample)
                 .generate(tmp.resolve("Flowers"));
         GeneratedBuild.buildOffline(projects.root(), tmp);
 

@@ -57,7 +57,7 @@ class GeneratedWebApiBuildTest {
     @Test
     void generatedWebApiBuildsServesLikeTheSdkAndRefusesBadUploads() throws Exception {
         Path model = ModelFixture.create(tmp.resolve("model"));
-        GeneratedProjects projects = ProjectGenerator.forModel(model).named("Flowers")
+        GeneratedProjects projects = ProjectGenerator.forModel(model).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).withWebApi(true).generate(tmp.resolve("Flowers"));
         GeneratedBuild.buildOnline(projects.root(), tmp);
         Path jar = projects.webApiProject().orElseThrow().resolve("target/flowers-webapi.jar");

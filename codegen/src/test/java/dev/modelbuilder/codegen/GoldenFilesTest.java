@@ -28,7 +28,7 @@ class GoldenFilesTest {
     @Test
     void generatedTextFilesMatchTheGoldenCopies() throws Exception {
         Path model = ModelFixture.create(tmp.resolve("model"));
-        GeneratedProjects p = ProjectGenerator.forModel(model).named("Flowers")
+        GeneratedProjects p = ProjectGenerator.forModel(model).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).generate(tmp.resolve("out"));
         Path golden = goldenDir("flowers");
         List<String> textFiles = p.files().stream().filter(GoldenFilesTest::isText).toList();
@@ -47,7 +47,7 @@ class GoldenFilesTest {
     @Test
     void webApiFilesMatchTheGoldenOverlay() throws Exception {
         Path model = ModelFixture.create(tmp.resolve("model"));
-        GeneratedProjects p = ProjectGenerator.forModel(model).named("Flowers")
+        GeneratedProjects p = ProjectGenerator.forModel(model).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).withWebApi(true).generate(tmp.resolve("out"));
         Path base = goldenDir("flowers");
         Path overlay = goldenDir("flowers-webapi");

@@ -3,7 +3,7 @@ package dev.modelbuilder.codegen;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
 import java.io.IOException;
@@ -30,7 +30,7 @@ final class ModelFixture {
         Files.copy(fixtures.resolve("bestModelMap.json"), dir.resolve(TrainedModel.LABEL_MAP_FILE));
         ModelPackage.write(dir.resolve(TrainedModel.PIPELINE_FILE), dir.resolve(TrainedModel.ONNX_FILE),
                 LabelMap.read(dir.resolve(TrainedModel.LABEL_MAP_FILE)),
-                PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+                PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
         return dir;
     }
 }

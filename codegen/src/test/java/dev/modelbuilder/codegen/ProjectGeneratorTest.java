@@ -35,14 +35,14 @@ class ProjectGeneratorTest {
     }
 
     private GeneratedProjects generate(Path out) {
-        return ProjectGenerator.forModel(modelDir).named("Flowers").withSampleImage(ModelFixture.image("rocket.jpg"))
+        return ProjectGenerator.forModel(modelDir).withName("Flowers").withSampleImage(ModelFixture.image("rocket.jpg"))
                 .generate(out);
     }
 
     @Test
     void writesTheExpectedFiles() throws Exception {
         List<ProgressEvent> events = new ArrayList<>();
-        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers")
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).withListener(events::add)
                 .longCopyThreshold(4096).generate(tmp.resolve("out"));
         assertThat(p.files()).containsExactly(
@@ -112,7 +112,7 @@ class ProjectGeneratorTest {
 
     @Test
     void webApiIsAddedOnDemand() throws Exception {
-        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers").withWebApi(true)
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers").withWebApi(true)
                 .generate(tmp.resolve("out"));
         String web = "Flowers.WebApi/";
         String src = web + "src/main/java/com/example/flowers/webapi/";
@@ -150,7 +150,7 @@ class ProjectGeneratorTest {
     @Test
     void generatedSourcesCompileWithoutWarnings() throws Exception {
         // the Web API's Spring jars are on the test class path (spring-boot-starter-web, test scope)
-        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers")
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).withWebApi(true).generate(tmp.resolve("out"));
         List<Path> sources;
         try (Stream<Path> all = Files.walk(p.root())) {
@@ -179,7 +179,7 @@ class ProjectGeneratorTest {
         Files.writeString(out.resolve("keep.txt"), "mine");
         assertThatThrownBy(() -> generate(out)).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("is not empty: choose an empty or new folder, or allow overwriting");
-        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers").overwrite(true).generate(out);
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers").withOverwrite(true).generate(out);
         assertThat(out.resolve("keep.txt")).hasContent("mine");
         assertThat(p.files()).contains("pom.xml").doesNotContain("keep.txt");
     }
@@ -196,7 +196,7 @@ class ProjectGeneratorTest {
 
     @Test
     void withoutASampleTheConsoleAppAsksForAnImage() throws Exception {
-        GeneratedProjects p = ProjectGenerator.forModel(modelDir).named("Flowers").generate(tmp.resolve("out"));
+        GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers").generate(tmp.resolve("out"));
         assertThat(p.files()).noneMatch(f -> f.contains("sample."));
         assertThat(p.consoleProject().resolve("src/main/java/com/example/flowers/consoleapp/Program.java")).content()
                 .contains("usage: flowers-consoleapp IMAGE");

@@ -51,7 +51,7 @@ class WebApiThroughputBenchmark {
         String imageProperty = System.getProperty("webapi.benchmark.image", "");
         Path imageFile = imageProperty.isBlank() ? ModelFixture.image("rocket.jpg") : Path.of(imageProperty);
         byte[] image = Files.readAllBytes(imageFile);
-        GeneratedProjects projects = ProjectGenerator.forModel(model).named("Bench").withWebApi(true)
+        GeneratedProjects projects = ProjectGenerator.forModel(model).withName("Bench").withWebApi(true)
                 .generate(tmp.resolve("Bench"));
         GeneratedBuild.buildOnline(projects.root(), tmp);
         Path jar = projects.webApiProject().orElseThrow().resolve("target/bench-webapi.jar");

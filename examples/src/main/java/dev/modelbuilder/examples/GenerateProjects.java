@@ -24,7 +24,7 @@ public final class GenerateProjects {
             System.err.println("usage: GenerateProjects MODEL_DIR NAME OUTPUT_DIR [SAMPLE_IMAGE]");
             System.exit(2);
         }
-        ProjectGenerator generator = ProjectGenerator.forModel(Path.of(args[0])).named(args[1]);
+        ProjectGenerator generator = ProjectGenerator.forModel(Path.of(args[0])).withName(args[1]);
         if (args.length > 3) {
             generator.withSampleImage(Path.of(args[3]));
         }

@@ -1,5 +1,9 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.core.exception.FileAccessException;
+
+import dev.modelbuilder.core.exception.ModelBuilderException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.core.dataset.LabelNames;
@@ -8,7 +12,6 @@ import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.pipeline.implementation.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -192,7 +195,7 @@ public record LabelMap(List<String> labels) {
         try {
             return Json.writeCompact(labels);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize labels", e);
+            throw new ModelBuilderException("cannot serialize labels: " + e.getMessage(), e);
         }
     }
 
@@ -200,14 +203,14 @@ public record LabelMap(List<String> labels) {
      * Writes {@link #toJson()} as UTF-8 (the {@code bestModelMap.json} format).
      *
      * @param file the file to create or replace
-     * @throws UncheckedIOException if the file cannot be written
+     * @throws FileAccessException if the file cannot be written
      */
     public void write(Path file) {
         Objects.requireNonNull(file, "file");
         try {
             Files.writeString(file, toJson(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write label map " + file, e);
+            throw new FileAccessException(file, "cannot write label map " + file + ": " + e.getMessage(), e);
         }
     }
 

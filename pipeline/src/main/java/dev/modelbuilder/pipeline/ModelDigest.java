@@ -48,7 +48,7 @@ record ModelDigest(long crc32, String sha256) {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             // every Java platform must provide SHA-256 (java.security.MessageDigest's contract)
-            throw new IllegalStateException(e);
+            throw new AssertionError(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.core.exception.FileAccessException;
+
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.core.exception.ValidationException;
@@ -8,7 +10,6 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -30,17 +31,17 @@ import java.util.zip.ZipOutputStream;
  * <pre>{@code
  * ModelPackage.write(Path.of("MLModel.zip"), Path.of("bestModel.onnx"),
  *         LabelMap.read(Path.of("bestModelMap.json")),
- *         PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+ *         PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
  *
  * ModelPackage pkg = ModelPackage.read(Path.of("MLModel.zip"));
  * pkg.labels().size();
- * try (PredictionEngine engine = PredictionEngine.builder().modelPackage(pkg).build()) { ... } // scoring module
+ * try (PredictionEngine engine = PredictionEngine.builder().withModelPackage(pkg).build()) { ... } // scoring module
  * }</pre>
  *
  * <p>This class reads and writes the format only; it does not load the model. The scoring module's
  * {@code ModelVerifier} checks a model against its labels and pipeline with ONNX Runtime before it is packaged.
  *
- * <p>Members, at the archive's root: {@value #PIPELINE_ENTRY} ({@link PipelineDefinition}), {@value #LABELS_ENTRY}
+ * <p>Members, at the archive's root: {@value #PIPELINE_ENTRY} ({@link PipelineSpec}), {@value #LABELS_ENTRY}
  * ({@link LabelMap}, the bestModelMap.json format), {@value #MODEL_DIGEST_ENTRY} (the model's SHA-256, since format
  * 1.1; optional) and {@value #MODEL_ENTRY} (the ONNX model). The reader streams the
  * archive and refuses, each with a {@link ModelLoadException} saying why: entry names that could escape a folder
@@ -124,7 +125,7 @@ public final class ModelPackage {
         }
     }
 
-    private final PipelineDefinition pipeline;
+    private final PipelineSpec pipeline;
     private final LabelMap labels;
     /** The model's bytes, or null when the model is {@link #modelFile}. */
     private final ByteBuffer model;
@@ -134,7 +135,7 @@ public final class ModelPackage {
     private final String modelSha256;
     private final String source;
 
-    private ModelPackage(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, Path modelFile,
+    private ModelPackage(PipelineSpec pipeline, LabelMap labels, ByteBuffer model, Path modelFile,
                          long modelSize, String modelSha256, String source) {
         this.pipeline = pipeline;
         this.labels = labels;
@@ -145,18 +146,18 @@ public final class ModelPackage {
         this.source = source;
     }
 
-    static ModelPackage of(PipelineDefinition pipeline, LabelMap labels, ByteBuffer model, String modelSha256,
+    static ModelPackage of(PipelineSpec pipeline, LabelMap labels, ByteBuffer model, String modelSha256,
                            String source) {
         return new ModelPackage(pipeline, labels, model, null, model.remaining(), modelSha256, source);
     }
 
-    static ModelPackage ofCachedModel(PipelineDefinition pipeline, LabelMap labels, Path modelFile, long size,
+    static ModelPackage ofCachedModel(PipelineSpec pipeline, LabelMap labels, Path modelFile, long size,
                                       String modelSha256, String source) {
         return new ModelPackage(pipeline, labels, null, modelFile, size, modelSha256, source);
     }
 
     /** @return the pipeline definition */
-    public PipelineDefinition pipeline() {
+    public PipelineSpec pipeline() {
         return pipeline;
     }
 
@@ -185,7 +186,7 @@ public final class ModelPackage {
      * temporary file; a deflated model (older archives) is a heap buffer.
      *
      * @return a read-only view of the ONNX model's bytes
-     * @throws UncheckedIOException if the cached copy can no longer be read
+     * @throws ModelLoadException if the cached copy can no longer be read
      */
     public ByteBuffer modelBuffer() {
         if (model != null) {
@@ -194,7 +195,7 @@ public final class ModelPackage {
         try (FileChannel ch = FileChannel.open(modelFile, StandardOpenOption.READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, modelSize);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the cached model " + modelFile + " of " + source, e);
+            throw new ModelLoadException("cannot read the cached model " + modelFile + " of " + source + ": " + e.getMessage(), e);
         }
     }
 
@@ -227,7 +228,7 @@ public final class ModelPackage {
      * Writes the ONNX model to a file (e.g. to produce bestModel.onnx again).
      *
      * @param file the file to create or replace
-     * @throws UncheckedIOException if it cannot be written
+     * @throws FileAccessException if it cannot be written
      */
     public void writeOnnxModel(Path file) {
         try (FileChannel out = FileChannel.open(Objects.requireNonNull(file, "file"), StandardOpenOption.CREATE,
@@ -237,7 +238,7 @@ public final class ModelPackage {
                 out.write(b);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new FileAccessException(file, "cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -254,10 +255,10 @@ public final class ModelPackage {
      * @param pipeline the pipeline definition; its input and output names should exist in the model (the scoring
      *     module's {@code ModelVerifier} checks that before packaging)
      * @throws ModelLoadException if the model is missing, unreadable or too large
-     * @throws UncheckedIOException if the archive cannot be written
+     * @throws FileAccessException if the archive cannot be written
      * @throws NullPointerException if an argument is null
      */
-    public static void write(Path zip, Path onnxFile, LabelMap labels, PipelineDefinition pipeline) {
+    public static void write(Path zip, Path onnxFile, LabelMap labels, PipelineSpec pipeline) {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(onnxFile, "onnxFile");
         Objects.requireNonNull(labels, "labels");
@@ -307,7 +308,7 @@ public final class ModelPackage {
                 buffered.flush();
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write MLModel.zip " + target + ": " + e.getMessage(), e);
+            throw new FileAccessException(target, "cannot write MLModel.zip " + target + ": " + e.getMessage(), e);
         }
     }
 

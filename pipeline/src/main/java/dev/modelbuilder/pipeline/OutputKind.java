@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@link #PROBABILITIES} the outputs are used as they are.
  *
  * <pre>{@code
- * PipelineDefinition p = PipelineDefinition.of(spec).withOutputKind(OutputKind.PROBABILITIES);
+ * PipelineSpec p = PipelineSpec.of(spec).withOutputKind(OutputKind.PROBABILITIES);
  * }</pre>
  */
 public enum OutputKind {

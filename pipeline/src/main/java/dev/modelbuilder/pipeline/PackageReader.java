@@ -51,7 +51,7 @@ final class PackageReader {
         String declaredSha = null;
         Path cachedModel = null;
         long cachedSize = -1;
-        PipelineDefinition pipeline = null;
+        PipelineSpec pipeline = null;
         Set<String> seen = new HashSet<>();
         int entries = 0;
         try (ZipInputStream zin = new ZipInputStream(counted, StandardCharsets.UTF_8)) {
@@ -95,7 +95,7 @@ final class PackageReader {
                     case ModelPackage.PIPELINE_ENTRY -> {
                         pipelineBytes = data;
                         // version first, so that a package from a newer SDK fails before the model is inflated
-                        pipeline = PipelineDefinition.parse(new String(data, StandardCharsets.UTF_8),
+                        pipeline = PipelineSpec.parse(new String(data, StandardCharsets.UTF_8),
                                 source + " member " + ModelPackage.PIPELINE_ENTRY);
                     }
                     case ModelPackage.LABELS_ENTRY -> labelBytes = data;

@@ -8,7 +8,7 @@
  *   <li>{@link dev.modelbuilder.pipeline.Resampler} - Pillow-compatible antialiased bilinear resizing (pixel-exact);</li>
  *   <li>{@link dev.modelbuilder.pipeline.ImagePreprocessor} - the geometry and tensor conversion a
  *       {@link dev.modelbuilder.pipeline.PreprocessingSpec} describes;</li>
- *   <li>{@link dev.modelbuilder.pipeline.LabelMap}, {@link dev.modelbuilder.pipeline.PipelineDefinition} and
+ *   <li>{@link dev.modelbuilder.pipeline.LabelMap}, {@link dev.modelbuilder.pipeline.PipelineSpec} and
  *       {@link dev.modelbuilder.pipeline.ModelPackage} - the bestModelMap.json and MLModel.zip formats.</li>
  * </ul>
  *

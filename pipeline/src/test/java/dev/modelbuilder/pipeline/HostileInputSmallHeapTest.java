@@ -89,7 +89,7 @@ class HostileInputSmallHeapTest {
         CRC32 crc = new CRC32();
         crc.update(one);
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            PipelineDefinition pipeline = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224));
+            PipelineSpec pipeline = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224));
             out.putNextEntry(new ZipEntry(ModelPackage.PIPELINE_ENTRY));
             out.write(pipeline.toJson().getBytes(StandardCharsets.UTF_8));
             out.putNextEntry(new ZipEntry(ModelPackage.LABELS_ENTRY));

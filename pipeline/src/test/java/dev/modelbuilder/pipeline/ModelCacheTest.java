@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** MLModel.zip's model as a verified file in a {@link ModelCache} (issue 17). */
 class ModelCacheTest {
-    private static final PipelineDefinition PIPELINE = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224));
+    private static final PipelineSpec PIPELINE = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224));
 
     @TempDir
     Path dir;

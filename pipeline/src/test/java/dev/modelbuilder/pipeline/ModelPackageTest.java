@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelPackageTest {
-    private static final PipelineDefinition PIPELINE = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224));
+    private static final PipelineSpec PIPELINE = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224));
 
     private static Map<String, byte[]> validMembers() throws IOException {
         Map<String, byte[]> m = new LinkedHashMap<>();

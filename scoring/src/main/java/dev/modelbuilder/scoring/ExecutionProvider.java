@@ -4,9 +4,9 @@ package dev.modelbuilder.scoring;
  * Where ONNX Runtime runs the model: the CPU, or an NVIDIA GPU through CUDA.
  *
  * <pre>{@code
- * PredictionEngine gpu = PredictionEngine.builder().modelPackage(zip)
- *         .executionProvider(ExecutionProvider.cuda(0))
- *         .fallbackToCpu(true)          // otherwise a missing CUDA setup fails the build() call
+ * PredictionEngine gpu = PredictionEngine.builder().withModelPackage(zip)
+ *         .withExecutionProvider(ExecutionProvider.cuda(0))
+ *         .withFallbackToCpu(true)          // otherwise a missing CUDA setup fails the build() call
  *         .build();
  * }</pre>
  *

@@ -22,7 +22,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Encoded input (file, bytes, stream) is checked by its first bytes before it is read whole, and at most
- * {@link PredictionEngineBuilder#maxImageBytes(long) maxImageBytes} of it is read.
+ * {@link PredictionEngineBuilder#withMaxImageBytes(long) maxImageBytes} of it is read.
  */
 public sealed interface ImageSource
         permits ImageSource.File, ImageSource.Bytes, ImageSource.Stream, ImageSource.Buffered, ImageSource.Decoded {

@@ -3,7 +3,7 @@ package dev.modelbuilder.scoring;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.scoring.implementation.ModelSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class ModelVerifier {
      * @throws ModelLoadException if the model cannot be loaded, lacks the named input or output, has input sizes that
      *     contradict the preprocessing, or its class count differs from the number of labels
      */
-    public static void verify(Path onnxFile, LabelMap labels, PipelineDefinition pipeline) {
+    public static void verify(Path onnxFile, LabelMap labels, PipelineSpec pipeline) {
         Objects.requireNonNull(onnxFile, "onnxFile");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(pipeline, "pipeline");
@@ -52,9 +52,9 @@ public final class ModelVerifier {
      * @param labels the labels in class-index order
      * @param pipeline the pipeline definition
      * @throws ModelLoadException if the model does not fit its labels and pipeline, or cannot be read
-     * @throws java.io.UncheckedIOException if the archive cannot be written
+     * @throws dev.modelbuilder.core.exception.FileAccessException if the archive cannot be written
      */
-    public static void writeVerifiedPackage(Path zip, Path onnxFile, LabelMap labels, PipelineDefinition pipeline) {
+    public static void writeVerifiedPackage(Path zip, Path onnxFile, LabelMap labels, PipelineSpec pipeline) {
         Objects.requireNonNull(zip, "zip");
         verify(onnxFile, labels, pipeline);
         ModelPackage.write(zip, onnxFile, labels, pipeline);

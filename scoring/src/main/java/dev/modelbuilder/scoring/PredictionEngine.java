@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.ImageDecoder;
@@ -7,7 +9,7 @@ import dev.modelbuilder.pipeline.ImagePreprocessor;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.pipeline.RgbImage;
 import dev.modelbuilder.scoring.implementation.BatchScheduler;
@@ -42,10 +44,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }
  *
  * PredictionEngine raw = PredictionEngine.builder()
- *         .onnxModel(Path.of("bestModel.onnx"))
- *         .labels(LabelMap.read(Path.of("bestModelMap.json")))
- *         .preprocessing(PreprocessingSpec.resizeCrop(256, 224))
- *         .executionProvider(ExecutionProvider.cuda(0)).fallbackToCpu(true)
+ *         .withOnnxModel(Path.of("bestModel.onnx"))
+ *         .withLabels(LabelMap.read(Path.of("bestModelMap.json")))
+ *         .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224))
+ *         .withExecutionProvider(ExecutionProvider.cuda(0)).withFallbackToCpu(true)
  *         .build();
  * }</pre>
  *
@@ -57,7 +59,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * sessions are safe to share). {@link #predictBatch} decodes and preprocesses its images in parallel on the engine's
  * own bounded thread pool and runs them through the model {@link #batchSize()} at a time, preparing the next batch
  * while the current one runs. {@link #close()} waits for the calls already running, then frees the native session;
- * calls made after it throw {@link IllegalStateException}. ONNX Runtime types never appear in this API.
+ * calls made after it throw {@link InvalidStateException}. ONNX Runtime types never appear in this API.
  */
 public final class PredictionEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionEngine.class);
@@ -117,7 +119,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @throws ModelLoadException if the package or its model cannot be loaded, or labels and model disagree
      */
     public static PredictionEngine fromPackage(Path zip) {
-        return builder().modelPackage(zip).build();
+        return builder().withModelPackage(zip).build();
     }
 
     /**
@@ -126,7 +128,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @throws ModelLoadException if the package or its model cannot be loaded, or labels and model disagree
      */
     public static PredictionEngine fromPackage(InputStream zip) {
-        return builder().modelPackage(zip).build();
+        return builder().withModelPackage(zip).build();
     }
 
     /**
@@ -135,7 +137,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @throws ModelLoadException if the package or its model cannot be loaded, or labels and model disagree
      */
     public static PredictionEngine fromPackage(byte[] zip) {
-        return builder().modelPackage(ModelPackage.read(zip)).build();
+        return builder().withModelPackage(ModelPackage.read(zip)).build();
     }
 
     /**
@@ -162,7 +164,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @param file an image file (JPEG, PNG, BMP or GIF)
      * @return the prediction
      * @throws ScoringException if the image cannot be read or decoded, or inference fails
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public Prediction predict(Path file) {
         return predictOne(new ImageSource.File(file));
@@ -172,7 +174,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @param encoded an encoded image (JPEG, PNG, BMP or GIF)
      * @return the prediction
      * @throws ScoringException if the image cannot be decoded, or inference fails
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public Prediction predict(byte[] encoded) {
         return predictOne(new ImageSource.Bytes(encoded));
@@ -182,7 +184,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @param in an encoded image, read to its end (not closed)
      * @return the prediction
      * @throws ScoringException if the image cannot be read or decoded, or inference fails
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public Prediction predict(InputStream in) {
         return predictOne(new ImageSource.Stream(in));
@@ -192,7 +194,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @param image an in-memory image (its raw samples are used, see {@link ImageDecoder#decode(BufferedImage)})
      * @return the prediction
      * @throws ScoringException if the colour model is unsupported, or inference fails
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public Prediction predict(BufferedImage image) {
         return predictOne(new ImageSource.Buffered(image));
@@ -202,7 +204,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @param image a decoded image of any size (the geometry is applied)
      * @return the prediction
      * @throws ScoringException if inference fails
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public Prediction predict(RgbImage image) {
         return predictOne(new ImageSource.Decoded(image));
@@ -217,7 +219,7 @@ public final class PredictionEngine implements AutoCloseable {
      * @throws ScoringException for the first image (in list order) that cannot be decoded, naming its position, or
      *     if inference fails; no partial result is returned
      * @throws NullPointerException if an element is null
-     * @throws IllegalStateException if the engine is closed
+     * @throws InvalidStateException if the engine is closed
      */
     public List<Prediction> predictBatch(List<? extends ImageSource> images) {
         List<ImageSource> sources = new ArrayList<>(images.size());
@@ -279,7 +281,7 @@ public final class PredictionEngine implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("this PredictionEngine is closed");
+            throw new InvalidStateException("this PredictionEngine is closed");
         }
     }
 
@@ -289,7 +291,7 @@ public final class PredictionEngine implements AutoCloseable {
         lock.readLock().lock();
         if (closed) {
             lock.readLock().unlock();
-            throw new IllegalStateException("this PredictionEngine is closed");
+            throw new InvalidStateException("this PredictionEngine is closed");
         }
     }
 
@@ -302,14 +304,14 @@ public final class PredictionEngine implements AutoCloseable {
 
     /**
      * Waits for the predictions already running, then frees the native session and stops the preprocessing
-     * threads. Later calls throw {@link IllegalStateException}. Idempotent.
+     * threads. Later calls throw {@link InvalidStateException}. Idempotent.
      *
-     * @throws IllegalStateException if called from inside a prediction on the same thread (it would wait forever)
+     * @throws InvalidStateException if called from inside a prediction on the same thread (it would wait forever)
      */
     @Override
     public void close() {
         if (lock.getReadHoldCount() > 0) {
-            throw new IllegalStateException("close() was called from inside a prediction of this engine");
+            throw new InvalidStateException("close() was called from inside a prediction of this engine");
         }
         closed = true; // new calls fail fast from now on
         lock.writeLock().lock();

@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.core.exception.ValidationException;
+
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.ImageDecoder;
@@ -7,7 +9,7 @@ import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.implementation.ModelSession;
 import dev.modelbuilder.scoring.implementation.ModelSignature;
@@ -52,7 +54,7 @@ public final class PredictionEngineBuilder {
      * @param zip an MLModel.zip (read at {@link #build()})
      * @return this builder
      */
-    public PredictionEngineBuilder modelPackage(Path zip) {
+    public PredictionEngineBuilder withModelPackage(Path zip) {
         this.packagePath = Objects.requireNonNull(zip, "zip");
         this.modelPackage = null;
         this.packageStream = null;
@@ -64,7 +66,7 @@ public final class PredictionEngineBuilder {
      *     {@link #build()}; the stream is not closed)
      * @return this builder
      */
-    public PredictionEngineBuilder modelPackage(InputStream zip) {
+    public PredictionEngineBuilder withModelPackage(InputStream zip) {
         this.packageStream = Objects.requireNonNull(zip, "zip");
         this.packagePath = null;
         this.modelPackage = null;
@@ -75,7 +77,7 @@ public final class PredictionEngineBuilder {
      * @param pkg a package already read (its model is loaded from {@link ModelPackage#modelFile()} when it has one)
      * @return this builder
      */
-    public PredictionEngineBuilder modelPackage(ModelPackage pkg) {
+    public PredictionEngineBuilder withModelPackage(ModelPackage pkg) {
         this.modelPackage = Objects.requireNonNull(pkg, "pkg");
         this.packagePath = null;
         this.packageStream = null;
@@ -90,7 +92,7 @@ public final class PredictionEngineBuilder {
      * @param cache the cache, or null to load every package's model from the archive's bytes
      * @return this builder
      */
-    public PredictionEngineBuilder modelCache(ModelCache cache) {
+    public PredictionEngineBuilder withModelCache(ModelCache cache) {
         this.modelCache = cache;
         return this;
     }
@@ -99,7 +101,7 @@ public final class PredictionEngineBuilder {
      * @param onnxFile an ONNX model (e.g. bestModel.onnx); also give {@link #labels} and {@link #preprocessing}
      * @return this builder
      */
-    public PredictionEngineBuilder onnxModel(Path onnxFile) {
+    public PredictionEngineBuilder withOnnxModel(Path onnxFile) {
         this.onnxModel = Objects.requireNonNull(onnxFile, "onnxFile");
         return this;
     }
@@ -108,7 +110,7 @@ public final class PredictionEngineBuilder {
      * @param labels the labels in class-index order (with {@link #onnxModel})
      * @return this builder
      */
-    public PredictionEngineBuilder labels(LabelMap labels) {
+    public PredictionEngineBuilder withLabels(LabelMap labels) {
         this.labels = Objects.requireNonNull(labels, "labels");
         return this;
     }
@@ -117,7 +119,7 @@ public final class PredictionEngineBuilder {
      * @param spec the preprocessing the model was trained with (with {@link #onnxModel})
      * @return this builder
      */
-    public PredictionEngineBuilder preprocessing(PreprocessingSpec spec) {
+    public PredictionEngineBuilder withPreprocessing(PreprocessingSpec spec) {
         this.preprocessing = Objects.requireNonNull(spec, "spec");
         return this;
     }
@@ -126,7 +128,7 @@ public final class PredictionEngineBuilder {
      * @param name the model's image input; by default the package's, or the model's only input
      * @return this builder
      */
-    public PredictionEngineBuilder inputName(String name) {
+    public PredictionEngineBuilder withInputName(String name) {
         this.inputName = Objects.requireNonNull(name, "name");
         return this;
     }
@@ -135,7 +137,7 @@ public final class PredictionEngineBuilder {
      * @param name the model's class-score output; by default the package's, or the model's only output
      * @return this builder
      */
-    public PredictionEngineBuilder outputName(String name) {
+    public PredictionEngineBuilder withOutputName(String name) {
         this.outputName = Objects.requireNonNull(name, "name");
         return this;
     }
@@ -148,7 +150,7 @@ public final class PredictionEngineBuilder {
      * @param kind logits or probabilities
      * @return this builder
      */
-    public PredictionEngineBuilder outputKind(OutputKind kind) {
+    public PredictionEngineBuilder withOutputKind(OutputKind kind) {
         this.outputKind = Objects.requireNonNull(kind, "kind");
         return this;
     }
@@ -157,7 +159,7 @@ public final class PredictionEngineBuilder {
      * @param provider where to run the model; CPU by default
      * @return this builder
      */
-    public PredictionEngineBuilder executionProvider(ExecutionProvider provider) {
+    public PredictionEngineBuilder withExecutionProvider(ExecutionProvider provider) {
         this.executionProvider = Objects.requireNonNull(provider, "provider");
         return this;
     }
@@ -167,7 +169,7 @@ public final class PredictionEngineBuilder {
      *     false (the default) to fail {@link #build()} instead
      * @return this builder
      */
-    public PredictionEngineBuilder fallbackToCpu(boolean fallback) {
+    public PredictionEngineBuilder withFallbackToCpu(boolean fallback) {
         this.fallbackToCpu = fallback;
         return this;
     }
@@ -178,7 +180,7 @@ public final class PredictionEngineBuilder {
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
-    public PredictionEngineBuilder intraOpThreads(int threads) {
+    public PredictionEngineBuilder withIntraOpThreads(int threads) {
         if (threads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be 0 (automatic) or more, got " + threads);
         }
@@ -192,7 +194,7 @@ public final class PredictionEngineBuilder {
      * @return this builder
      * @throws IllegalArgumentException if less than 1
      */
-    public PredictionEngineBuilder batchSize(int size) {
+    public PredictionEngineBuilder withBatchSize(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
         }
@@ -206,7 +208,7 @@ public final class PredictionEngineBuilder {
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
-    public PredictionEngineBuilder preprocessingThreads(int threads) {
+    public PredictionEngineBuilder withPreprocessingThreads(int threads) {
         if (threads < 0) {
             throw new IllegalArgumentException("preprocessingThreads must be 0 (automatic) or more, got " + threads);
         }
@@ -220,7 +222,7 @@ public final class PredictionEngineBuilder {
      * @return this builder
      * @throws IllegalArgumentException if less than 1
      */
-    public PredictionEngineBuilder maxImageBytes(long bytes) {
+    public PredictionEngineBuilder withMaxImageBytes(long bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("maxImageBytes must be at least 1, got " + bytes);
         }
@@ -230,7 +232,7 @@ public final class PredictionEngineBuilder {
 
     /**
      * @return a new engine
-     * @throws IllegalStateException if the configuration is incomplete or contradictory (the message lists
+     * @throws ValidationException if the configuration is incomplete or contradictory (the message lists
      *     every problem)
      * @throws ModelLoadException if the package or model cannot be loaded, the labels do not match the model,
      *     the model's input does not fit the preprocessing, or the execution provider is unusable
@@ -239,23 +241,22 @@ public final class PredictionEngineBuilder {
         List<String> problems = new ArrayList<>();
         boolean fromPackage = packagePath != null || modelPackage != null || packageStream != null;
         if (fromPackage && onnxModel != null) {
-            problems.add("give either modelPackage(..) or onnxModel(..), not both");
+            problems.add("give either withModelPackage(..) or withOnnxModel(..), not both");
         }
         if (!fromPackage && onnxModel == null) {
-            problems.add("give modelPackage(..) or onnxModel(..)");
+            problems.add("give withModelPackage(..) or withOnnxModel(..)");
         }
         if (fromPackage && (labels != null || preprocessing != null)) {
-            problems.add("labels(..) and preprocessing(..) come from the model package; do not set them");
+            problems.add("withLabels(..) and withPreprocessing(..) come from the model package; do not set them");
         }
         if (onnxModel != null && labels == null) {
-            problems.add("labels(..) is required with onnxModel(..)");
+            problems.add("withLabels(..) is required with withOnnxModel(..)");
         }
         if (onnxModel != null && preprocessing == null) {
-            problems.add("preprocessing(..) is required with onnxModel(..)");
+            problems.add("withPreprocessing(..) is required with withOnnxModel(..)");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("PredictionEngine configuration is incomplete: "
-                    + String.join("; ", problems));
+            throw new ValidationException("prediction engine configuration", null, String.join("; ", problems));
         }
         // the runtime and the image readers load while the package is read and the session is created
         OrtRuntime.warmUpInBackground();
@@ -269,7 +270,7 @@ public final class PredictionEngineBuilder {
             ModelPackage pkg = modelPackage != null ? modelPackage
                     : packagePath != null ? ModelPackage.read(packagePath, ModelPackage.Limits.defaults(), modelCache)
                     : ModelPackage.read(packageStream, ModelPackage.Limits.defaults(), modelCache);
-            PipelineDefinition p = pkg.pipeline();
+            PipelineSpec p = pkg.pipeline();
             useLabels = pkg.labels();
             spec = p.preprocessing();
             input = input != null ? input : p.inputName();

@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.pipeline.RgbImage;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 class ConcurrencyTest {
 
     private static PredictionEngine engine() {
-        return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
-                .preprocessing(PreprocessingSpec.resizeCrop(256, 224)).build();
+        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+                .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).build();
     }
 
     @Test
@@ -109,7 +111,7 @@ class ConcurrencyTest {
                             if (startedAfterClose) {
                                 startedAfterCloseButSucceeded.incrementAndGet();
                             }
-                        } catch (IllegalStateException e) {
+                        } catch (InvalidStateException e) {
                             assertThat(e).hasMessageContaining("closed");
                             rejected.incrementAndGet();
                             return;
@@ -134,9 +136,9 @@ class ConcurrencyTest {
                     .isZero();
             assertThat(succeeded.get()).isPositive();
             assertThat(engine.isClosed()).isTrue();
-            assertThatThrownBy(() -> engine.predict(decoded.get(0))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> engine.predict(decoded.get(0))).isInstanceOf(InvalidStateException.class)
                     .hasMessage("this PredictionEngine is closed");
-            assertThatThrownBy(() -> engine.predictBatch(ImageSource.ofFiles(files))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> engine.predictBatch(ImageSource.ofFiles(files))).isInstanceOf(InvalidStateException.class);
             engine.close(); // idempotent
         } finally {
             pool.shutdownNow();

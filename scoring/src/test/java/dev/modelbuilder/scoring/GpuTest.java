@@ -20,16 +20,16 @@ class GpuTest {
 
     @Test
     void cudaMatchesCpu() {
-        PredictionEngineBuilder base = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
-                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.resizeCrop(256, 224));
+        PredictionEngineBuilder base = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
+                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224));
         PredictionEngine gpu;
         try {
-            gpu = base.executionProvider(ExecutionProvider.cuda(0)).build();
+            gpu = base.withExecutionProvider(ExecutionProvider.cuda(0)).build();
         } catch (ModelLoadException e) {
             assumeTrue(false, "CUDA is not usable here: " + e.getMessage());
             return;
         }
-        try (gpu; PredictionEngine cpu = base.executionProvider(ExecutionProvider.cpu()).build()) {
+        try (gpu; PredictionEngine cpu = base.withExecutionProvider(ExecutionProvider.cpu()).build()) {
             assertThat(gpu.executionProvider().isCuda()).isTrue();
             List<Prediction> onGpu = gpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
             List<Prediction> onCpu = cpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 
 import java.nio.file.Files;
@@ -19,8 +19,8 @@ class HostileModelTest {
     @Test
     void pipelineLargerThanOneTensorBufferIsRefusedNamingTheSize() {
         // 3 x 16384 x 16384 floats = 3,221,225,472 bytes: more than a direct buffer holds
-        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_hw.onnx"))
-                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.squash(16384)).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_hw.onnx"))
+                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.squash(16384)).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("805306368 floats (3221225472 bytes)")
                 .hasMessageContaining("use a smaller image size");
@@ -29,8 +29,8 @@ class HostileModelTest {
     @Test
     void largeImagesAreBatchedFewerAtATime() {
         // one 10000 x 10000 image fits a buffer (1.2 GB), eight do not: batches shrink instead of overflowing
-        try (PredictionEngine engine = PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_hw.onnx"))
-                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.squash(10000)).batchSize(8).build()) {
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_hw.onnx"))
+                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.squash(10000)).withBatchSize(8).build()) {
             assertThat(engine.batchSize()).isEqualTo(1);
         }
     }
@@ -40,10 +40,10 @@ class HostileModelTest {
         Path folder = Files.createDirectories(dir.resolve("model"));
         Path model = Files.copy(Fixtures.resource("external_outside.onnx"), folder.resolve("bestModel.onnx"));
         Files.write(dir.resolve("secret.bin"), new byte[60]); // the file outside the model's folder it names
-        PipelineDefinition pipeline = PipelineDefinition.of(PreprocessingSpec.squash(96));
+        PipelineSpec pipeline = PipelineSpec.of(PreprocessingSpec.squash(96));
 
-        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(model).labels(Fixtures.labels())
-                .preprocessing(pipeline.preprocessing()).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(model).withLabels(Fixtures.labels())
+                .withPreprocessing(pipeline.preprocessing()).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("keeps tensor 'W' in an external data file ('../secret.bin')")
                 .hasMessageContaining("save_as_external_data=False");

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelVerifierTest {
-    private static final PipelineDefinition PIPELINE = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224));
+    private static final PipelineSpec PIPELINE = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224));
 
     @Test
     void aMatchingModelIsPackaged(@TempDir Path dir) {

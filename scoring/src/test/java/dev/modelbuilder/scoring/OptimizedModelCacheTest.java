@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,15 +32,15 @@ class OptimizedModelCacheTest {
     void packageTheTinyModel() {
         zip = dir.resolve("MLModel.zip");
         ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
-                PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+                PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
         cache = ModelCache.at(dir.resolve("models"));
-        try (PredictionEngine plain = PredictionEngine.builder().modelPackage(zip).modelCache(null).build()) {
+        try (PredictionEngine plain = PredictionEngine.builder().withModelPackage(zip).withModelCache(null).build()) {
             expected = plain.predict(IMAGE);
         }
     }
 
     private Prediction predictWithCache() {
-        try (PredictionEngine engine = PredictionEngine.builder().modelPackage(zip).modelCache(cache).build()) {
+        try (PredictionEngine engine = PredictionEngine.builder().withModelPackage(zip).withModelCache(cache).build()) {
             return engine.predict(IMAGE);
         }
     }
@@ -112,8 +112,8 @@ class OptimizedModelCacheTest {
 
     @Test
     void aModelFileGivenDirectlyIsNotCached() {
-        try (PredictionEngine engine = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
-                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.resizeCrop(256, 224)).modelCache(cache)
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
+                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).withModelCache(cache)
                 .build()) {
             assertThat(engine.predict(IMAGE)).isEqualTo(expected);
         }

@@ -1,10 +1,12 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.core.exception.ValidationException;
+
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictionEngineTest {
 
     private static PredictionEngineBuilder tiny() {
-        return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
-                .preprocessing(PreprocessingSpec.resizeCrop(256, 224));
+        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+                .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224));
     }
 
     @Test
     void labelMapMismatchFailsAtLoad() {
-        assertThatThrownBy(() -> tiny().labels(LabelMap.of("a", "b", "c", "d")).build())
+        assertThatThrownBy(() -> tiny().withLabels(LabelMap.of("a", "b", "c", "d")).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("label map has 4 labels but ONNX model " + Fixtures.tinyModel()
                         + " (output 'output1' [N,5]) outputs 5 classes");
@@ -40,7 +42,7 @@ class PredictionEngineTest {
     @Test
     void packageWithMismatchedLabelsFailsAtLoad(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PipelineDefinition.of(PreprocessingSpec.squash(224)));
+        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PipelineSpec.of(PreprocessingSpec.squash(224)));
         // tamper: re-pack with 6 labels, bypassing write()'s check
         ModelPackage pkg = ModelPackage.read(zip);
         Path tampered = dir.resolve("tampered.zip");
@@ -62,22 +64,22 @@ class PredictionEngineTest {
     void aPackageIsLoadedFromItsVerifiedCopyInTheModelCache(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
         ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
-                PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224)));
+                PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
         ModelCache cache = ModelCache.at(dir.resolve("cache"));
         Path image = Fixtures.dir().resolve("images/rocket.jpg");
         String sha = ModelPackage.read(zip).modelSha256().orElseThrow();
 
         Prediction expected;
-        try (PredictionEngine fromBytes = PredictionEngine.builder().modelPackage(zip).modelCache(null).build()) {
+        try (PredictionEngine fromBytes = PredictionEngine.builder().withModelPackage(zip).withModelCache(null).build()) {
             expected = fromBytes.predict(image);
         }
         assertThat(dir.resolve("cache")).doesNotExist();
-        try (PredictionEngine fromFile = PredictionEngine.builder().modelPackage(zip).modelCache(cache).build()) {
+        try (PredictionEngine fromFile = PredictionEngine.builder().withModelPackage(zip).withModelCache(cache).build()) {
             assertThat(dir.resolve("cache").resolve(sha + ".onnx")).hasSameBinaryContentAs(Fixtures.tinyModel());
             assertThat(fromFile.predict(image)).isEqualTo(expected);
         }
         try (var in = Files.newInputStream(zip);
-             PredictionEngine fromStream = PredictionEngine.builder().modelPackage(in).modelCache(cache).build()) {
+             PredictionEngine fromStream = PredictionEngine.builder().withModelPackage(in).withModelCache(cache).build()) {
             assertThat(fromStream.predict(image)).isEqualTo(expected);
         }
     }
@@ -124,22 +126,22 @@ class PredictionEngineTest {
 
     @Test
     void builderListsEveryConfigurationProblem() {
-        assertThatThrownBy(() -> PredictionEngine.builder().build()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("give modelPackage(..) or onnxModel(..)");
-        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("labels(..) is required with onnxModel(..)")
-                .hasMessageContaining("preprocessing(..) is required with onnxModel(..)");
-        assertThatThrownBy(() -> tiny().modelPackage(Path.of("MLModel.zip")).build())
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> PredictionEngine.builder().build()).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("give withModelPackage(..) or withOnnxModel(..)");
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).build())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("withLabels(..) is required with withOnnxModel(..)")
+                .hasMessageContaining("withPreprocessing(..) is required with withOnnxModel(..)");
+        assertThatThrownBy(() -> tiny().withModelPackage(Path.of("MLModel.zip")).build())
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("not both")
                 .hasMessageContaining("come from the model package");
-        assertThatThrownBy(() -> PredictionEngine.builder().batchSize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PredictionEngine.builder().withBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void cudaWithTheCpuBuildFailsFastNamingTheGpuArtifact() {
-        assertThatThrownBy(() -> tiny().executionProvider(ExecutionProvider.cuda(0)).build())
+        assertThatThrownBy(() -> tiny().withExecutionProvider(ExecutionProvider.cuda(0)).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("CUDA execution provider (device 0) is not usable")
                 .hasMessageContaining("com.microsoft.onnxruntime:onnxruntime_gpu")
@@ -149,7 +151,7 @@ class PredictionEngineTest {
 
     @Test
     void cudaFallsBackToCpuWhenOptedIn() {
-        try (PredictionEngine engine = tiny().executionProvider(ExecutionProvider.cuda(0)).fallbackToCpu(true).build()) {
+        try (PredictionEngine engine = tiny().withExecutionProvider(ExecutionProvider.cuda(0)).withFallbackToCpu(true).build()) {
             assertThat(engine.executionProvider()).isEqualTo(ExecutionProvider.cpu());
             assertThat(engine.predict(Fixtures.dir().resolve("images/camera.png")).label()).isNotBlank();
         }
@@ -160,15 +162,15 @@ class PredictionEngineTest {
         Path garbage = dir.resolve("bestModel.onnx");
         Files.writeString(garbage, "garbage");
 
-        assertThatThrownBy(() -> tiny().onnxModel(garbage).build()).isInstanceOf(ModelLoadException.class)
+        assertThatThrownBy(() -> tiny().withOnnxModel(garbage).build()).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("cannot load ONNX model " + garbage);
     }
 
     @Test
     void fixedBatchProbabilityModelIsDetected() {
         // input 'image' [1,3,224,224], output 'probs' [1,4] after a softmax: names read from the model
-        PredictionEngineBuilder b = PredictionEngine.builder().onnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
-                .labels(LabelMap.of("w", "x", "y", "z")).preprocessing(PreprocessingSpec.squash(224)).batchSize(8);
+        PredictionEngineBuilder b = PredictionEngine.builder().withOnnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
+                .withLabels(LabelMap.of("w", "x", "y", "z")).withPreprocessing(PreprocessingSpec.squash(224)).withBatchSize(8);
         try (PredictionEngine engine = b.build()) {
             assertThat(engine.inputName()).isEqualTo("image");
             assertThat(engine.outputName()).isEqualTo("probs");
@@ -188,7 +190,7 @@ class PredictionEngineTest {
                 assertThat(engine.predict(Fixtures.imageFiles().get(i)).logits()).containsExactly(raw);
             }
         }
-        try (PredictionEngine declared = b.outputKind(OutputKind.LOGITS).build()) {
+        try (PredictionEngine declared = b.withOutputKind(OutputKind.LOGITS).build()) {
             Prediction p = declared.predict(Fixtures.imageFiles().get(0));
             assertThat(p.scores().get("w")).as("declared kind wins").isCloseTo(
                     Scores.softmax(p.logits())[0], within(1e-12));
@@ -197,24 +199,24 @@ class PredictionEngineTest {
 
     @Test
     void dynamicClassDimensionIsProbed() {
-        try (PredictionEngine engine = PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_classes.onnx"))
-                .labels(LabelMap.of("a", "b", "c")).preprocessing(PreprocessingSpec.squash(224)).build()) {
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_classes.onnx"))
+                .withLabels(LabelMap.of("a", "b", "c")).withPreprocessing(PreprocessingSpec.squash(224)).build()) {
             assertThat(engine.classCount()).isEqualTo(3);
             assertThat(engine.inputName()).isEqualTo("pixels");
             assertThat(engine.predict(Fixtures.imageFiles().get(1)).scores()).containsOnlyKeys("a", "b", "c");
         }
-        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.resource("dynamic_classes.onnx"))
-                .labels(LabelMap.of("a", "b")).preprocessing(PreprocessingSpec.squash(224)).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_classes.onnx"))
+                .withLabels(LabelMap.of("a", "b")).withPreprocessing(PreprocessingSpec.squash(224)).build())
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("2 labels").hasMessageContaining("3 classes");
     }
 
     @Test
     void wrongLayoutAndNamesAreRefused() {
-        assertThatThrownBy(() -> PredictionEngine.builder().onnxModel(Fixtures.resource("nhwc.onnx"))
-                .labels(Fixtures.labels()).preprocessing(PreprocessingSpec.squash(224)).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.resource("nhwc.onnx"))
+                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.squash(224)).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("input 'image' has shape [N,224,224,3]; an image classifier needs float32 [N,3,H,W]");
-        assertThatThrownBy(() -> tiny().inputName("data").build()).isInstanceOf(ModelLoadException.class)
+        assertThatThrownBy(() -> tiny().withInputName("data").build()).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no input named 'data'; its inputs are [input1]");
     }
 

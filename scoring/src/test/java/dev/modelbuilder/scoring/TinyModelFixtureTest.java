@@ -3,7 +3,7 @@ package dev.modelbuilder.scoring;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -39,8 +39,8 @@ class TinyModelFixtureTest {
     }
 
     private static PredictionEngine engine(PreprocessingSpec spec) {
-        return PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
-                .preprocessing(spec).build();
+        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+                .withPreprocessing(spec).build();
     }
 
     private static PredictionEngine engineFor(String variant) {
@@ -127,9 +127,9 @@ class TinyModelFixtureTest {
         for (int i = 0; i < 3; i++) {
             files.addAll(Fixtures.imageFiles());
         }
-        try (PredictionEngine small = PredictionEngine.builder().onnxModel(Fixtures.tinyModel())
-                .labels(Fixtures.labels()).preprocessing(Fixtures.spec("crop224")).batchSize(5)
-                .preprocessingThreads(3).build()) {
+        try (PredictionEngine small = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
+                .withLabels(Fixtures.labels()).withPreprocessing(Fixtures.spec("crop224")).withBatchSize(5)
+                .withPreprocessingThreads(3).build()) {
             assertThat(small.batchSize()).isEqualTo(5);
 
             List<Prediction> batch = small.predictBatch(ImageSource.ofFiles(files));
@@ -145,7 +145,7 @@ class TinyModelFixtureTest {
     void packagedModelPredictsTheSame(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
         ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
-                PipelineDefinition.of(Fixtures.spec("crop224")));
+                PipelineSpec.of(Fixtures.spec("crop224")));
 
         Path image = Fixtures.dir().resolve("images/astronaut.png");
         JsonNode ref = Fixtures.images().get(0).get("variants").get("crop224").get("outputs").get("tiny");

@@ -1,6 +1,10 @@
 package dev.modelbuilder.core.model;
 
-/** The named steps of a training job, in order. A failure names the step it happened in. */
+/**
+ * The named steps of the SDK's long work, in the order a training job meets them: training, then what follows it
+ * (packaging, project generation, evaluation). Every kind of progress is reported as events of these steps, and a
+ * failure names the step it happened in.
+ */
 public enum WorkStep {
     /** Check the dataset before anything is uploaded or trained. */
     VALIDATE_DATA("validate data"),
@@ -10,6 +14,10 @@ public enum WorkStep {
     PROVISION_COMPUTE("provision compute"),
     /** Wait for the run to start. */
     QUEUE("queue"),
+    /** Fetch a pretrained backbone for transfer learning, or find it in the cache (local). */
+    DOWNLOAD_BACKBONE("download backbone"),
+    /** Run the backbone over the images once to compute their features (local transfer learning). */
+    EXTRACT_FEATURES("extract features"),
     /** Train (epochs or trials). */
     TRAIN("train"),
     /** Download the best model (Azure). */

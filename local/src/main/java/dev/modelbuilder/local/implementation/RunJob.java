@@ -21,7 +21,7 @@ import dev.modelbuilder.local.transfer.TransferSettings;
 import dev.modelbuilder.local.transfer.TransferTrainer;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -336,7 +336,7 @@ final class RunJob implements Runnable {
             artifactFiles.write(staging.resolve(TrainedModel.LABEL_MAP_FILE),
                     labelMap.toJson().getBytes(StandardCharsets.UTF_8));
             Path scratch = staging.resolve(".MLModel.zip.scratch");
-            ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, PipelineDefinition.of(spec));
+            ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, PipelineSpec.of(spec));
             artifactFiles.copy(scratch, staging.resolve(TrainedModel.PIPELINE_FILE));
             Files.delete(scratch);
             float[][] logits = data.validationSize() == 0 ? new float[0][]

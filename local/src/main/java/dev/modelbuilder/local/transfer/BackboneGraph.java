@@ -2,7 +2,7 @@ package dev.modelbuilder.local.transfer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.local.implementation.onnx.Onnx.AttributeProto;
@@ -187,7 +187,7 @@ public final class BackboneGraph {
 
     /**
      * @return the feature extractor: the backbone up to {@link #featureValue()}, input renamed to
-     *     {@value PipelineDefinition#DEFAULT_INPUT_NAME} with a symbolic batch dimension, one output: the features
+     *     {@value PipelineSpec#DEFAULT_INPUT_NAME} with a symbolic batch dimension, one output: the features
      */
     public byte[] featureModel() {
         GraphProto.Builder g = truncated();
@@ -198,7 +198,7 @@ public final class BackboneGraph {
 
     /**
      * The backbone with a linear head appended: {@code Flatten(features, axis=1)} then
-     * {@code Gemm(·, weights, bias, transB=1)} producing {@value PipelineDefinition#DEFAULT_OUTPUT_NAME} [N, classes] logits.
+     * {@code Gemm(·, weights, bias, transB=1)} producing {@value PipelineSpec#DEFAULT_OUTPUT_NAME} [N, classes] logits.
      *
      * @param weights [classes][features] head weights
      * @param bias [classes] head bias
@@ -236,10 +236,10 @@ public final class BackboneGraph {
                 .addOutput(HEAD + "features").addAttribute(AttributeProto.newBuilder().setName("axis")
                         .setType(AttributeProto.AttributeType.INT).setI(1)));
         g.addNode(NodeProto.newBuilder().setName(HEAD + "gemm").setOpType("Gemm").addInput(HEAD + "features")
-                .addInput(HEAD + "weight").addInput(HEAD + "bias").addOutput(PipelineDefinition.DEFAULT_OUTPUT_NAME)
+                .addInput(HEAD + "weight").addInput(HEAD + "bias").addOutput(PipelineSpec.DEFAULT_OUTPUT_NAME)
                 .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT)
                         .setI(1)));
-        g.addOutput(ValueInfoProto.newBuilder().setName(PipelineDefinition.DEFAULT_OUTPUT_NAME).setType(TypeProto.newBuilder()
+        g.addOutput(ValueInfoProto.newBuilder().setName(PipelineSpec.DEFAULT_OUTPUT_NAME).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
                         .setShape(TensorShapeProto.newBuilder()
                                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
@@ -267,7 +267,7 @@ public final class BackboneGraph {
     /** The kept nodes and their constants, input renamed to input1 with a symbolic batch, no outputs yet. */
     private GraphProto.Builder truncated() {
         GraphProto g = model.getGraph();
-        String in = PipelineDefinition.DEFAULT_INPUT_NAME;
+        String in = PipelineSpec.DEFAULT_INPUT_NAME;
         Set<String> used = new HashSet<>();
         List<NodeProto> nodes = new ArrayList<>();
         for (NodeProto n : kept) {

@@ -6,7 +6,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ImagePreprocessor;
@@ -53,7 +53,7 @@ public final class FeatureExtractor implements AutoCloseable {
     private final int dimension;
 
     /**
-     * @param featureModel the cut backbone, input {@value PipelineDefinition#DEFAULT_INPUT_NAME}
+     * @param featureModel the cut backbone, input {@value PipelineSpec#DEFAULT_INPUT_NAME}
      * @param spec the preprocessing (its size must be the backbone's input size)
      * @param threads threads for decoding and preprocessing, and for ONNX Runtime's operators
      * @param batchSize images per ONNX Runtime call (1 is used when the graph only takes one image at a time)
@@ -137,7 +137,7 @@ public final class FeatureExtractor implements AutoCloseable {
         FloatBuffer data = tensors.duplicate();
         data.position(0).limit(n * s.tensorSize());
         try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), data, shape);
-             OrtSession.Result result = session.run(Map.of(PipelineDefinition.DEFAULT_INPUT_NAME, input))) {
+             OrtSession.Result result = session.run(Map.of(PipelineSpec.DEFAULT_INPUT_NAME, input))) {
             OnnxValue out = result.get(0);
             FloatBuffer fb = ((OnnxTensor) out).getFloatBuffer();
             float[] features = new float[fb.remaining()];

@@ -5,7 +5,7 @@ import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.pipeline.LabelMap;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.scoring.ModelVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +131,7 @@ public final class TransferRun {
             files.write(onnx, withRunId(out.onnx(), runId));
             files.write(staging.resolve(TrainedModel.LABEL_MAP_FILE), labels.toJson().getBytes(StandardCharsets.UTF_8));
             Path scratch = staging.resolve(".MLModel.zip.scratch");
-            ModelVerifier.writeVerifiedPackage(scratch, onnx, labels, PipelineDefinition.of(backbone.preprocessing()));
+            ModelVerifier.writeVerifiedPackage(scratch, onnx, labels, PipelineSpec.of(backbone.preprocessing()));
             files.copy(scratch, staging.resolve(TrainedModel.PIPELINE_FILE));
             Files.delete(scratch);
             files.write(staging.resolve(VALIDATION_FILE), validationReport(out));

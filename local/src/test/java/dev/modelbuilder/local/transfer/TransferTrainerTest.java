@@ -8,7 +8,7 @@ import dev.modelbuilder.core.dataset.DatasetRules;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.pipeline.LabelMap;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.ModelVerifier;
 import dev.modelbuilder.scoring.Prediction;
@@ -72,7 +72,7 @@ class TransferTrainerTest {
         Files.write(onnx, out.onnx());
         Path zip = dir.resolve("MLModel.zip");
         ModelVerifier.writeVerifiedPackage(zip, onnx, LabelMap.of(out.labels()),
-                PipelineDefinition.of(backbone.preprocessing()));
+                PipelineSpec.of(backbone.preprocessing()));
         Path fresh = TestBackbones.textures(dir.resolve("fresh"), 10, 99);
         int right = 0;
         int all = 0;

@@ -1,5 +1,9 @@
 package dev.modelbuilder.scoring.evaluation;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
+
+import dev.modelbuilder.scoring.implementation.Scores;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +98,17 @@ public final class EvaluationAccumulator {
     }
 
     /**
+     * Adds one scored image from a model's raw logits, turned into probabilities with a softmax.
+     *
+     * @param image the image's name or path
+     * @param trueIndex the index of its true label
+     * @param logits the model's output for it
+     */
+    public void addLogits(String image, int trueIndex, float[] logits) {
+        add(image, trueIndex, Scores.softmax(logits));
+    }
+
+    /**
      * Records a file that could not be scored.
      *
      * @param image its path relative to the evaluated folder
@@ -112,11 +127,11 @@ public final class EvaluationAccumulator {
      * @param dataFolder the evaluated folder
      * @param model what was evaluated, for the reader
      * @return the figures of everything added so far
-     * @throws IllegalStateException if no image was added
+     * @throws InvalidStateException if no image was added
      */
     public EvaluationResult result(String dataFolder, String model) {
         if (images == 0) {
-            throw new IllegalStateException("no image was scored, so there is nothing to measure");
+            throw new InvalidStateException("no image was scored, so there is nothing to measure");
         }
         int n = labels.size();
         long[] predictedTotals = new long[n];

@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring.evaluation;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,7 +12,7 @@ import java.util.Objects;
  * How well a model classified a folder of labelled images.
  *
  * <pre>{@code
- * EvaluationResult r = ModelEvaluator.builder().topK(3).build().evaluate(Path.of("MLModel.zip"), Path.of("test"));
+ * EvaluationResult r = ModelEvaluator.builder().withTopK(3).build().evaluate(Path.of("MLModel.zip"), Path.of("test"));
  * r.accuracy();                                // 0.91
  * r.confusionMatrix().count(0, 2);             // images of label 0 predicted as label 2
  * r.misclassified().forEach(m -> System.out.println(m.image() + ": " + m.predictedLabel()));
@@ -87,7 +89,7 @@ public record EvaluationResult(String dataFolder, String model, List<String> lab
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the evaluation result as JSON", e);
+            throw new ModelBuilderException("cannot write the evaluation result as JSON: " + e.getMessage(), e);
         }
     }
 }

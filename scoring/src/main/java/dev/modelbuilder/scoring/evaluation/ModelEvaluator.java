@@ -22,7 +22,7 @@ import java.util.Objects;
  * be labels of the model.
  *
  * <pre>{@code
- * ModelEvaluator evaluator = ModelEvaluator.builder().topK(3).progressListener(System.out::println).build();
+ * ModelEvaluator evaluator = ModelEvaluator.builder().withTopK(3).withListener(System.out::println).build();
  * EvaluationResult result = evaluator.evaluate(Path.of("MLModel.zip"), Path.of("held-out"));
  * try (PredictionEngine engine = PredictionEngine.fromPackage(Path.of("MLModel.zip"))) {
  *     EvaluationResult again = evaluator.evaluate(engine, Path.of("held-out"));
@@ -31,7 +31,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The folder is scanned and checked by core's dataset scan; files that cannot be read or decoded are skipped and
- * named in the result, not fatal. Images are scored {@link Builder#batchSize(int) a batch at a time} through
+ * named in the result, not fatal. Images are scored {@link ModelEvaluatorBuilder#withBatchSize(int) a batch at a time} through
  * {@link PredictionEngine#predictBatch(List)} and folded into counts at once, so memory does not grow with the
  * number of images (only with the misclassified and skipped ones, a few short strings each). Progress is reported
  * as {@link ProgressEvent.StepStarted}, {@link ProgressEvent.StepProgress} (unit {@code images}) and
@@ -43,65 +43,15 @@ public final class ModelEvaluator {
     private final int batchSize;
     private final ProgressListener listener;
 
-    private ModelEvaluator(Builder b) {
-        this.topK = b.topK;
-        this.batchSize = b.batchSize;
-        this.listener = b.listener;
+    ModelEvaluator(int topK, int batchSize, ProgressListener listener) {
+        this.topK = topK;
+        this.batchSize = batchSize;
+        this.listener = listener;
     }
 
     /** @return a builder: top-5 accuracy, batches of 64 images, no progress listener */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Configures a {@link ModelEvaluator}. Not thread-safe. */
-    public static final class Builder {
-        private int topK = 5;
-        private int batchSize = 64;
-        private ProgressListener listener = ProgressListener.none();
-
-        private Builder() {
-        }
-
-        /**
-         * @param k the {@code k} of the top-k accuracy (default 5; more than the model's labels counts every image)
-         * @return this builder
-         * @throws ValidationException if less than 1
-         */
-        public Builder topK(int k) {
-            if (k < 1) {
-                throw new ValidationException("top-k", k, "use 1 or more");
-            }
-            this.topK = k;
-            return this;
-        }
-
-        /**
-         * @param images how many images are decoded and scored together (default 64); bounds the memory used
-         * @return this builder
-         * @throws ValidationException if less than 1
-         */
-        public Builder batchSize(int images) {
-            if (images < 1) {
-                throw new ValidationException("evaluation batch size", images, "use 1 or more");
-            }
-            this.batchSize = images;
-            return this;
-        }
-
-        /**
-         * @param progress told about the scan and the images scored so far
-         * @return this builder
-         */
-        public Builder progressListener(ProgressListener progress) {
-            this.listener = Objects.requireNonNull(progress, "progress");
-            return this;
-        }
-
-        /** @return the evaluator */
-        public ModelEvaluator build() {
-            return new ModelEvaluator(this);
-        }
+    public static ModelEvaluatorBuilder builder() {
+        return new ModelEvaluatorBuilder();
     }
 
     /**

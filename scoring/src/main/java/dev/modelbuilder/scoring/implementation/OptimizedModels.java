@@ -236,7 +236,7 @@ public final class OptimizedModels {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new AssertionError(e);
         }
     }
 

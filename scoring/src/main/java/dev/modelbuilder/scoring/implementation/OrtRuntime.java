@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtLoggingLevel;
 import dev.modelbuilder.core.exception.ModelLoadException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -205,7 +204,7 @@ public final class OrtRuntime {
             List<URL> urls = lister.list(name);
             return urls == null ? List.of() : urls;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot search the classpath for " + name, e);
+            throw new ModelLoadException("cannot search the classpath for " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -155,8 +155,8 @@ public class ScoringBenchmark {
         /** Loads the engine. */
         @Setup(Level.Trial)
         public void setup(Inputs in) {
-            engine = PredictionEngine.builder().onnxModel(in.model).labels(in.labels)
-                    .preprocessing(PreprocessingSpec.resizeCrop(256, 224)).batchSize(in.batch).build();
+            engine = PredictionEngine.builder().withOnnxModel(in.model).withLabels(in.labels)
+                    .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).withBatchSize(in.batch).build();
         }
 
         /** Frees the engine. */
@@ -175,8 +175,8 @@ public class ScoringBenchmark {
         /** Loads the engine. */
         @Setup(Level.Trial)
         public void setup() throws IOException {
-            engine = PredictionEngine.builder().onnxModel(model()).labels(LabelMap.read(fixtures()
-                    .resolve("bestModelMap.json"))).preprocessing(PreprocessingSpec.resizeCrop(256, 224)).batchSize(8)
+            engine = PredictionEngine.builder().withOnnxModel(model()).withLabels(LabelMap.read(fixtures()
+                    .resolve("bestModelMap.json"))).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).withBatchSize(8)
                     .build();
             List<Path> files = fixtureImages();
             stream = new ArrayList<>();

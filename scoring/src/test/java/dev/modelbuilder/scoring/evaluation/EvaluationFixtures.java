@@ -2,7 +2,7 @@ package dev.modelbuilder.scoring.evaluation;
 
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.testdata.ColourClassifier;
 import java.io.IOException;
@@ -33,7 +33,7 @@ final class EvaluationFixtures {
         Path onnx = ColourClassifier.writeModel(dir.resolve("colour.onnx"), WEIGHTS);
         Path zip = dir.resolve("MLModel.zip");
         ModelPackage.write(zip, onnx, LabelMap.of("cat", "dog", "fox"),
-                PipelineDefinition.of(PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization()));
+                PipelineSpec.of(PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization()));
         Files.delete(onnx);
         return zip;
     }

@@ -41,7 +41,7 @@ class ModelEvaluatorTest {
     @Test
     void everyFigureEqualsTheHandComputation() {
         List<ProgressEvent> events = new ArrayList<>();
-        EvaluationResult r = ModelEvaluator.builder().topK(2).batchSize(3).progressListener(events::add).build()
+        EvaluationResult r = ModelEvaluator.builder().withTopK(2).withBatchSize(3).withListener(events::add).build()
                 .evaluate(model, folder);
 
         assertThat(r.labels()).containsExactly("cat", "dog", "fox");
@@ -104,7 +104,7 @@ class ModelEvaluatorTest {
 
     @Test
     void theJsonParsesAndCarriesTheFigures() throws IOException {
-        EvaluationResult r = ModelEvaluator.builder().topK(2).build().evaluate(model, folder);
+        EvaluationResult r = ModelEvaluator.builder().withTopK(2).build().evaluate(model, folder);
         JsonNode json = new ObjectMapper().readTree(r.toJson());
         assertThat(json.get("images").asLong()).isEqualTo(10);
         assertThat(json.get("accuracy").asDouble()).isEqualTo(r.accuracy());
@@ -167,7 +167,7 @@ class ModelEvaluatorTest {
     void aFolderWithOneLabelAndFewImagesIsEvaluated(@TempDir Path dir) {
         Path data = dir.resolve("data");
         EvaluationFixtures.image(data, "fox/1.png", C);
-        EvaluationResult r = ModelEvaluator.builder().topK(1).build().evaluate(model, data);
+        EvaluationResult r = ModelEvaluator.builder().withTopK(1).build().evaluate(model, data);
         assertThat(r.images()).isEqualTo(1);
         assertThat(r.accuracy()).isEqualTo(1.0);
         // only fox has images or predictions, so the macro average is fox's figures alone
@@ -177,8 +177,8 @@ class ModelEvaluatorTest {
 
     @Test
     void badSettingsAreRejected() {
-        assertThatThrownBy(() -> ModelEvaluator.builder().topK(0)).isInstanceOf(ValidationException.class)
+        assertThatThrownBy(() -> ModelEvaluator.builder().withTopK(0)).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("top-k");
-        assertThatThrownBy(() -> ModelEvaluator.builder().batchSize(0)).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> ModelEvaluator.builder().withBatchSize(0)).isInstanceOf(ValidationException.class);
     }
 }

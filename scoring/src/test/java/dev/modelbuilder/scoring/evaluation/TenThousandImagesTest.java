@@ -45,7 +45,7 @@ class TenThousandImagesTest {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<Long> heapAfterGc = new ArrayList<>();
         long[] nextSample = {1000};
-        EvaluationResult r = ModelEvaluator.builder().topK(1).batchSize(50).progressListener(e -> {
+        EvaluationResult r = ModelEvaluator.builder().withTopK(1).withBatchSize(50).withListener(e -> {
             if (e instanceof ProgressEvent.StepProgress p && p.done() >= nextSample[0]) {
                 nextSample[0] += 1000;
                 System.gc();

@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring.evaluation.report;
 
+import dev.modelbuilder.core.exception.FileAccessException;
+
 import static dev.modelbuilder.scoring.evaluation.report.Html.escape;
 import static dev.modelbuilder.scoring.evaluation.report.Html.number;
 import static dev.modelbuilder.scoring.evaluation.report.Html.percent;
@@ -9,7 +11,6 @@ import dev.modelbuilder.scoring.evaluation.LabelMetrics;
 import dev.modelbuilder.scoring.evaluation.Misclassified;
 import dev.modelbuilder.scoring.evaluation.SkippedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * Writes the page (into a temporary file first, then moved into place).
      *
      * @param file the HTML file to create or replace
-     * @throws UncheckedIOException if it cannot be written
+     * @throws FileAccessException if it cannot be written
      */
     public void write(Path file) {
         Path target = file.toAbsolutePath();
@@ -101,7 +102,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the report " + target + ": " + e.getMessage(), e);
+            throw new FileAccessException(target, "could not write the report " + target + ": " + e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,7 @@ class EvaluationReportTest {
 
     @Test
     void theReportOfAnEvaluationCarriesTheNumbersOfItsJson(@TempDir Path dir) throws IOException {
-        EvaluationResult r = ModelEvaluator.builder().topK(2).build().evaluate(
+        EvaluationResult r = ModelEvaluator.builder().withTopK(2).build().evaluate(
                 ModelEvaluatorTestSupport.writePackage(dir), ModelEvaluatorTestSupport.writeFolder(dir.resolve("d")));
         Path file = dir.resolve("out/report.html");
         EvaluationReport.of(r).write(file);

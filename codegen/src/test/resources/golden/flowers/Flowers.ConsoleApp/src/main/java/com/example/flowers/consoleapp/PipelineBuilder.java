@@ -5,7 +5,7 @@ import com.example.flowers.model.ConsumeModel;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
-import dev.modelbuilder.pipeline.PipelineDefinition;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +39,7 @@ public final class PipelineBuilder {
                 labels = LabelMap.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             // the preprocessing the model was trained with: it must not change
-            PipelineDefinition pipeline = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224, 224)
+            PipelineSpec pipeline = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224, 224)
                     .withNormalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}))
                     .withInputName("input1")
                     .withOutputName("output1")

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,10 +19,10 @@ import java.util.regex.Pattern;
  * {@code docs/mlmodel-zip.md}).
  *
  * <pre>{@code
- * PipelineDefinition p = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224))
+ * PipelineSpec p = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224))
  *         .withInputName("input1").withOutputName("output1").withOutputKind(OutputKind.LOGITS);
  * String json = p.toJson();
- * PipelineDefinition same = PipelineDefinition.parse(json);
+ * PipelineSpec same = PipelineSpec.parse(json);
  * }</pre>
  *
  * <p>Format versions are {@code MAJOR.MINOR}. A reader accepts every minor version of the majors it knows (newer
@@ -33,7 +35,7 @@ import java.util.regex.Pattern;
  * @param outputKind whether that output holds logits or probabilities
  * @param producer what wrote the package
  */
-public record PipelineDefinition(String formatVersion, PreprocessingSpec preprocessing, String inputName,
+public record PipelineSpec(String formatVersion, PreprocessingSpec preprocessing, String inputName,
                                  String outputName, OutputKind outputKind, Producer producer) {
 
     /** The format version this SDK writes. */
@@ -69,7 +71,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
 
         /** @return this SDK: {@code modelbuilder-java} and the scoring jar's version ({@code dev} when unknown) */
         public static Producer current() {
-            String v = PipelineDefinition.class.getPackage().getImplementationVersion();
+            String v = PipelineSpec.class.getPackage().getImplementationVersion();
             return new Producer("modelbuilder-java", v == null ? "dev" : v);
         }
     }
@@ -77,7 +79,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
     /**
      * @throws ValidationException if the version is not {@code MAJOR.MINOR}, a name is blank or a value is missing
      */
-    public PipelineDefinition {
+    public PipelineSpec {
         if (formatVersion == null || !VERSION.matcher(formatVersion).matches()) {
             throw new ValidationException("pipeline formatVersion", formatVersion, "use MAJOR.MINOR, e.g. 1.0");
         }
@@ -102,8 +104,8 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
      * @param preprocessing how images become the input tensor
      * @return a current-version definition with {@code input1}, {@code output1}, logits and this SDK as producer
      */
-    public static PipelineDefinition of(PreprocessingSpec preprocessing) {
-        return new PipelineDefinition(CURRENT_FORMAT_VERSION, preprocessing, DEFAULT_INPUT_NAME, DEFAULT_OUTPUT_NAME,
+    public static PipelineSpec of(PreprocessingSpec preprocessing) {
+        return new PipelineSpec(CURRENT_FORMAT_VERSION, preprocessing, DEFAULT_INPUT_NAME, DEFAULT_OUTPUT_NAME,
                 OutputKind.LOGITS, Producer.current());
     }
 
@@ -111,32 +113,32 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
      * @param name the model's image input
      * @return a copy with that input name
      */
-    public PipelineDefinition withInputName(String name) {
-        return new PipelineDefinition(formatVersion, preprocessing, name, outputName, outputKind, producer);
+    public PipelineSpec withInputName(String name) {
+        return new PipelineSpec(formatVersion, preprocessing, name, outputName, outputKind, producer);
     }
 
     /**
      * @param name the model's class-score output
      * @return a copy with that output name
      */
-    public PipelineDefinition withOutputName(String name) {
-        return new PipelineDefinition(formatVersion, preprocessing, inputName, name, outputKind, producer);
+    public PipelineSpec withOutputName(String name) {
+        return new PipelineSpec(formatVersion, preprocessing, inputName, name, outputKind, producer);
     }
 
     /**
      * @param kind logits or probabilities
      * @return a copy with that output kind
      */
-    public PipelineDefinition withOutputKind(OutputKind kind) {
-        return new PipelineDefinition(formatVersion, preprocessing, inputName, outputName, kind, producer);
+    public PipelineSpec withOutputKind(OutputKind kind) {
+        return new PipelineSpec(formatVersion, preprocessing, inputName, outputName, kind, producer);
     }
 
     /**
      * @param spec the preprocessing
      * @return a copy with that preprocessing
      */
-    public PipelineDefinition withPreprocessing(PreprocessingSpec spec) {
-        return new PipelineDefinition(formatVersion, spec, inputName, outputName, outputKind, producer);
+    public PipelineSpec withPreprocessing(PreprocessingSpec spec) {
+        return new PipelineSpec(formatVersion, spec, inputName, outputName, outputKind, producer);
     }
 
     /** @return the major part of {@link #formatVersion()} */
@@ -152,7 +154,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
     private static int versionPart(String version, int group) {
         Matcher m = VERSION.matcher(version);
         if (!m.matches()) {
-            throw new IllegalStateException("bad version " + version);
+            throw new AssertionError("the constructor accepted the version " + version);
         }
         return Integer.parseInt(m.group(group));
     }
@@ -189,7 +191,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
         try {
             return Json.write(root);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize pipeline definition", e);
+            throw new ModelBuilderException("cannot serialize the pipeline spec: " + e.getMessage(), e);
         }
     }
 
@@ -199,11 +201,11 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
      * @throws ModelLoadException if the JSON is malformed, of an unsupported major version, or lacks or has invalid
      *     fields (the message names the field)
      */
-    public static PipelineDefinition parse(String json) {
+    public static PipelineSpec parse(String json) {
         return parse(json, "pipeline.json");
     }
 
-    static PipelineDefinition parse(String json, String source) {
+    static PipelineSpec parse(String json, String source) {
         Objects.requireNonNull(json, "json");
         JsonNode root;
         try {
@@ -239,7 +241,7 @@ public record PipelineDefinition(String formatVersion, PreprocessingSpec preproc
             if (!pre.isObject()) {
                 throw new ModelLoadException(source + ": 'preprocessing' is missing or not an object");
             }
-            return new PipelineDefinition(version, preprocessing(pre, source + " preprocessing"), input, output, kind,
+            return new PipelineSpec(version, preprocessing(pre, source + " preprocessing"), input, output, kind,
                     producer);
         } catch (ValidationException e) {
             throw new ModelLoadException(source + ": " + e.getMessage(), e);

@@ -7,30 +7,30 @@ import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import org.junit.jupiter.api.Test;
 
-class PipelineDefinitionTest {
+class PipelineSpecTest {
 
     @Test
     void roundTripsThroughJson() {
-        PipelineDefinition p = PipelineDefinition.of(PreprocessingSpec.resizeCrop(256, 224))
+        PipelineSpec p = PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224))
                 .withInputName("in").withOutputName("out").withOutputKind(OutputKind.PROBABILITIES);
 
-        PipelineDefinition back = PipelineDefinition.parse(p.toJson());
+        PipelineSpec back = PipelineSpec.parse(p.toJson());
 
         assertThat(back).isEqualTo(p);
         assertThat(back.majorVersion()).isEqualTo(1);
         assertThat(back.minorVersion()).isEqualTo(1);
         assertThat(p.toJson()).contains("\"formatVersion\" : \"1.1\"", "\"geometry\" : \"resize-crop\"",
                 "\"resizeShorterSide\" : 256", "\"mean\" : [ 0.485, 0.456, 0.406 ]", "\"outputKind\" : \"probabilities\"");
-        PipelineDefinition squash = PipelineDefinition.of(PreprocessingSpec.squash(299).withoutNormalization());
-        assertThat(PipelineDefinition.parse(squash.toJson())).isEqualTo(squash);
+        PipelineSpec squash = PipelineSpec.of(PreprocessingSpec.squash(299).withoutNormalization());
+        assertThat(PipelineSpec.parse(squash.toJson())).isEqualTo(squash);
     }
 
     @Test
     void acceptsANewerMinorVersionWithUnknownFields() {
-        String json = PipelineDefinition.of(PreprocessingSpec.squash(224)).toJson()
+        String json = PipelineSpec.of(PreprocessingSpec.squash(224)).toJson()
                 .replace("\"formatVersion\" : \"1.1\"", "\"formatVersion\" : \"1.7\", \"futureField\" : {\"x\" : 1}");
 
-        PipelineDefinition p = PipelineDefinition.parse(json);
+        PipelineSpec p = PipelineSpec.parse(json);
 
         assertThat(p.formatVersion()).isEqualTo("1.7");
         assertThat(p.minorVersion()).isEqualTo(7);
@@ -40,28 +40,28 @@ class PipelineDefinitionTest {
     void refusesAnUnknownMajorVersion() {
         String json = "{\"formatVersion\": \"2.0\", \"whatever\": true}";
 
-        assertThatThrownBy(() -> PipelineDefinition.parse(json)).isInstanceOf(ModelLoadException.class)
+        assertThatThrownBy(() -> PipelineSpec.parse(json)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("format version 2.0 is not supported; this SDK reads 1.x")
                 .hasMessageContaining("upgrade modelbuilder-scoring");
     }
 
     @Test
     void namesMissingOrInvalidFields() {
-        String json = PipelineDefinition.of(PreprocessingSpec.squash(224)).toJson();
+        String json = PipelineSpec.of(PreprocessingSpec.squash(224)).toJson();
 
-        assertThatThrownBy(() -> PipelineDefinition.parse(json.replace("\"inputName\"", "\"inputNom\"")))
+        assertThatThrownBy(() -> PipelineSpec.parse(json.replace("\"inputName\"", "\"inputNom\"")))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("'inputName' is missing");
-        assertThatThrownBy(() -> PipelineDefinition.parse(json.replace("\"squash\"", "\"stretch\"")))
+        assertThatThrownBy(() -> PipelineSpec.parse(json.replace("\"squash\"", "\"stretch\"")))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("preprocessing geometry 'stretch'");
-        assertThatThrownBy(() -> PipelineDefinition.parse(json.replace("pillow-bilinear", "bicubic")))
+        assertThatThrownBy(() -> PipelineSpec.parse(json.replace("pillow-bilinear", "bicubic")))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("resampling \"bicubic\" is not supported");
-        assertThatThrownBy(() -> PipelineDefinition.parse(json.replace("\"logits\"", "\"odds\"")))
+        assertThatThrownBy(() -> PipelineSpec.parse(json.replace("\"logits\"", "\"odds\"")))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("output kind 'odds'");
-        assertThatThrownBy(() -> PipelineDefinition.parse("{\"formatVersion\": \"one\"}"))
+        assertThatThrownBy(() -> PipelineSpec.parse("{\"formatVersion\": \"one\"}"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("is not MAJOR.MINOR");
-        assertThatThrownBy(() -> PipelineDefinition.parse("[1]")).isInstanceOf(ModelLoadException.class)
+        assertThatThrownBy(() -> PipelineSpec.parse("[1]")).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("must hold a JSON object");
-        assertThatThrownBy(() -> new PipelineDefinition("1", PreprocessingSpec.squash(1), "a", "b", OutputKind.LOGITS,
-                PipelineDefinition.Producer.current())).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> new PipelineSpec("1", PreprocessingSpec.squash(1), "a", "b", OutputKind.LOGITS,
+                PipelineSpec.Producer.current())).isInstanceOf(ValidationException.class);
     }
 }
