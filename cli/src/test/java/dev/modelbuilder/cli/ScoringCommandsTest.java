@@ -1,5 +1,7 @@
 package dev.modelbuilder.cli;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +21,8 @@ class ScoringCommandsTest {
 
     private Path packageTiny() {
         Path zip = tmp.resolve("MLModel.zip");
-        CliHarness.Result r = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
-                Fixtures.labels().toString(), "--preprocess", "resize-crop", "--output", zip.toString(), "--json");
+        CliHarness.Result r = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(), "--labels",
+                ImageClassificationFixtures.labelMap().toString(), "--preprocess", "resize-crop", "--output", zip.toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         return zip;
     }
@@ -39,7 +41,7 @@ class ScoringCommandsTest {
     void packageRejectsALabelMapThatDoesNotMatchTheModel() throws Exception {
         Path labels = Files.writeString(tmp.resolve("labels.json"), "[\"cat\",\"dog\"]");
         Path zip = tmp.resolve("bad.zip");
-        CliHarness.Result r = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
+        CliHarness.Result r = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(), "--labels",
                 labels.toString(), "--preprocess", "squash", "--output", zip.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("2").contains("5");
@@ -49,14 +51,14 @@ class ScoringCommandsTest {
     @Test
     void packageNamesBadArguments() {
         CliHarness.Result r = CliHarness.run("package", "--onnx", tmp.resolve("none.onnx").toString(), "--labels",
-                Fixtures.labels().toString(), "--preprocess", "squash", "--output", "x.zip");
+                ImageClassificationFixtures.labelMap().toString(), "--preprocess", "squash", "--output", "x.zip");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--onnx").contains("none.onnx");
-        CliHarness.Result geometry = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
-                Fixtures.labels().toString(), "--preprocess", "stretch", "--output", "x.zip");
+        CliHarness.Result geometry = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(), "--labels",
+                ImageClassificationFixtures.labelMap().toString(), "--preprocess", "stretch", "--output", "x.zip");
         assertThat(geometry.exitCode()).isEqualTo(2);
         assertThat(geometry.err()).contains("stretch");
-        CliHarness.Result missing = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString());
+        CliHarness.Result missing = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--labels");
     }
@@ -64,7 +66,7 @@ class ScoringCommandsTest {
     @Test
     void predictJsonMatchesTheEngine() throws Exception {
         Path zip = packageTiny();
-        Path rocket = Fixtures.image("rocket.jpg");
+        Path rocket = ImageClassificationFixtures.image("rocket.jpg");
         Path missing = tmp.resolve("missing.png");
         CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), "--json", rocket.toString(),
                 missing.toString());
@@ -90,7 +92,7 @@ class ScoringCommandsTest {
     void predictPrintsTopK() {
         Path zip = packageTiny();
         CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), "--top", "2",
-                Fixtures.image("coffee.png").toString());
+                ImageClassificationFixtures.image("coffee.png").toString());
         assertThat(r.exitCode()).isZero();
         assertThat(r.out().lines().toList()).hasSize(3);
         assertThat(CliHarness.run("predict", "--model", zip.toString(), "--top", "0", "x.png").exitCode()).isEqualTo(2);
@@ -99,12 +101,12 @@ class ScoringCommandsTest {
     @Test
     void generateWritesTheProjects() throws Exception {
         Path modelDir = Files.createDirectories(tmp.resolve("model"));
-        Files.copy(Fixtures.tinyOnnx(), modelDir.resolve("bestModel.onnx"));
-        Files.copy(Fixtures.labels(), modelDir.resolve("bestModelMap.json"));
+        Files.copy(ImageClassificationFixtures.tinyModel(), modelDir.resolve("bestModel.onnx"));
+        Files.copy(ImageClassificationFixtures.labelMap(), modelDir.resolve("bestModelMap.json"));
         Files.copy(packageTiny(), modelDir.resolve("MLModel.zip"));
         Path out = tmp.resolve("app");
         CliHarness.Result r = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
-                "--output", out.toString(), "--sample-image", Fixtures.image("rocket.jpg").toString(), "--json");
+                "--output", out.toString(), "--sample-image", ImageClassificationFixtures.image("rocket.jpg").toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode result = new ObjectMapper().readTree(r.out());
         assertThat(result.get("files").size()).isEqualTo(14);
@@ -133,7 +135,7 @@ class ScoringCommandsTest {
             }
         }
 
-        CliHarness.Result r = CliHarness.run("predict", "--model", hostile.toString(), Fixtures.image("rocket.jpg")
+        CliHarness.Result r = CliHarness.run("predict", "--model", hostile.toString(), ImageClassificationFixtures.image("rocket.jpg")
                 .toString());
 
         assertThat(r.exitCode()).isEqualTo(2);
@@ -155,7 +157,7 @@ class ScoringCommandsTest {
             f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
             f.setLength(3L << 30); // sparse: no disk space, but more than a Java array holds
         }
-        Path rocket = Fixtures.image("rocket.jpg");
+        Path rocket = ImageClassificationFixtures.image("rocket.jpg");
 
         CliHarness.Result r = CliHarness.run("predict", "--model", zip.toString(), huge.toString(), rocket.toString());
 
@@ -167,8 +169,8 @@ class ScoringCommandsTest {
     @Test
     void generateWithWebApiAddsTheService() throws Exception {
         Path modelDir = Files.createDirectories(tmp.resolve("model"));
-        Files.copy(Fixtures.tinyOnnx(), modelDir.resolve("bestModel.onnx"));
-        Files.copy(Fixtures.labels(), modelDir.resolve("bestModelMap.json"));
+        Files.copy(ImageClassificationFixtures.tinyModel(), modelDir.resolve("bestModel.onnx"));
+        Files.copy(ImageClassificationFixtures.labelMap(), modelDir.resolve("bestModelMap.json"));
         Files.copy(packageTiny(), modelDir.resolve("MLModel.zip"));
         Path out = tmp.resolve("app");
         CliHarness.Result r = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",

@@ -1,5 +1,9 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import dev.modelbuilder.core.exception.InvalidStateException;
 
 import dev.modelbuilder.pipeline.ImageDecoder;
@@ -25,14 +29,14 @@ import org.junit.jupiter.api.Timeout;
 class ConcurrencyTest {
 
     private static PredictionEngine engine() {
-        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+        return PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).withLabels(LabelMap.read(ImageClassificationFixtures.labelMap()))
                 .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).build();
     }
 
     @Test
     @Timeout(300)
     void eightThreadsGiveTheSameResultsAsSequentialCalls() throws Exception {
-        List<Path> files = Fixtures.imageFiles();
+        List<Path> files = ImageClassificationFixtures.imageFiles();
         List<byte[]> encoded = new ArrayList<>();
         for (Path f : files) {
             encoded.add(Files.readAllBytes(f));
@@ -77,7 +81,7 @@ class ConcurrencyTest {
     @Test
     @Timeout(120)
     void closeDuringConcurrentUseLetsInFlightCallsFinish() throws Exception {
-        List<Path> files = Fixtures.imageFiles();
+        List<Path> files = ImageClassificationFixtures.imageFiles();
         List<RgbImage> decoded = new ArrayList<>();
         for (Path f : files) {
             decoded.add(ImageDecoder.decode(f));

@@ -1,5 +1,9 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -20,8 +24,8 @@ class GpuTest {
 
     @Test
     void cudaMatchesCpu() {
-        PredictionEngineBuilder base = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
-                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224));
+        PredictionEngineBuilder base = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel())
+                .withLabels(LabelMap.read(ImageClassificationFixtures.labelMap())).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224));
         PredictionEngine gpu;
         try {
             gpu = base.withExecutionProvider(ExecutionProvider.cuda(0)).build();
@@ -31,8 +35,8 @@ class GpuTest {
         }
         try (gpu; PredictionEngine cpu = base.withExecutionProvider(ExecutionProvider.cpu()).build()) {
             assertThat(gpu.executionProvider().isCuda()).isTrue();
-            List<Prediction> onGpu = gpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
-            List<Prediction> onCpu = cpu.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
+            List<Prediction> onGpu = gpu.predictBatch(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()));
+            List<Prediction> onCpu = cpu.predictBatch(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()));
             for (int i = 0; i < onGpu.size(); i++) {
                 float[] g = onGpu.get(i).logits();
                 float[] c = onCpu.get(i).logits();

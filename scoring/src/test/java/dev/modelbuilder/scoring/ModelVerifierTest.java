@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,26 +21,26 @@ class ModelVerifierTest {
     void aMatchingModelIsPackaged(@TempDir Path dir) {
         Path zip = dir.resolve("MLModel.zip");
 
-        ModelVerifier.writeVerifiedPackage(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelVerifier.writeVerifiedPackage(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
 
-        assertThat(ModelPackage.read(zip).labels()).isEqualTo(Fixtures.labels());
+        assertThat(ModelPackage.read(zip).labels()).isEqualTo(LabelMap.read(ImageClassificationFixtures.labelMap()));
     }
 
     @Test
     void refusesAModelThatDoesNotFitItsLabelsOrPipeline(@TempDir Path dir) {
         Path zip = dir.resolve("MLModel.zip");
 
-        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, Fixtures.tinyModel(), LabelMap.of("a", "b", "c", "d"), PIPELINE))
+        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, ImageClassificationFixtures.tinyModel(), LabelMap.of("a", "b", "c", "d"), PIPELINE))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("label map has 4 labels but ONNX model tiny.onnx (output 'output1' [N,5]) "
                         + "outputs 5 classes");
-        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, Fixtures.tinyModel(), Fixtures.labels(),
+        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()),
                 PIPELINE.withInputName("image"))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no input named 'image'; its inputs are [input1]");
-        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, Fixtures.resource("fixed_size_96.onnx"), Fixtures.labels(),
+        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, ImageClassificationFixtures.testResource(ModelVerifierTest.class, "fixed_size_96.onnx"), LabelMap.read(ImageClassificationFixtures.labelMap()),
                 PIPELINE.withInputName("image").withOutputName("probs"))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has shape [N,3,96,96] but the preprocessing produces 224x224 images");
-        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, dir.resolve("none.onnx"), Fixtures.labels(), PIPELINE))
+        assertThatThrownBy(() -> ModelVerifier.writeVerifiedPackage(zip, dir.resolve("none.onnx"), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("ONNX model not found");
         assertThat(zip).doesNotExist();
     }

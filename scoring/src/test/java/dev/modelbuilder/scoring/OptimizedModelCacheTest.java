@@ -1,5 +1,9 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.pipeline.ModelCache;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The optimized form of a package's model, kept beside its verified copy (issue 17). Runs ONNX Runtime for real. */
 class OptimizedModelCacheTest {
-    private static final Path IMAGE = Fixtures.dir().resolve("images/rocket.jpg");
+    private static final Path IMAGE = ImageClassificationFixtures.dir().resolve("images/rocket.jpg");
 
     @TempDir
     Path dir;
@@ -31,7 +35,7 @@ class OptimizedModelCacheTest {
     @BeforeEach
     void packageTheTinyModel() {
         zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()),
                 PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
         cache = ModelCache.at(dir.resolve("models"));
         try (PredictionEngine plain = PredictionEngine.builder().withModelPackage(zip).withModelCache(null).build()) {
@@ -112,8 +116,8 @@ class OptimizedModelCacheTest {
 
     @Test
     void aModelFileGivenDirectlyIsNotCached() {
-        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
-                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).withModelCache(cache)
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel())
+                .withLabels(LabelMap.read(ImageClassificationFixtures.labelMap())).withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).withModelCache(cache)
                 .build()) {
             assertThat(engine.predict(IMAGE)).isEqualTo(expected);
         }

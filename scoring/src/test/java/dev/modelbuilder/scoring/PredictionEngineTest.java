@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import dev.modelbuilder.core.exception.ValidationException;
 
 import dev.modelbuilder.pipeline.LabelMap;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictionEngineTest {
 
     private static PredictionEngineBuilder tiny() {
-        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+        return PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).withLabels(LabelMap.read(ImageClassificationFixtures.labelMap()))
                 .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224));
     }
 
@@ -35,14 +37,14 @@ class PredictionEngineTest {
     void labelMapMismatchFailsAtLoad() {
         assertThatThrownBy(() -> tiny().withLabels(LabelMap.of("a", "b", "c", "d")).build())
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("label map has 4 labels but ONNX model " + Fixtures.tinyModel()
+                .hasMessageContaining("label map has 4 labels but ONNX model " + ImageClassificationFixtures.tinyModel()
                         + " (output 'output1' [N,5]) outputs 5 classes");
     }
 
     @Test
     void packageWithMismatchedLabelsFailsAtLoad(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PipelineSpec.of(PreprocessingSpec.squash(224)));
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PipelineSpec.of(PreprocessingSpec.squash(224)));
         // tamper: re-pack with 6 labels, bypassing write()'s check
         ModelPackage pkg = ModelPackage.read(zip);
         Path tampered = dir.resolve("tampered.zip");
@@ -63,10 +65,10 @@ class PredictionEngineTest {
     @Test
     void aPackageIsLoadedFromItsVerifiedCopyInTheModelCache(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()),
                 PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
         ModelCache cache = ModelCache.at(dir.resolve("cache"));
-        Path image = Fixtures.dir().resolve("images/rocket.jpg");
+        Path image = ImageClassificationFixtures.dir().resolve("images/rocket.jpg");
         String sha = ModelPackage.read(zip).modelSha256().orElseThrow();
 
         Prediction expected;
@@ -75,7 +77,7 @@ class PredictionEngineTest {
         }
         assertThat(dir.resolve("cache")).doesNotExist();
         try (PredictionEngine fromFile = PredictionEngine.builder().withModelPackage(zip).withModelCache(cache).build()) {
-            assertThat(dir.resolve("cache").resolve(sha + ".onnx")).hasSameBinaryContentAs(Fixtures.tinyModel());
+            assertThat(dir.resolve("cache").resolve(sha + ".onnx")).hasSameBinaryContentAs(ImageClassificationFixtures.tinyModel());
             assertThat(fromFile.predict(image)).isEqualTo(expected);
         }
         try (var in = Files.newInputStream(zip);
@@ -93,7 +95,7 @@ class PredictionEngineTest {
 
     @Test
     void corruptImageFailsWithScoringException(@TempDir Path dir) throws Exception {
-        byte[] jpeg = Files.readAllBytes(Fixtures.dir().resolve("images/rocket.jpg"));
+        byte[] jpeg = Files.readAllBytes(ImageClassificationFixtures.dir().resolve("images/rocket.jpg"));
         Path truncated = dir.resolve("broken.jpg");
         Files.write(truncated, Arrays.copyOf(jpeg, 3000));
         Path text = dir.resolve("readme.png");
@@ -104,19 +106,19 @@ class PredictionEngineTest {
                     .hasMessageContaining(truncated.toString()).hasMessageContaining("truncated JPEG");
             assertThatThrownBy(() -> engine.predict(text)).isInstanceOf(ScoringException.class)
                     .hasMessageContaining("unsupported image format in " + text);
-            List<ImageSource> batch = new ArrayList<>(ImageSource.ofFiles(Fixtures.imageFiles()));
+            List<ImageSource> batch = new ArrayList<>(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()));
             batch.add(3, ImageSource.of(text));
             assertThatThrownBy(() -> engine.predictBatch(batch)).isInstanceOf(ScoringException.class)
                     .hasMessageStartingWith("predictBatch input #3 (" + text + "): unsupported image format");
             // the engine still works afterwards
-            assertThat(engine.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()))).hasSize(8);
+            assertThat(engine.predictBatch(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()))).hasSize(8);
         }
     }
 
     @Test
     void predictBatchRejectsNullInputs() {
         try (PredictionEngine engine = tiny().build()) {
-            List<ImageSource> withNull = new ArrayList<>(List.of(ImageSource.of(Fixtures.tinyModel())));
+            List<ImageSource> withNull = new ArrayList<>(List.of(ImageSource.of(ImageClassificationFixtures.tinyModel())));
             withNull.add(null);
             assertThatThrownBy(() -> engine.predictBatch(withNull)).isInstanceOf(NullPointerException.class)
                     .hasMessage("predictBatch input #1 is null");
@@ -128,7 +130,7 @@ class PredictionEngineTest {
     void builderListsEveryConfigurationProblem() {
         assertThatThrownBy(() -> PredictionEngine.builder().build()).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("give withModelPackage(..) or withOnnxModel(..)");
-        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).build())
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("withLabels(..) is required with withOnnxModel(..)")
                 .hasMessageContaining("withPreprocessing(..) is required with withOnnxModel(..)");
@@ -153,7 +155,7 @@ class PredictionEngineTest {
     void cudaFallsBackToCpuWhenOptedIn() {
         try (PredictionEngine engine = tiny().withExecutionProvider(ExecutionProvider.cuda(0)).withFallbackToCpu(true).build()) {
             assertThat(engine.executionProvider()).isEqualTo(ExecutionProvider.cpu());
-            assertThat(engine.predict(Fixtures.dir().resolve("images/camera.png")).label()).isNotBlank();
+            assertThat(engine.predict(ImageClassificationFixtures.dir().resolve("images/camera.png")).label()).isNotBlank();
         }
     }
 
@@ -169,7 +171,7 @@ class PredictionEngineTest {
     @Test
     void fixedBatchProbabilityModelIsDetected() {
         // input 'image' [1,3,224,224], output 'probs' [1,4] after a softmax: names read from the model
-        PredictionEngineBuilder b = PredictionEngine.builder().withOnnxModel(Fixtures.resource("fixed1_probabilities.onnx"))
+        PredictionEngineBuilder b = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.testResource(PredictionEngineTest.class, "fixed1_probabilities.onnx"))
                 .withLabels(LabelMap.of("w", "x", "y", "z")).withPreprocessing(PreprocessingSpec.squash(224)).withBatchSize(8);
         try (PredictionEngine engine = b.build()) {
             assertThat(engine.inputName()).isEqualTo("image");
@@ -177,7 +179,7 @@ class PredictionEngineTest {
             assertThat(engine.batchSize()).as("the model's fixed batch dimension wins").isEqualTo(1);
             assertThat(engine.outputKind()).isEmpty();
 
-            List<Prediction> batch = engine.predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
+            List<Prediction> batch = engine.predictBatch(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()));
 
             assertThat(batch).hasSize(8);
             for (int i = 0; i < batch.size(); i++) {
@@ -187,11 +189,11 @@ class PredictionEngineTest {
                 for (int c = 0; c < 4; c++) {
                     assertThat(p.scores().get(engine.labels().label(c))).isCloseTo(raw[c], within(1e-7));
                 }
-                assertThat(engine.predict(Fixtures.imageFiles().get(i)).logits()).containsExactly(raw);
+                assertThat(engine.predict(ImageClassificationFixtures.imageFiles().get(i)).logits()).containsExactly(raw);
             }
         }
         try (PredictionEngine declared = b.withOutputKind(OutputKind.LOGITS).build()) {
-            Prediction p = declared.predict(Fixtures.imageFiles().get(0));
+            Prediction p = declared.predict(ImageClassificationFixtures.imageFiles().get(0));
             assertThat(p.scores().get("w")).as("declared kind wins").isCloseTo(
                     Scores.softmax(p.logits())[0], within(1e-12));
         }
@@ -199,21 +201,21 @@ class PredictionEngineTest {
 
     @Test
     void dynamicClassDimensionIsProbed() {
-        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_classes.onnx"))
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.testResource(PredictionEngineTest.class, "dynamic_classes.onnx"))
                 .withLabels(LabelMap.of("a", "b", "c")).withPreprocessing(PreprocessingSpec.squash(224)).build()) {
             assertThat(engine.classCount()).isEqualTo(3);
             assertThat(engine.inputName()).isEqualTo("pixels");
-            assertThat(engine.predict(Fixtures.imageFiles().get(1)).scores()).containsOnlyKeys("a", "b", "c");
+            assertThat(engine.predict(ImageClassificationFixtures.imageFiles().get(1)).scores()).containsOnlyKeys("a", "b", "c");
         }
-        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.resource("dynamic_classes.onnx"))
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.testResource(PredictionEngineTest.class, "dynamic_classes.onnx"))
                 .withLabels(LabelMap.of("a", "b")).withPreprocessing(PreprocessingSpec.squash(224)).build())
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("2 labels").hasMessageContaining("3 classes");
     }
 
     @Test
     void wrongLayoutAndNamesAreRefused() {
-        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(Fixtures.resource("nhwc.onnx"))
-                .withLabels(Fixtures.labels()).withPreprocessing(PreprocessingSpec.squash(224)).build())
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.testResource(PredictionEngineTest.class, "nhwc.onnx"))
+                .withLabels(LabelMap.read(ImageClassificationFixtures.labelMap())).withPreprocessing(PreprocessingSpec.squash(224)).build())
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("input 'image' has shape [N,224,224,3]; an image classifier needs float32 [N,3,H,W]");
         assertThatThrownBy(() -> tiny().withInputName("data").build()).isInstanceOf(ModelLoadException.class)

@@ -1,5 +1,9 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.pipeline.LabelMap;
+
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.OutputKind;
@@ -28,8 +32,8 @@ class TinyModelFixtureTest {
 
     @BeforeAll
     static void load() {
-        squash = engine(Fixtures.spec("squash224"));
-        crop = engine(Fixtures.spec("crop224"));
+        squash = engine(variantSpec("squash224"));
+        crop = engine(variantSpec("crop224"));
     }
 
     @AfterAll
@@ -39,7 +43,7 @@ class TinyModelFixtureTest {
     }
 
     private static PredictionEngine engine(PreprocessingSpec spec) {
-        return PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel()).withLabels(Fixtures.labels())
+        return PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).withLabels(LabelMap.read(ImageClassificationFixtures.labelMap()))
                 .withPreprocessing(spec).build();
     }
 
@@ -51,10 +55,10 @@ class TinyModelFixtureTest {
     @ValueSource(strings = {"squash224", "crop224"})
     void predictMatchesReferenceLogits(String variant) {
         PredictionEngine engine = engineFor(variant);
-        for (JsonNode image : Fixtures.images()) {
+        for (JsonNode image : ImageClassificationFixtures.imageEntries()) {
             JsonNode ref = image.get("variants").get(variant).get("outputs").get("tiny");
 
-            Prediction p = engine.predict(Fixtures.dir().resolve(image.get("file").asText()));
+            Prediction p = engine.predict(ImageClassificationFixtures.dir().resolve(image.get("file").asText()));
 
             assertReference(p, ref, image.get("file").asText() + " " + variant);
         }
@@ -63,9 +67,9 @@ class TinyModelFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {"squash224", "crop224"})
     void predictBatchMatchesReferenceLogits(String variant) {
-        List<JsonNode> images = Fixtures.images();
+        List<JsonNode> images = ImageClassificationFixtures.imageEntries();
 
-        List<Prediction> predictions = engineFor(variant).predictBatch(ImageSource.ofFiles(Fixtures.imageFiles()));
+        List<Prediction> predictions = engineFor(variant).predictBatch(ImageSource.ofFiles(ImageClassificationFixtures.imageFiles()));
 
         assertThat(predictions).hasSize(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -80,19 +84,19 @@ class TinyModelFixtureTest {
         for (int c = 0; c < 5; c++) {
             assertThat((double) logits[c]).as("%s logit %d", what, c)
                     .isCloseTo(ref.get("logits").get(c).asDouble(), within(1e-4));
-            assertThat(p.scores().get(Fixtures.labels().label(c))).as("%s probability %d", what, c)
+            assertThat(p.scores().get(LabelMap.read(ImageClassificationFixtures.labelMap()).label(c))).as("%s probability %d", what, c)
                     .isCloseTo(ref.get("softmax").get(c).asDouble(), within(1e-4));
         }
         assertThat(p.label()).as(what).isEqualTo(ref.get("label").asText());
         assertThat(p.index()).as(what).isEqualTo(ref.get("argmax").asInt());
         assertThat(p.score()).isEqualTo(p.scores().get(p.label()));
         assertThat(p.scores().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
-        assertThat(new ArrayList<>(p.scores().keySet())).containsExactlyElementsOf(Fixtures.labels().labels());
+        assertThat(new ArrayList<>(p.scores().keySet())).containsExactlyElementsOf(LabelMap.read(ImageClassificationFixtures.labelMap()).labels());
     }
 
     @Test
     void everyInputTypeGivesTheSamePrediction() throws Exception {
-        Path file = Fixtures.dir().resolve("images/rocket.jpg");
+        Path file = ImageClassificationFixtures.dir().resolve("images/rocket.jpg");
         byte[] bytes = Files.readAllBytes(file);
         Prediction byPath = crop.predict(file);
 
@@ -125,10 +129,10 @@ class TinyModelFixtureTest {
     void partialAndManyBatchesEqualSinglePredictions() {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            files.addAll(Fixtures.imageFiles());
+            files.addAll(ImageClassificationFixtures.imageFiles());
         }
-        try (PredictionEngine small = PredictionEngine.builder().withOnnxModel(Fixtures.tinyModel())
-                .withLabels(Fixtures.labels()).withPreprocessing(Fixtures.spec("crop224")).withBatchSize(5)
+        try (PredictionEngine small = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel())
+                .withLabels(LabelMap.read(ImageClassificationFixtures.labelMap())).withPreprocessing(variantSpec("crop224")).withBatchSize(5)
                 .withPreprocessingThreads(3).build()) {
             assertThat(small.batchSize()).isEqualTo(5);
 
@@ -144,11 +148,11 @@ class TinyModelFixtureTest {
     @Test
     void packagedModelPredictsTheSame(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(),
-                PipelineSpec.of(Fixtures.spec("crop224")));
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()),
+                PipelineSpec.of(variantSpec("crop224")));
 
-        Path image = Fixtures.dir().resolve("images/astronaut.png");
-        JsonNode ref = Fixtures.images().get(0).get("variants").get("crop224").get("outputs").get("tiny");
+        Path image = ImageClassificationFixtures.dir().resolve("images/astronaut.png");
+        JsonNode ref = ImageClassificationFixtures.imageEntries().get(0).get("variants").get("crop224").get("outputs").get("tiny");
         try (PredictionEngine fromPath = PredictionEngine.fromPackage(zip);
              PredictionEngine fromBytes = PredictionEngine.fromPackage(Files.readAllBytes(zip));
              var in = Files.newInputStream(zip);
@@ -159,8 +163,8 @@ class TinyModelFixtureTest {
             assertThat(fromPath.inputName()).isEqualTo("input1");
             assertThat(fromPath.outputName()).isEqualTo("output1");
             assertThat(fromPath.outputKind()).contains(OutputKind.LOGITS);
-            assertThat(fromPath.preprocessing()).isEqualTo(Fixtures.spec("crop224"));
-            assertThat(fromPath.labels()).isEqualTo(Fixtures.labels());
+            assertThat(fromPath.preprocessing()).isEqualTo(variantSpec("crop224"));
+            assertThat(fromPath.labels()).isEqualTo(LabelMap.read(ImageClassificationFixtures.labelMap()));
             assertThat(fromPath.classCount()).isEqualTo(5);
             assertThat(fromPath.executionProvider()).isEqualTo(ExecutionProvider.cpu());
         }
@@ -168,7 +172,7 @@ class TinyModelFixtureTest {
 
     @Test
     void topKOrdersByScore() {
-        Prediction p = crop.predict(Fixtures.dir().resolve("images/coffee.png"));
+        Prediction p = crop.predict(ImageClassificationFixtures.dir().resolve("images/coffee.png"));
 
         List<Prediction.LabelScore> top = p.topK(3);
 
@@ -179,5 +183,14 @@ class TinyModelFixtureTest {
         assertThat(top.get(1).score()).isGreaterThanOrEqualTo(top.get(2).score());
         assertThat(p.topK(99)).hasSize(5);
         assertThat(top.get(1).score()).isEqualTo(p.scores().get(top.get(1).label()));
+    }
+
+    /** The preprocessing of a reference variant of expected.json. */
+    private static PreprocessingSpec variantSpec(String variant) {
+        return switch (variant) {
+            case "squash224" -> PreprocessingSpec.squash(224);
+            case "crop224" -> PreprocessingSpec.resizeCrop(256, 224);
+            default -> throw new IllegalArgumentException(variant);
+        };
     }
 }

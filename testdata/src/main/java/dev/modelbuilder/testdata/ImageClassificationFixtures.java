@@ -105,6 +105,27 @@ public final class ImageClassificationFixtures {
         return out;
     }
 
+    /**
+     * A test resource of the calling module (under its {@code src/test/resources}, in the anchor's package), as a
+     * file.
+     *
+     * @param anchor a test class of the module; the name resolves against its package
+     * @param name the resource's name, e.g. {@code resnet-like.onnx}
+     * @return the file
+     * @throws IllegalStateException when there is no such resource, or it is not a file on disk
+     */
+    public static Path testResource(Class<?> anchor, String name) {
+        URL url = anchor.getResource(name);
+        if (url == null) {
+            throw new IllegalStateException("test resource " + name + " not found beside " + anchor.getName());
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalStateException("test resource " + url + " is not a file", e);
+        }
+    }
+
     private static Path extract(URI inJar) throws IOException {
         Path target = Files.createTempDirectory("modelbuilder-testdata");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(target), "testdata-cleanup"));
