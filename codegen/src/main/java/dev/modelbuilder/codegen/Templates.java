@@ -29,7 +29,8 @@ final class Templates {
         while (m.find()) {
             String value = values.get(m.group(1));
             if (value == null) {
-                throw new ModelBuilderException("the codegen jar is incomplete: template " + name + " uses unknown key " + m.group(1));
+                // a generator bug, not a user's mistake: the generator passes every key its templates use
+                throw new AssertionError("template " + name + " uses unknown key " + m.group(1));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
@@ -44,8 +45,8 @@ final class Templates {
         while (m.find()) {
             String value = values.get(m.group(2));
             if (!"true".equals(value) && !"false".equals(value)) {
-                throw new ModelBuilderException("the codegen jar is incomplete: template " + name + " has a section on " + m.group(2)
-                        + " whose value is " + value + " instead of true or false");
+                throw new AssertionError("template " + name + " has a section on " + m.group(2) + " whose value is "
+                        + value + " instead of true or false");
             }
             boolean keep = Boolean.parseBoolean(value) == m.group(1).equals("#");
             m.appendReplacement(out, keep ? Matcher.quoteReplacement(m.group(3)) : "");
