@@ -139,7 +139,7 @@ class ScoringCommandsTest {
                 .toString());
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("labels must not hold control characters").contains("\\u001b[2J");
+        assertThat(r.err()).contains("labels must not hold control or bidirectional formatting characters").contains("\\u001b[2J");
         assertThat(r.out() + r.err()).doesNotContain("\u001b").doesNotContain("\u0007");
     }
 

@@ -36,7 +36,8 @@ import java.util.Set;
  *
  * <p>The written form is a JSON array of strings (Model Builder's format). Readers also accept an object whose keys
  * are the indices {@code "0"} to {@code "n-1"}, each exactly once: {@code {"0":"daisy","1":"dandelion"}}. Labels
- * must be non-blank and distinct, without control characters (a label is printed to terminals).
+ * must be non-blank and distinct, without control characters (a label is printed to terminals) or bidirectional
+ * formatting characters (which make a label read as another text).
  *
  * @param labels the labels, index 0 first; copied into an unmodifiable list
  */
@@ -62,7 +63,7 @@ public record LabelMap(List<String> labels) {
             String bad = LabelNames.problem(label);
             if (bad != null) {
                 throw new ValidationException("label " + i, LabelNames.escape(label), "labels must not hold control "
-                        + "characters; it " + bad);
+                        + "or bidirectional formatting characters; it " + bad);
             }
             if (!seen.add(label)) {
                 throw new ValidationException("label " + i, label,

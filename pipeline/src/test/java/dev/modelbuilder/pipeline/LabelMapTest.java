@@ -92,10 +92,11 @@ class LabelMapTest {
 
     @Test
     void refusesLabelsWithControlCharacters() {
-        for (String bad : new String[] {"nul\u0000", "\u001b[2Jwiped", "two\nlines", "c1\u009b"}) {
+        for (String bad : new String[] {"nul\u0000", "\u001b[2Jwiped", "two\nlines", "c1\u009b", "rtl\u202egnp.exe",
+                "iso\u2066late"}) {
             assertThatThrownBy(() -> LabelMap.of("daisy", bad))
                     .isInstanceOf(dev.modelbuilder.core.exception.ValidationException.class)
-                    .hasMessageContaining("labels must not hold control characters")
+                    .hasMessageContaining("labels must not hold control or bidirectional formatting characters")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(bad));
         }
         assertThatThrownBy(() -> LabelMap.parse("[\"daisy\", \"\\u001b]0;pwned\\u0007\"]"))

@@ -185,7 +185,8 @@ class ImageFolderDatasetTest {
 
     @Test
     void labelFoldersWithControlCharactersAreProblems() throws Exception {
-        TestImages.dataset(root, List.of("daisy", "roses", "red\u001b[31mrose", "two\nlines"), 5);
+        TestImages.dataset(root, List.of("daisy", "roses", "red\u001b[31mrose", "two\nlines", "rtl\u202egnp.exe"),
+                5);
 
         assertThatThrownBy(() -> ImageFolderDataset.scan(root)).isInstanceOfSatisfying(
                 DatasetValidationException.class, e -> {
@@ -194,7 +195,10 @@ class ImageFolderDatasetTest {
                             "label folder 'red\\u001b[31mrose' contains the control character U+001B at position 3: "
                                     + "rename the folder (its name is the label)",
                             "label folder 'two\\u000alines' contains the control character U+000A at position 3: "
-                                    + "rename the folder (its name is the label)");
+                                    + "rename the folder (its name is the label)",
+                            "label folder 'rtl\\u202egnp.exe' contains the bidirectional formatting character U+202E"
+                                    + " at position 3, which changes how the label reads on screen: rename the folder"
+                                    + " (its name is the label)");
                 });
     }
 }

@@ -5,6 +5,7 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -82,6 +83,37 @@ public record EvaluationResult(String dataFolder, String model, List<String> lab
     public LabelMetrics label(String label) {
         return perLabel.stream().filter(m -> m.label().equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no label '" + label + "'; labels are " + labels));
+    }
+
+    /**
+     * The same result with every path of this machine made relative to the evaluated folder, for sharing: the data
+     * folder becomes its own name, an absolute model path its file name, and the folder's absolute path is removed
+     * from the skipped files' reasons (image paths are relative already).
+     *
+     * @return the result as it can be shown to others
+     */
+    public EvaluationResult withRelativePaths() {
+        Path folder = Path.of(dataFolder);
+        String name = folder.getFileName() == null ? dataFolder : folder.getFileName().toString();
+        String prefix = folder.toString() + folder.getFileSystem().getSeparator();
+        List<SkippedImage> relative = skipped.stream().map(s -> new SkippedImage(s.image(),
+                s.reason().replace(prefix, "").replace(folder.toString(), name))).toList();
+        return new EvaluationResult(name, fileNameIfPath(model), labels, images, correct, accuracy, topK, topKAccuracy,
+                logLoss, macro, weighted, perLabel, confusionMatrix, misclassified, skippedCount, relative);
+    }
+
+    private static String fileNameIfPath(String text) {
+        try {
+            Path p = Path.of(text);
+            return p.isAbsolute() && p.getFileName() != null ? p.getFileName().toString() : text;
+        } catch (java.nio.file.InvalidPathException e) {
+            return text;
+        }
+    }
+
+    /** @return whether the top-k accuracy says more than the accuracy: {@code k} above 1 and below the label count */
+    public boolean topKIsInformative() {
+        return topK > 1 && topK < labels.size();
     }
 
     /** @return the whole result as one indented JSON document (the record's components as fields) */

@@ -23,8 +23,31 @@ final class Charts {
      * The confusion matrix as a heat map: rows true labels, columns predicted labels, each cell's colour its share of
      * its row (diagonal blue, mistakes orange-red), its count written in it.
      */
-    static String heatMap(ConfusionMatrix matrix) {
-        List<String> labels = matrix.labels();
+    /**
+     * The labels a heat map of at most {@code max} labels shows: all of them when they fit, else those with the most
+     * confusions (off-diagonal counts, as true and as predicted label), in class-index order.
+     */
+    static List<Integer> mostConfused(ConfusionMatrix matrix, int max) {
+        int n = matrix.labels().size();
+        if (n <= max) {
+            return java.util.stream.IntStream.range(0, n).boxed().toList();
+        }
+        long[] confusions = new long[n];
+        for (long[] cell : matrix.nonZeroCells()) {
+            if (cell[0] != cell[1]) {
+                confusions[(int) cell[0]] += cell[2];
+                confusions[(int) cell[1]] += cell[2];
+            }
+        }
+        return java.util.stream.IntStream.range(0, n).boxed()
+                .sorted(java.util.Comparator.<Integer>comparingLong(i -> confusions[i]).reversed()
+                        .thenComparing(i -> i))
+                .limit(max).sorted().toList();
+    }
+
+    /** The heat map of the given labels' rows and columns; a cell's share is of its whole row. */
+    static String heatMap(ConfusionMatrix matrix, List<Integer> shown) {
+        List<String> labels = shown.stream().map(matrix.labels()::get).toList();
         int n = labels.size();
         double cell = Math.max(18, Math.min(56, 640.0 / n));
         double labelFont = Math.max(9, Math.min(13, cell * 0.6));
@@ -36,7 +59,17 @@ final class Charts {
         double top = labelSpace * (upright ? 1 : 0.72) + 28;
         double width = left + n * cell + (upright ? 8 : labelSpace * 0.72 + 8);
         double height = top + n * cell + 8;
-        long[][] counts = matrix.counts();
+        long[][] all = matrix.counts();
+        long[][] counts = new long[n][n];
+        long[] rowTotals = new long[n];
+        for (int t = 0; t < n; t++) {
+            for (long c : all[shown.get(t)]) {
+                rowTotals[t] += c;
+            }
+            for (int p = 0; p < n; p++) {
+                counts[t][p] = all[shown.get(t)][shown.get(p)];
+            }
+        }
         StringBuilder s = new StringBuilder();
         s.append("<svg class=\"heatmap\" role=\"img\" aria-label=\"confusion matrix\" width=\"").append(px(width))
                 .append("\" height=\"").append(px(height)).append("\" viewBox=\"0 0 ").append(px(width)).append(' ')
@@ -59,19 +92,17 @@ final class Charts {
                     .append("<title>").append(full).append("</title>").append(shortLabel).append("</text>");
         }
         for (int t = 0; t < n; t++) {
-            long rowTotal = 0;
-            for (long c : counts[t]) {
-                rowTotal += c;
-            }
+            long rowTotal = rowTotals[t];
             for (int p = 0; p < n; p++) {
                 long c = counts[t][p];
                 double share = rowTotal == 0 ? 0 : (double) c / rowTotal;
                 double x = left + p * cell;
                 double y = top + t * cell;
-                s.append("<g class=\"cell\" data-true=\"").append(t).append("\" data-predicted=\"").append(p)
+                s.append("<g class=\"cell\" data-true=\"").append(shown.get(t)).append("\" data-predicted=\"")
+                        .append(shown.get(p))
                         .append("\" data-count=\"").append(c).append("\"><rect x=\"").append(px(x)).append("\" y=\"")
                         .append(px(y)).append("\" width=\"").append(px(cell)).append("\" height=\"").append(px(cell))
-                        .append("\" fill=\"").append(cellColour(share, t == p, c))
+                        .append("\" fill=\"").append(cellColour(share, shown.get(t).equals(shown.get(p)), c))
                         .append("\" stroke=\"#ffffff\" stroke-width=\"1\"/><title>")
                         .append(escape(labels.get(t))).append(" \u2192 ").append(escape(labels.get(p))).append(": ")
                         .append(c).append(rowTotal == 0 ? "" : String.format(Locale.ROOT, " (%.1f%% of %s)",

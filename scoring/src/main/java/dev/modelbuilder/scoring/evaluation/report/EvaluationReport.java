@@ -1,11 +1,13 @@
 package dev.modelbuilder.scoring.evaluation.report;
 
 import dev.modelbuilder.core.exception.FileAccessException;
+import dev.modelbuilder.core.support.AtomicFiles;
 
 import static dev.modelbuilder.scoring.evaluation.report.Html.escape;
 import static dev.modelbuilder.scoring.evaluation.report.Html.number;
 import static dev.modelbuilder.scoring.evaluation.report.Html.percent;
 
+import dev.modelbuilder.scoring.evaluation.ConfusionMatrix;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
 import dev.modelbuilder.scoring.evaluation.LabelMetrics;
 import dev.modelbuilder.scoring.evaluation.Misclassified;
@@ -14,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,14 @@ import java.util.Objects;
  * small embedded thumbnails (most confident mistakes first) and, when given, the training curves. Everything is
  * inline (SVG drawn when the page is written, CSS, thumbnails as {@code data:} URIs): the page loads nothing, runs no
  * script, and can be mailed or archived as one file. The result's JSON is embedded too, in a
- * {@code <script type="application/json" id="evaluation-data">} element, for tools. Immutable.
+ * {@code <script type="application/json" id="evaluation-data">} element, for tools (every {@code <} in it written as
+ * {@code \u003c}, so no label can end the element).
+ *
+ * <p>People share reports, so by default the page names no path of this machine: the data folder appears by its
+ * name, images by their path inside it ({@link #withAbsolutePaths(boolean)} keeps absolute paths). Its size grows
+ * linearly with labels and images: above {@value #MAX_HEAT_MAP_LABELS} labels the heat map shows the labels with the
+ * most confusions (the embedded JSON has every non-zero cell). A page the SDK wrote carries a generator marker
+ * ({@link #isReport(Path)}). Immutable.
  *
  * <pre>{@code
  * EvaluationReport.of(result)
@@ -37,10 +45,17 @@ import java.util.Objects;
  * @param title the page title
  * @param curves the training curves, or {@code null} for none
  * @param maxThumbnails how many misclassified images get a thumbnail (the others are listed in a table)
+ * @param absolutePaths whether the page shows this machine's absolute paths (the data folder, skip reasons) rather
+ *     than paths relative to the data folder
  */
-public record EvaluationReport(EvaluationResult result, String title, TrainingCurves curves, int maxThumbnails) {
+public record EvaluationReport(EvaluationResult result, String title, TrainingCurves curves, int maxThumbnails,
+        boolean absolutePaths) {
     /** Thumbnails fit in a square of this many pixels. */
     public static final int THUMBNAIL_SIZE = 96;
+    /** The heat map shows at most this many labels: all of them, or those with the most confusions. */
+    public static final int MAX_HEAT_MAP_LABELS = 40;
+    /** The generator marker in every page's head, by which {@link #isReport(Path)} knows a report. */
+    static final String GENERATOR = "<meta name=\"generator\" content=\"Model Builder for Java evaluation report\">";
     private static final int MAX_TABLE_ROWS = 2000;
 
     /** Checks the fields. */
@@ -57,7 +72,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * @return a report titled "Model evaluation", without curves, with up to 120 thumbnails
      */
     public static EvaluationReport of(EvaluationResult result) {
-        return new EvaluationReport(result, "Model evaluation", null, 120);
+        return new EvaluationReport(result, "Model evaluation", null, 120, false);
     }
 
     /**
@@ -65,7 +80,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * @return a copy with the training curves
      */
     public EvaluationReport withTrainingCurves(TrainingCurves trainingCurves) {
-        return new EvaluationReport(result, title, trainingCurves, maxThumbnails);
+        return new EvaluationReport(result, title, trainingCurves, maxThumbnails, absolutePaths);
     }
 
     /**
@@ -73,7 +88,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * @return a copy with that title
      */
     public EvaluationReport withTitle(String pageTitle) {
-        return new EvaluationReport(result, pageTitle, curves, maxThumbnails);
+        return new EvaluationReport(result, pageTitle, curves, maxThumbnails, absolutePaths);
     }
 
     /**
@@ -81,11 +96,40 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * @return a copy with that limit
      */
     public EvaluationReport withMaxThumbnails(int max) {
-        return new EvaluationReport(result, title, curves, max);
+        return new EvaluationReport(result, title, curves, max, absolutePaths);
     }
 
     /**
-     * Writes the page (into a temporary file first, then moved into place).
+     * @param absolute whether the page shows this machine's absolute paths (default: paths relative to the data
+     *     folder, since reports are shared)
+     * @return a copy with that choice
+     */
+    public EvaluationReport withAbsolutePaths(boolean absolute) {
+        return new EvaluationReport(result, title, curves, maxThumbnails, absolute);
+    }
+
+    /**
+     * Whether a file is a report this SDK wrote (it carries the generator marker in its first kilobytes), so that a
+     * tool may replace it without asking.
+     *
+     * @param file a file
+     * @return {@code true} when it is a regular file with the marker
+     */
+    public static boolean isReport(Path file) {
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        byte[] head = new byte[4096];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return new String(head, 0, n, StandardCharsets.UTF_8).contains(GENERATOR);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes the page crash-safely (core's {@link AtomicFiles}: a reader sees the old file or the new one).
      *
      * @param file the HTML file to create or replace
      * @throws FileAccessException if it cannot be written
@@ -94,13 +138,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         Path target = file.toAbsolutePath();
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".report", ".tmp");
-            try {
-                Files.writeString(tmp, toHtml(), StandardCharsets.UTF_8);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.system().write(target, toHtml().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new FileAccessException(target, "could not write the report " + target + ": " + e.getMessage(), e);
         }
@@ -108,14 +146,15 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
 
     /** @return the page */
     public String toHtml() {
+        EvaluationResult shown = absolutePaths ? result : result.withRelativePaths();
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n").append(GENERATOR)
+                .append("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(escape(title)).append("</title>\n<style>").append(STYLE)
                 .append("</style>\n</head>\n<body>\n<main>\n");
         h.append("<h1>").append(escape(title)).append("</h1>\n");
-        h.append("<p class=\"source\">").append(escape(result.model())).append(" on <code>")
-                .append(escape(result.dataFolder())).append("</code></p>\n");
+        h.append("<p class=\"source\">").append(escape(shown.model())).append(" on <code>")
+                .append(escape(shown.dataFolder())).append("</code></p>\n");
         summary(h);
         if (curves != null && !curves.isEmpty()) {
             h.append("<section id=\"training-curves\"><h2>Training curves</h2><div class=\"charts\">")
@@ -125,18 +164,15 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
                             EpochMetrics::validationAccuracy, true))
                     .append("</div></section>\n");
         }
-        h.append("<section id=\"confusion-matrix\"><h2>Confusion matrix</h2><p class=\"note\">Rows are the true "
-                + "labels, columns the predicted ones; a cell's colour is its share of its row (blue: right, "
-                + "orange: wrong).</p><div class=\"scroll\">").append(Charts.heatMap(result.confusionMatrix()))
-                .append("</div></section>\n");
+        heatMap(h);
         h.append("<section id=\"per-label\"><h2>Precision and recall per label</h2><div class=\"scroll\">")
                 .append(Charts.labelBars(result.perLabel())).append("</div>");
         perLabelTable(h);
         h.append("</section>\n");
         gallery(h);
-        skipped(h);
+        skipped(h, shown);
         h.append("<script type=\"application/json\" id=\"evaluation-data\">")
-                .append(result.toJson().replace("</", "<\\/")).append("</script>\n");
+                .append(shown.toJson().replace("<", "\\u003c")).append("</script>\n");
         return h.append("</main>\n</body>\n</html>\n").toString();
     }
 
@@ -144,8 +180,10 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         h.append("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">");
         card(h, "accuracy", "Accuracy", percent(result.accuracy()), result.correct() + " of " + result.images()
                 + " right");
-        card(h, "top-k-accuracy", "Top-" + result.topK() + " accuracy", percent(result.topKAccuracy()),
-                "true label among the " + result.topK() + " most probable");
+        if (result.topKIsInformative()) {
+            card(h, "top-k-accuracy", "Top-" + result.topK() + " accuracy", percent(result.topKAccuracy()),
+                    "true label among the " + result.topK() + " most probable");
+        }
         card(h, "macro-f1", "Macro F1", number(result.macro().f1()), "P " + number(result.macro().precision())
                 + " \u00b7 R " + number(result.macro().recall()));
         card(h, "weighted-f1", "Weighted F1", number(result.weighted().f1()), "P "
@@ -223,13 +261,26 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         h.append("</section>\n");
     }
 
-    private void skipped(StringBuilder h) {
-        if (result.skipped().isEmpty()) {
+    private void heatMap(StringBuilder h) {
+        ConfusionMatrix matrix = result.confusionMatrix();
+        List<Integer> shown = Charts.mostConfused(matrix, MAX_HEAT_MAP_LABELS);
+        h.append("<section id=\"confusion-matrix\"><h2>Confusion matrix</h2><p class=\"note\">Rows are the true "
+                + "labels, columns the predicted ones; a cell's colour is its share of its row (blue: right, "
+                + "orange: wrong).");
+        if (shown.size() < matrix.labels().size()) {
+            h.append(" The ").append(shown.size()).append(" labels with the most confusions of ")
+                    .append(matrix.labels().size()).append(" are shown; every non-zero cell is in the embedded JSON.");
+        }
+        h.append("</p><div class=\"scroll\">").append(Charts.heatMap(matrix, shown)).append("</div></section>\n");
+    }
+
+    private static void skipped(StringBuilder h, EvaluationResult shown) {
+        if (shown.skipped().isEmpty()) {
             return;
         }
-        h.append("<section id=\"skipped\"><h2>Skipped files (").append(result.skippedCount())
+        h.append("<section id=\"skipped\"><h2>Skipped files (").append(shown.skippedCount())
                 .append(")</h2><table class=\"figures\"><thead><tr><th>file</th><th>why</th></tr></thead><tbody>");
-        for (SkippedImage s : result.skipped().subList(0, Math.min(MAX_TABLE_ROWS, result.skipped().size()))) {
+        for (SkippedImage s : shown.skipped().subList(0, Math.min(MAX_TABLE_ROWS, shown.skipped().size()))) {
             h.append("<tr><td>").append(escape(s.image())).append("</td><td>").append(escape(s.reason()))
                     .append("</td></tr>");
         }

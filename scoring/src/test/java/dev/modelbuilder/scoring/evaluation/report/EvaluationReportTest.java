@@ -32,7 +32,7 @@ class EvaluationReportTest {
         Document doc = parseStrictly(Files.readString(file));
         assertThat(doc.title()).isEqualTo("Model evaluation");
         JsonNode json = new ObjectMapper().readTree(doc.getElementById("evaluation-data").data());
-        assertThat(json).isEqualTo(new ObjectMapper().readTree(r.toJson()));
+        assertThat(json).isEqualTo(new ObjectMapper().readTree(r.withRelativePaths().toJson()));
 
         assertThat(card(doc, "accuracy")).isEqualTo(percent(json.get("accuracy").asDouble()));
         assertThat(card(doc, "top-k-accuracy")).isEqualTo(percent(json.get("topKAccuracy").asDouble()));
@@ -75,17 +75,24 @@ class EvaluationReportTest {
     }
 
     @Test
-    void fiftyLabelsGiveEveryCellALabelledAxisAndCurvesWhenGiven(@TempDir Path dir) {
+    void fiftyLabelsShowTheMostConfusedFortyAndCurvesWhenGiven(@TempDir Path dir) throws IOException {
         EvaluationResult r = ReportFixtures.manyLabels(dir, 50, 10);
         String html = EvaluationReport.of(r).withTrainingCurves(ReportFixtures.curves()).withMaxThumbnails(40)
                 .toHtml();
         Document doc = parseStrictly(html);
 
-        assertThat(doc.select("svg.heatmap g.cell")).hasSize(2500);
-        assertThat(doc.select("svg.heatmap text.row-label")).hasSize(50);
-        assertThat(doc.select("svg.heatmap text.col-label")).hasSize(50);
-        assertThat(doc.select("svg.heatmap g.cell").stream().mapToLong(c -> Long.parseLong(c.attr("data-count")))
-                .sum()).isEqualTo(500);
+        assertThat(doc.select("svg.heatmap g.cell")).hasSize(40 * 40);
+        assertThat(doc.select("svg.heatmap text.row-label")).hasSize(40);
+        assertThat(doc.select("svg.heatmap text.col-label")).hasSize(40);
+        assertThat(doc.select("#confusion-matrix .note").text())
+                .contains("The 40 labels with the most confusions of 50 are shown");
+        JsonNode counts = new ObjectMapper().readTree(doc.getElementById("evaluation-data").data())
+                .get("confusionMatrix").get("counts");
+        for (Element cell : doc.select("svg.heatmap g.cell")) {
+            assertThat(Long.parseLong(cell.attr("data-count"))).isEqualTo(counts
+                    .get(Integer.parseInt(cell.attr("data-true"))).get(Integer.parseInt(cell.attr("data-predicted")))
+                    .asLong());
+        }
         assertThat(doc.select("svg.heatmap text.row-label title").eachText()).contains("a-rather-long-label-name-04");
         assertThat(doc.select("svg.bars g.label-bars")).hasSize(50);
         assertThat(doc.select(".gallery figure.thumb")).hasSize(40);
@@ -112,8 +119,70 @@ class EvaluationReportTest {
         assertThat(doc.select("b")).isEmpty();
         assertThat(doc.select("#per-label-table td").eachText()).contains("<b>a&b</b>", "\"q\"");
         assertThat(doc.select("#skipped td").eachText()).contains("\"q\"/</script>.png");
-        assertThat(doc.getElementById("evaluation-data").data()).contains("<\\/script>");
+        assertThat(doc.getElementById("evaluation-data").data()).contains("\\u003c/script>").doesNotContain("<");
         assertThat(doc.select(".gallery .missing")).hasSize(1);
+    }
+
+    @Test
+    void twoThousandLabelsMakeAReportThatGrowsLinearly(@TempDir Path dir) throws IOException {
+        EvaluationResult r = ReportFixtures.confusedLabels(2000, 3);
+        Path file = dir.resolve("report.html");
+        long start = System.nanoTime();
+        EvaluationReport.of(r).write(file);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        long size = Files.size(file);
+        System.out.printf(Locale.ROOT, "2,000-label report: %.1f MB in %d ms%n", size / 1e6, tookMs);
+
+        assertThat(size).isLessThan(20_000_000L);
+        Document doc = parseStrictly(Files.readString(file));
+        assertThat(doc.select("svg.heatmap g.cell")).hasSize(40 * 40);
+        JsonNode matrix = new ObjectMapper().readTree(doc.getElementById("evaluation-data").data())
+                .get("confusionMatrix");
+        assertThat(matrix.has("counts")).as("no dense 2000x2000 matrix").isFalse();
+        long cells = 0;
+        for (JsonNode cell : matrix.get("cells")) {
+            cells += cell.get(2).asLong();
+        }
+        assertThat(cells).isEqualTo(r.images());
+        assertThat(doc.select("#per-label-table tbody tr")).hasSize(2000 + 2);
+    }
+
+    @Test
+    void theReportNamesNoPathOfThisMachineUnlessAsked(@TempDir Path dir) {
+        var acc = new dev.modelbuilder.scoring.evaluation.EvaluationAccumulator(List.of("cat", "dog"), 1);
+        acc.add("cat/1.png", 0, new double[] {0.9, 0.1});
+        acc.add("dog/2.png", 1, new double[] {0.6, 0.4});
+        Path data = dir.resolve("held-out").toAbsolutePath();
+        acc.skip("dog/broken.jpg", "cannot decode " + data.resolve("dog/broken.jpg") + ": truncated");
+        EvaluationResult r = acc.result(data.toString(), dir.resolve("MLModel.zip").toAbsolutePath().toString());
+
+        String shared = EvaluationReport.of(r).toHtml();
+        assertThat(shared).doesNotContain(dir.toString()).contains("held-out").contains("MLModel.zip")
+                .contains("cannot decode dog/broken.jpg: truncated");
+        assertThat(EvaluationReport.of(r).withAbsolutePaths(true).toHtml()).contains(data.toString());
+    }
+
+    @Test
+    void topKIsShownOnlyWhenItSaysMoreThanAccuracy(@TempDir Path dir) {
+        var two = new dev.modelbuilder.scoring.evaluation.EvaluationAccumulator(List.of("cat", "dog"), 5);
+        two.add("cat/1.png", 0, new double[] {0.9, 0.1});
+        Document doc = parseStrictly(EvaluationReport.of(two.result(dir.toString(), "m")).toHtml());
+        assertThat(doc.getElementById("top-k-accuracy")).isNull();
+        assertThat(doc.getElementById("accuracy")).isNotNull();
+    }
+
+    @Test
+    void aReportCarriesTheMarkerThatTellsItFromOtherFiles(@TempDir Path dir) throws IOException {
+        var acc = new dev.modelbuilder.scoring.evaluation.EvaluationAccumulator(List.of("cat", "dog"), 1);
+        acc.add("cat/1.png", 0, new double[] {0.9, 0.1});
+        Path report = dir.resolve("r.html");
+        EvaluationReport.of(acc.result(dir.toString(), "m")).write(report);
+        Path other = Files.writeString(dir.resolve("notes.html"), "<html><body>mine</body></html>");
+
+        assertThat(EvaluationReport.isReport(report)).isTrue();
+        assertThat(EvaluationReport.isReport(other)).isFalse();
+        assertThat(EvaluationReport.isReport(dir)).isFalse();
+        assertThat(EvaluationReport.isReport(dir.resolve("missing.html"))).isFalse();
     }
 
     static Document parseStrictly(String html) {

@@ -53,6 +53,32 @@ final class ReportFixtures {
         return acc.result(dir.toAbsolutePath().toString(), "test model with " + labelCount + " labels");
     }
 
+    /**
+     * A result over many labels without image files: label i's images are right, except the last of each label,
+     * predicted as label {@code (i * 7 + 1) % labelCount}.
+     *
+     * @param labelCount how many labels
+     * @param perLabel images per label
+     * @return the result
+     */
+    static EvaluationResult confusedLabels(int labelCount, int perLabel) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < labelCount; i++) {
+            labels.add(String.format("label-%04d", i));
+        }
+        EvaluationAccumulator acc = new EvaluationAccumulator(labels, 5);
+        double[] p = new double[labelCount];
+        for (int t = 0; t < labelCount; t++) {
+            for (int k = 0; k < perLabel; k++) {
+                int predicted = k == perLabel - 1 ? (t * 7 + 1) % labelCount : t;
+                java.util.Arrays.fill(p, 0.2 / labelCount);
+                p[predicted] += 0.8;
+                acc.add(labels.get(t) + "/img-" + k + ".png", t, p);
+            }
+        }
+        return acc.result("/nowhere/data", "test model with " + labelCount + " labels");
+    }
+
     /** A 64x48 gradient whose hue depends on the label. */
     static void writeImage(Path file, int label, int labelCount) {
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
