@@ -38,10 +38,12 @@ final class CachedModels {
 
     /**
      * Consumes the stored model entry the stream is at and returns its verified cached copy: the existing one when
-     * its size and CRC-32 match the entry (the entry's bytes are then only checked against its CRC as they stream
-     * past), else a new one written from the entry and checked against the declared SHA-256.
+     * its size matches the entry and its content still has the declared SHA-256 (the entry's bytes are then only
+     * checked against its CRC as they stream past), else a new one written from the entry and checked against the
+     * declared SHA-256.
      *
-     * @return the copy, or null when the cache folder cannot be written (the entry is then left unread)
+     * @return the copy, or null when the cache folder is not used, cannot be written or lacks room for the model (the
+     *     entry is then left unread)
      * @throws ModelLoadException if the model does not match the declared SHA-256, is over the limit, or a new copy
      *     cannot be completely written
      * @throws IOException if the archive cannot be read (a CRC mismatch included)
@@ -52,7 +54,7 @@ final class CachedModels {
         if (entry.getSize() > limit) {
             throw PackageReader.tooLarge(source, name, entry.getSize(), limit);
         }
-        Optional<Path> existing = cache.find(sha256, entry.getSize(), entry.getCrc());
+        Optional<Path> existing = cache.find(sha256, entry.getSize());
         if (existing.isPresent()) {
             byte[] scratch = new byte[1 << 16];
             // to the end: the zip reader compares the bytes with the entry's CRC and size there
@@ -63,9 +65,12 @@ final class CachedModels {
         }
         Path partial;
         try {
-            partial = cache.newPartial(sha256);
+            partial = cache.newPartial(sha256, entry.getSize());
         } catch (IOException e) {
-            LOG.debug("cannot write to the model cache {}; the model is read without it", cache.directory(), e);
+            if (cache.isUsable()) {
+                LOG.warn("cannot write to the model cache {} ({}); the model is read without it", cache.directory(),
+                        e.getMessage());
+            }
             return null;
         }
         try {
@@ -92,9 +97,9 @@ final class CachedModels {
         byte[] scratch = new byte[1 << 16];
         ByteBuffer wrap = ByteBuffer.wrap(scratch);
         long n = 0;
-        FileChannel out;
+        java.nio.channels.WritableByteChannel out;
         try {
-            out = FileChannel.open(partial, StandardOpenOption.WRITE);
+            out = cache.openPartial(partial);
         } catch (IOException e) {
             throw cannotWrite(cache, e);
         }
@@ -119,9 +124,18 @@ final class CachedModels {
         return ModelDigest.hex(sha);
     }
 
+    /** Writing a new copy failed part-way (a disk that filled up meanwhile); a reader that can start again may. */
+    static final class CacheWriteFailed extends ModelLoadException {
+        private static final long serialVersionUID = 1L;
+
+        CacheWriteFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private static ModelLoadException cannotWrite(ModelCache cache, IOException e) {
-        return new ModelLoadException("cannot write the model's copy into the model cache " + cache.directory() + ": "
-                + e + "; free space there, point the cache elsewhere (system property " + ModelCache.CACHE_PROPERTY
+        return new CacheWriteFailed("cannot write the model's copy into the model cache " + cache.directory() + ": "
+                + e + "; free space there, point the cache elsewhere (" + ModelCache.CACHE_DIR.howToSet()
                 + "), or read the package without a cache", e);
     }
 }

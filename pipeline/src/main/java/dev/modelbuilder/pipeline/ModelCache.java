@@ -1,6 +1,8 @@
 package dev.modelbuilder.pipeline;
 
 import dev.modelbuilder.core.support.AtomicFiles;
+import dev.modelbuilder.core.support.Setting;
+import dev.modelbuilder.pipeline.implementation.PrivateFolder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -25,10 +27,15 @@ import org.slf4j.LoggerFactory;
  * from MLModel.zip by path: ONNX Runtime reads a file with fewer copies than a buffer handed over from Java, and the
  * model's bytes then never sit in the process twice.
  *
- * <p>A copy is written once, beside its final name, checked against the SHA-256 the package declares (member
- * {@code model.sha256}), and moved into place atomically; on every later use its size and CRC-32 are checked against
- * the package's entry before it is used, and a copy that fails is replaced. Copies not used for the longest time are
- * removed when the folder grows over {@link #maxBytes()}.
+ * <p>Trust: the folder must be private to the user running the JVM, as ssh requires of {@code ~/.ssh} (on POSIX
+ * systems owned by that user and writable by nobody else; a missing folder is created with mode 0700). A folder that
+ * is not is not used at all: the package is read without a cache, after one warning. A copy is written once, beside
+ * its final name, checked against the SHA-256 the package declares (member {@code model.sha256}), and moved into
+ * place atomically; before every later use its content is hashed again and must still match that SHA-256 (its file
+ * name), so a damaged or replaced copy is never used: it is replaced. A folder that cannot be written (read-only, or
+ * without room for the model) is skipped the same way: the package loads without the cache. Entries not used for the
+ * longest time (model copies and their optimized forms in {@code optimized/}) are removed when everything in the
+ * folder grows over {@link #maxBytes()}.
  *
  * <pre>{@code
  * ModelPackage pkg = ModelPackage.read(Path.of("MLModel.zip"), ModelPackage.Limits.defaults(),
@@ -41,29 +48,52 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
-    /** The system property that moves the SDK's cache (default {@code ~/.modelbuilder/cache}). */
-    public static final String CACHE_PROPERTY = "modelbuilder.cache.dir";
+    /** The setting that moves the SDK's cache (default {@code ~/.modelbuilder/cache}). */
+    public static final Setting CACHE_DIR = Setting.of("modelbuilder.cache.dir", "MODELBUILDER_CACHE_DIR",
+            "the SDK's cache folder (model copies, optimized models, ONNX Runtime's native libraries)");
+    /** The system property of {@link #CACHE_DIR}. */
+    public static final String CACHE_PROPERTY = CACHE_DIR.property();
     /** The default bound on the folder's size: 4 GiB. */
     public static final long DEFAULT_MAX_BYTES = 4L << 30;
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final String SUFFIX = ".onnx";
-    /** A copy used this recently is never evicted: another process may be about to load it. */
-    private static final Duration IN_USE = Duration.ofMinutes(10);
+    /** The sub-folder of ONNX Runtime's optimized forms of the cached models. */
+    static final String OPTIMIZED = "optimized";
     /** A partial copy this old was left by a process that died while writing it. */
     private static final Duration ABANDONED = Duration.ofHours(1);
 
+    /** Opens a new partial copy for writing; the seam through which tests fill the disk. */
+    @FunctionalInterface
+    interface PartialOpener {
+        java.nio.channels.WritableByteChannel open(Path partial) throws IOException;
+    }
+
     private final Path directory;
     private final long maxBytes;
+    /** Why the folder is not used, or null when it is. */
+    private final String unusable;
+    private final PartialOpener opener;
 
-    private ModelCache(Path directory, long maxBytes) {
+    private ModelCache(Path directory, long maxBytes, String unusable, PartialOpener opener) {
         this.directory = directory;
         this.maxBytes = maxBytes;
+        this.unusable = unusable;
+        this.opener = opener;
+    }
+
+    /** Test seam: how partial copies are opened for writing. */
+    ModelCache withPartialOpener(PartialOpener partialOpener) {
+        return new ModelCache(directory, maxBytes, unusable, partialOpener);
+    }
+
+    java.nio.channels.WritableByteChannel openPartial(Path partial) throws IOException {
+        return opener.open(partial);
     }
 
     /**
      * @return the cache in {@code models} under the SDK's cache folder: {@code ~/.modelbuilder/cache/models}, or under
-     *     the folder the system property {@value #CACHE_PROPERTY} names
+     *     the folder {@link #CACHE_DIR} names; unused (after a warning) when that folder is not private to this user
      */
     public static ModelCache defaultCache() {
         return at(sdkCacheDirectory().resolve("models"));
@@ -71,20 +101,42 @@ public final class ModelCache {
 
     /**
      * @return the SDK's cache folder, shared by the model copies and ONNX Runtime's native libraries:
-     *     {@code ~/.modelbuilder/cache}, or the folder the system property {@value #CACHE_PROPERTY} names
+     *     {@code ~/.modelbuilder/cache}, or the folder {@link #CACHE_DIR} names
      */
     public static Path sdkCacheDirectory() {
-        String root = System.getProperty(CACHE_PROPERTY);
-        return root != null && !root.isBlank() ? Path.of(root)
-                : Path.of(System.getProperty("user.home"), ".modelbuilder", "cache");
+        return CACHE_DIR.value().map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".modelbuilder", "cache"));
     }
 
     /**
-     * @param directory the folder to keep copies in (created when the first copy is written)
-     * @return a cache there, bounded by {@link #DEFAULT_MAX_BYTES}
+     * The SDK's cache folder when it may be trusted: created private to this user when missing (mode 0700 on POSIX),
+     * or existing, owned by this user and writable by nobody else. Otherwise one warning says why and what to do.
+     *
+     * @return the folder, or empty when it must not be used
+     */
+    public static Optional<Path> privateSdkCacheDirectory() {
+        Path root = sdkCacheDirectory().toAbsolutePath();
+        Optional<String> problem = PrivateFolder.ensure(root);
+        problem.ifPresent(why -> LOG.warn("not using the cache folder {}: {}; make it private to you (chmod 700) or "
+                + "point {} at another folder", root, why, CACHE_DIR.howToSet()));
+        return problem.isPresent() ? Optional.empty() : Optional.of(root);
+    }
+
+    /**
+     * @param directory the folder to keep copies in (created private to this user with the first copy)
+     * @return a cache there, bounded by {@link #DEFAULT_MAX_BYTES}; unused (after a warning) when the folder is not
+     *     private to this user
      */
     public static ModelCache at(Path directory) {
-        return new ModelCache(Objects.requireNonNull(directory, "directory").toAbsolutePath(), DEFAULT_MAX_BYTES);
+        Path dir = Objects.requireNonNull(directory, "directory").toAbsolutePath();
+        // a missing folder is created private when the first copy is written
+        String problem = Files.exists(dir) ? PrivateFolder.ensure(dir).orElse(null) : null;
+        if (problem != null) {
+            LOG.warn("not using the model cache {}: {}; models are read without it. Make it private to you (chmod "
+                    + "700) or point {} at another folder", dir, problem, CACHE_DIR.howToSet());
+        }
+        return new ModelCache(dir, DEFAULT_MAX_BYTES, problem,
+                partial -> FileChannel.open(partial, StandardOpenOption.WRITE));
     }
 
     /**
@@ -97,7 +149,7 @@ public final class ModelCache {
         if (bytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + bytes);
         }
-        return new ModelCache(directory, bytes);
+        return new ModelCache(directory, bytes, unusable, opener);
     }
 
     /** @return the folder */
@@ -105,9 +157,26 @@ public final class ModelCache {
         return directory;
     }
 
+    /** @return whether the folder may be used (it is private to this user) */
+    public boolean isUsable() {
+        return unusable == null;
+    }
+
     /** @return the bound on the folder's size */
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /**
+     * The digest by which the cache names its entries and checks them before use; the runtime's caches (optimized
+     * models, native libraries) record and check theirs the same way.
+     *
+     * @param file a file
+     * @return its SHA-256 in lower-case hexadecimal
+     * @throws IOException if it cannot be read
+     */
+    public static String sha256(Path file) throws IOException {
+        return ModelDigest.sha256(file);
     }
 
     /**
@@ -119,18 +188,23 @@ public final class ModelCache {
     }
 
     /**
-     * Finds a verified copy: present, of the given size, and with the given CRC-32 (read in full). Marks it used.
+     * Finds a verified copy: present, of the given size, and whose content still has the SHA-256 it is named by (read
+     * in full: a CRC can be forged, a SHA-256 cannot). Marks it used.
      *
      * @return the copy, or empty when there is none or it fails the check (it is then replaced by the next store)
      */
-    Optional<Path> find(String sha256, long size, long crc) {
+    Optional<Path> find(String sha256, long size) {
+        if (unusable != null) {
+            return Optional.empty();
+        }
         Path copy = directory.resolve(sha256 + SUFFIX);
         try {
-            if (!Files.isRegularFile(copy) || Files.size(copy) != size) {
+            if (!Files.isRegularFile(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(copy) != size) {
                 return Optional.empty();
             }
-            if (ModelDigest.crc32(copy) != crc) {
-                LOG.warn("the cached model {} is damaged (its CRC-32 differs from the package's); replacing it", copy);
+            if (!ModelDigest.sha256(copy).equals(sha256)) {
+                LOG.warn("the cached model {} has changed since it was written (its SHA-256 is no longer its name); "
+                        + "not using it and replacing it", copy);
                 return Optional.empty();
             }
             touch(copy);
@@ -146,8 +220,19 @@ public final class ModelCache {
      *
      * @throws IOException if the folder cannot be created or written
      */
-    Path newPartial(String sha256) throws IOException {
-        Files.createDirectories(directory);
+    Path newPartial(String sha256, long size) throws IOException {
+        if (unusable != null) {
+            throw new IOException("the folder is not private to this user: " + unusable);
+        }
+        Optional<String> notPrivate = PrivateFolder.ensure(directory);
+        if (notPrivate.isPresent()) {
+            throw new IOException("the folder is not private to this user: " + notPrivate.get());
+        }
+        long free = Files.getFileStore(directory).getUsableSpace();
+        // room for the copy and a margin, so that the cache never fills the disk to its last byte
+        if (free < size + (64L << 20)) {
+            throw new IOException("only " + (free >> 20) + " MiB free, the model needs " + (size >> 20) + " MiB");
+        }
         return Files.createTempFile(directory, sha256 + ".", ".partial");
     }
 
@@ -166,35 +251,59 @@ public final class ModelCache {
         return copy;
     }
 
+    /**
+     * Removes least recently used models until everything in the folder fits the bound. A model is its copy and its
+     * optimized forms in {@code optimized/} (files named by its SHA-256 first): they are counted, and go, together.
+     * The model just written stays.
+     */
     private void evictBeyondBound(Path keep) {
-        List<Path> copies = new ArrayList<>();
+        List<Path> entries = new ArrayList<>();
         Instant now = Instant.now();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory)) {
-            for (Path p : dir) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(".partial") && age(p, now).compareTo(ABANDONED) > 0) {
-                    Files.deleteIfExists(p);
-                } else if (name.endsWith(SUFFIX) && isSha256(name.substring(0, name.length() - SUFFIX.length()))) {
-                    copies.add(p);
-                }
+        try {
+            collect(directory, now, entries);
+            Path optimized = directory.resolve(OPTIMIZED);
+            if (Files.isDirectory(optimized)) {
+                collect(optimized, now, entries);
             }
+            java.util.Map<String, List<Path>> models = new java.util.HashMap<>();
             long total = 0;
-            for (Path p : copies) {
+            for (Path p : entries) {
+                models.computeIfAbsent(p.getFileName().toString().substring(0, 64), k -> new ArrayList<>()).add(p);
                 total += Files.size(p);
             }
-            copies.sort(Comparator.comparing(ModelCache::lastUsed));
-            for (Path p : copies) {
+            String kept = keep.getFileName().toString().substring(0, 64);
+            List<String> byLastUse = new ArrayList<>(models.keySet());
+            byLastUse.sort(Comparator.comparing(sha -> models.get(sha).stream().map(ModelCache::lastUsed)
+                    .max(Comparator.naturalOrder()).orElse(FileTime.fromMillis(0))));
+            for (String sha : byLastUse) {
                 if (total <= maxBytes) {
                     break;
                 }
-                if (!p.equals(keep) && age(p, now).compareTo(IN_USE) > 0) {
-                    total -= Files.size(p);
-                    Files.deleteIfExists(p);
-                    LOG.debug("removed the least recently used cached model {}", p);
+                if (!sha.equals(kept)) {
+                    for (Path p : models.get(sha)) {
+                        total -= Files.size(p);
+                        Files.deleteIfExists(p);
+                    }
+                    LOG.debug("removed the least recently used cached model {}", sha);
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot trim the model cache {}", directory, e);
+        }
+    }
+
+    /** Adds the folder's entries (files named by a SHA-256) and deletes partial files left by dead processes. */
+    private static void collect(Path folder, Instant now, List<Path> entries) throws IOException {
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(folder)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".partial") && age(p, now).compareTo(ABANDONED) > 0) {
+                    Files.deleteIfExists(p);
+                } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && name.length() > 64
+                        && isSha256(name.substring(0, 64)) && !name.endsWith(".partial")) {
+                    entries.add(p);
+                }
+            }
         }
     }
 

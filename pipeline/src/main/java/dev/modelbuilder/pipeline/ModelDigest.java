@@ -27,11 +27,11 @@ record ModelDigest(long crc32, String sha256) {
         return new ModelDigest(crc.getValue(), hex(sha));
     }
 
-    /** @return the file's CRC-32 alone (a cached copy's check on every load) */
-    static long crc32(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        read(file, crc::update);
-        return crc.getValue();
+    /** @return the file's SHA-256 alone, in lower-case hexadecimal (a cached entry's check before every use) */
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha = newSha256();
+        read(file, sha::update);
+        return hex(sha);
     }
 
     private static void read(Path file, Consumer<ByteBuffer> chunks) throws IOException {

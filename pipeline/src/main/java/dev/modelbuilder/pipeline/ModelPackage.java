@@ -51,6 +51,7 @@ import java.util.zip.ZipOutputStream;
  * Other entries are skipped. Instances are immutable.
  */
 public final class ModelPackage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelPackage.class);
     /** The pipeline definition member. */
     public static final String PIPELINE_ENTRY = "pipeline.json";
     /** The ONNX model member. */
@@ -358,14 +359,21 @@ public final class ModelPackage {
      * @param cache where to keep the model's copy, or null to map the model from the archive
      * @return the package
      * @throws ModelLoadException if the file is missing, unreadable, not a zip, unsafe, over a limit, incomplete or of
-     *     an unknown major version, if its model does not match its declared SHA-256, or if a new copy cannot be
-     *     completely written to the cache (the message names the folder)
+     *     an unknown major version, or if its model does not match its declared SHA-256. A cache that cannot take the
+     *     model's copy (not private to this user, read-only, full) is skipped: the model is then mapped from the
+     *     archive.
      */
     public static ModelPackage read(Path zip, Limits limits, ModelCache cache) {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(limits, "limits");
         try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.READ)) {
-            return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch, cache);
+            try {
+                return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch, cache);
+            } catch (CachedModels.CacheWriteFailed e) {
+                LOG.warn("{}; reading {} without the model cache", e.getMessage(), zip);
+                ch.position(0);
+                return PackageReader.read(Channels.newInputStream(ch), limits, "MLModel.zip " + zip, ch, null);
+            }
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("MLModel.zip not found: " + zip, e);
         } catch (IOException e) {

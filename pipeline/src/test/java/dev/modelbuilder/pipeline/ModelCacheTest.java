@@ -133,13 +133,15 @@ class ModelCacheTest {
     }
 
     @Test
-    void aDamagedCopyIsReplaced() throws Exception {
+    void aCopyForgedWithTheSameSizeAndCrcIsNotUsedButReplaced() throws Exception {
         byte[] model = tinyModel();
         Path zip = writePackage("a", model);
         Path copy = ModelPackage.read(zip, ModelPackage.Limits.defaults(), cache()).modelFile().orElseThrow();
-        byte[] damaged = model.clone();
-        damaged[damaged.length / 2] ^= 0x5A; // same size: only the CRC tells
-        Files.write(copy, damaged);
+        byte[] forged = model.clone();
+        forged[forged.length / 2] ^= 0x5A;
+        Crc32Forgery.restore(forged, forged.length / 2 + 8, model); // same size and CRC-32: only the SHA-256 tells
+        assertThat(crc32(forged)).isEqualTo(crc32(model));
+        Files.write(copy, forged);
 
         ModelPackage again = ModelPackage.read(zip, ModelPackage.Limits.defaults(), cache());
         assertThat(again.modelFile()).contains(copy);
@@ -233,19 +235,82 @@ class ModelCacheTest {
     }
 
     @Test
-    void aCopyUsedInTheLastMinutesIsKeptEvenOverTheBound() throws Exception {
+    void theBoundHoldsForCopiesUsedMomentsAgoAndCountsTheOptimizedForms() throws Exception {
         byte[] a = tinyModel();
         byte[] b = a.clone();
         b[b.length - 1] ^= 1;
-        ModelCache tiny = cache().withMaxBytes(1);
-        Path copyA = ModelPackage.read(writePackage("a", a), ModelPackage.Limits.defaults(), tiny).modelFile()
+        ModelCache bounded = cache().withMaxBytes(a.length + 100L);
+        Path copyA = ModelPackage.read(writePackage("a", a), ModelPackage.Limits.defaults(), bounded).modelFile()
                 .orElseThrow();
-        Path copyB = ModelPackage.read(writePackage("b", b), ModelPackage.Limits.defaults(), tiny).modelFile()
+        Path optimizedA = Files.createDirectories(cacheDir().resolve("optimized")).resolve(sha256(a) + "-0.onnx");
+        Files.write(optimizedA, new byte[50]);
+        Files.setLastModifiedTime(copyA, FileTime.from(Instant.now().minusSeconds(5)));
+        Files.setLastModifiedTime(optimizedA, FileTime.from(Instant.now().minusSeconds(5)));
+
+        Path copyB = ModelPackage.read(writePackage("b", b), ModelPackage.Limits.defaults(), bounded).modelFile()
                 .orElseThrow();
 
-        // another process may be about to load A by path
-        assertThat(copyA).exists();
         assertThat(copyB).exists();
+        assertThat(copyA).as("used 5 s ago, but the bound is the bound").doesNotExist();
+        assertThat(optimizedA).as("an optimized form counts and goes with least use").doesNotExist();
+    }
+
+    @Test
+    void aCacheFolderOthersCanWriteIsNotUsed() throws Exception {
+        Path zip = writePackage("a", tinyModel());
+        Files.createDirectories(cacheDir());
+        Files.setPosixFilePermissions(cacheDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        ModelCache shared = cache();
+        ModelPackage pkg = ModelPackage.read(zip, ModelPackage.Limits.defaults(), shared);
+
+        assertThat(shared.isUsable()).isFalse();
+        assertThat(pkg.modelFile()).as("read without the cache").isEmpty();
+        assertThat(pkg.onnxModelBytes()).isEqualTo(tinyModel());
+        assertThat(cacheFiles()).isEmpty();
+    }
+
+    @Test
+    void aDiskThatFillsUpWhileTheCopyIsWrittenLoadsThePackageWithoutTheCache() throws Exception {
+        byte[] model = tinyModel();
+        Path zip = writePackage("a", model);
+        ModelCache full = cache().withPartialOpener(partial -> new java.nio.channels.WritableByteChannel() {
+            private long written;
+
+            @Override
+            public int write(java.nio.ByteBuffer src) throws IOException {
+                if (written + src.remaining() > 1000) {
+                    throw new IOException("No space left on device");
+                }
+                written += src.remaining();
+                int n = src.remaining();
+                src.position(src.limit());
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        ModelPackage pkg = ModelPackage.read(zip, ModelPackage.Limits.defaults(), full);
+
+        assertThat(pkg.modelFile()).isEmpty();
+        assertThat(pkg.onnxModelBytes()).isEqualTo(model);
+        assertThat(cacheFiles()).as("no partial copy left").isEmpty();
+    }
+
+    @Test
+    void aNewCacheFolderIsPrivateToItsUser() throws Exception {
+        ModelPackage.read(writePackage("a", tinyModel()), ModelPackage.Limits.defaults(), cache());
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cacheDir())))
+                .isEqualTo("rwx------");
     }
 
     @Test
@@ -288,5 +353,11 @@ class ModelCacheTest {
             out.closeEntry();
         }
         return bytes.toByteArray();
+    }
+
+    private static long crc32(byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        return crc.getValue();
     }
 }

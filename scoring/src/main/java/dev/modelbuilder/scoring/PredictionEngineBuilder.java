@@ -282,7 +282,18 @@ public final class PredictionEngineBuilder {
             spec = preprocessing;
             request = request(onnxModel, null, "ONNX model " + onnxModel, spec);
         }
-        ModelSession session = ModelSession.open(request);
+        ModelSession session;
+        try {
+            session = ModelSession.open(request);
+        } catch (ModelLoadException e) {
+            if (packagePath == null || request.file() == null || java.nio.file.Files.exists(request.file())) {
+                throw e;
+            }
+            // another process evicted the cached copy between the package read and the session: read it again,
+            // without the cache, rather than fail a load that can succeed
+            ModelPackage pkg = ModelPackage.read(packagePath, ModelPackage.Limits.defaults(), null);
+            session = ModelSession.open(request(null, pkg, MODEL_NAME_PREFIX + pkg.source(), spec));
+        }
         try {
             ModelSignature signature = session.check(useLabels, spec, input, output, true);
             return new PredictionEngine(session, signature, this, useLabels, spec, kind);

@@ -2,7 +2,7 @@ package dev.modelbuilder.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelbuilder.scoring.implementation.NativeLibraries;
+import dev.modelbuilder.pipeline.ModelCache;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 
 import java.nio.charset.StandardCharsets;
@@ -17,19 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** ONNX Runtime gets a stable native-library folder and leaves nothing in the temp folder (issue 16 item 8). */
 class NativeLibrariesTest {
 
+    private static String startRuntime(Path tmp, Path cache) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-D" + ModelCache.CACHE_PROPERTY + "=" + cache, "-cp",
+                System.getProperty("java.class.path"), StartRuntime.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return out;
+    }
+
     @Test
     void startingOnnxRuntimeLeavesNoTemporaryFolderBehind(@TempDir Path dir) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path cache = dir.resolve("cache");
 
         for (int i = 0; i < 2; i++) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.io.tmpdir=" + tmp, "-D" + NativeLibraries.CACHE_PROPERTY + "=" + cache, "-cp",
-                    System.getProperty("java.class.path"), StartRuntime.class.getName())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-            assertThat(out).contains("ONNX Runtime 1.");
+            assertThat(startRuntime(tmp, cache)).contains("ONNX Runtime 1.");
         }
 
         try (Stream<Path> left = Files.list(tmp)) {
@@ -41,6 +45,37 @@ class NativeLibrariesTest {
             assertThat(names).contains(System.mapLibraryName("onnxruntime"), System.mapLibraryName("onnxruntime4j_jni"))
                     .noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    @Test
+    void aCachedLibraryChangedSinceItWasWrittenIsWrittenAgainBeforeItLoads(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cache = dir.resolve("cache");
+        assertThat(startRuntime(tmp, cache)).contains("ONNX Runtime 1.");
+        Path library;
+        try (Stream<Path> libs = Files.walk(cache.resolve("onnxruntime"))) {
+            library = libs.filter(f -> f.getFileName().toString().equals(System.mapLibraryName("onnxruntime")))
+                    .findFirst().orElseThrow();
+        }
+        byte[] good = Files.readAllBytes(library);
+        byte[] tampered = good.clone();
+        tampered[tampered.length / 2] ^= 0x5A; // same size: only the recorded SHA-256 tells
+        Files.write(library, tampered);
+
+        assertThat(startRuntime(tmp, cache)).contains("ONNX Runtime 1.");
+        assertThat(Files.readAllBytes(library)).isEqualTo(good);
+    }
+
+    @Test
+    void aCacheFolderOthersCanWriteIsNotUsedForLibraries(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cache = Files.createDirectories(dir.resolve("shared-cache"));
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        String out = startRuntime(tmp, cache);
+        assertThat(out).contains("ONNX Runtime 1.").contains("not using the cache folder")
+                .contains("writable by other users");
+        assertThat(cache.resolve("onnxruntime")).doesNotExist();
     }
 
     /** Starts ONNX Runtime once. */

@@ -82,7 +82,11 @@ class OptimizedModelCacheTest {
         Path probe = optimized(".probe").get(0);
         byte[] good = Files.readAllBytes(probe);
         byte[] wrong = good.clone();
-        wrong[3] ^= 0x40; // the first output's exponent: as if the optimized graph gave other outputs on this machine
+        wrong[32 + 3] ^= 0x40; // after the SHA-256, the first output's exponent: as if this machine computed another
+        Files.write(probe, wrong);
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.readAllBytes(optimized(".probe").get(0))).isEqualTo(good);
+        wrong[3] ^= 0x40; // the recorded SHA-256 of the optimized form
         Files.write(probe, wrong);
 
         assertThat(predictWithCache()).isEqualTo(expected);
@@ -97,6 +101,40 @@ class OptimizedModelCacheTest {
 
         assertThat(predictWithCache()).isEqualTo(expected);
         assertThat(Files.size(optimized(".onnx").get(0))).isGreaterThan(100);
+    }
+
+    @Test
+    void anOptimizedFormReplacedSinceItWasWrittenIsNeverOpened() throws Exception {
+        predictWithCache();
+        Path optimizedModel = optimized(".onnx").get(0);
+        // the plain model gives the probe's outputs too, so the probe alone would accept it
+        byte[] forged = Files.readAllBytes(ImageClassificationFixtures.tinyModel());
+        Files.write(optimizedModel, forged);
+
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.readAllBytes(optimized(".onnx").get(0))).as("written again from the model")
+                .isNotEqualTo(forged);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void anOptimizedFormNamingExternalDataIsRefusedBeforeOnnxRuntimeOpensIt() throws Exception {
+        predictWithCache();
+        Path optimizedModel = optimized(".onnx").get(0);
+        Path probe = optimized(".probe").get(0);
+        byte[] hostile = Files.readAllBytes(ImageClassificationFixtures.testResource(OptimizedModelCacheTest.class,
+                "external_outside.onnx"));
+        Files.write(optimizedModel, hostile);
+        // as someone who can write the cache would do: the recorded SHA-256 is the hostile file's
+        byte[] record = Files.readAllBytes(probe);
+        System.arraycopy(java.util.HexFormat.of().parseHex(ModelCache.sha256(optimizedModel)), 0, record, 0, 32);
+        Files.write(probe, record);
+        // a FIFO without a writer: a runtime that opened it would wait forever
+        Path secret = cache.directory().resolve("secret.bin");
+        assertThat(new ProcessBuilder("mkfifo", secret.toString()).start().waitFor()).isZero();
+
+        assertThat(predictWithCache()).isEqualTo(expected);
+        assertThat(Files.readAllBytes(optimized(".onnx").get(0))).isNotEqualTo(hostile);
     }
 
     @Test

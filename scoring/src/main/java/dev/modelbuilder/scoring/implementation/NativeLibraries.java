@@ -1,5 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.pipeline.ModelCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +10,9 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -20,26 +22,21 @@ import java.util.Locale;
  * Gives ONNX Runtime a stable folder for its native libraries in the SDK's cache
  * ({@code ~/.modelbuilder/cache/onnxruntime/<version>-<platform>}), so that it loads them from there instead of
  * extracting them into a new {@code onnxruntime-java*} temporary folder on every start, which it never removes.
- * Files are written atomically and rewritten when their size differs from the classpath's copy. Does nothing when
- * {@value #NATIVE_PATH} is already set, or when the libraries are not on the classpath (ONNX Runtime then finds
- * them on the library path itself).
+ * The cache folder must be private to this user ({@link ModelCache#privateSdkCacheDirectory()}); each library is
+ * written atomically with its SHA-256 beside it ({@code <file>.sha256}) and, before it is loaded again, its size must
+ * match the classpath's copy and its content that SHA-256, or it is written again. Does nothing when
+ * {@value #NATIVE_PATH} is already set, when the cache folder is not private, or when the libraries are not on the
+ * classpath (ONNX Runtime then extracts them itself, or finds them on the library path).
  */
 public final class NativeLibraries {
     /** ONNX Runtime's system property naming a folder with its native libraries. */
     public static final String NATIVE_PATH = "onnxruntime.native.path";
-    /** The system property that moves the SDK's cache (default {@code ~/.modelbuilder/cache}). */
-    public static final String CACHE_PROPERTY = ModelCache.CACHE_PROPERTY;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
     private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni",
             "onnxruntime_providers_shared", "onnxruntime_providers_cuda");
 
     private NativeLibraries() {
-    }
-
-    /** @return the SDK's cache folder */
-    public static Path cacheDir() {
-        return ModelCache.sdkCacheDirectory();
     }
 
     /**
@@ -61,8 +58,12 @@ public final class NativeLibraries {
         if (main == null) {
             return;
         }
+        Path cache = ModelCache.privateSdkCacheDirectory().orElse(null);
+        if (cache == null) {
+            return;
+        }
         try {
-            Path dir = cacheDir().resolve("onnxruntime").resolve(version(main) + "-" + platform);
+            Path dir = cache.resolve("onnxruntime").resolve(version(main) + "-" + platform);
             Files.createDirectories(dir);
             for (String lib : LIBRARIES) {
                 String file = System.mapLibraryName(lib);
@@ -80,7 +81,8 @@ public final class NativeLibraries {
     private static void extract(URL url, Path target) throws IOException {
         URLConnection c = url.openConnection();
         long size = c.getContentLengthLong();
-        if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
+        Path digest = target.resolveSibling(target.getFileName() + ".sha256");
+        if (size >= 0 && unchanged(target, digest, size)) {
             return;
         }
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
@@ -88,13 +90,29 @@ public final class NativeLibraries {
             try (InputStream in = c.getInputStream()) {
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            // the digest first: a library without its digest, or with another's, is extracted again
+            AtomicFiles.system().write(digest, ModelCache.sha256(temp).getBytes(StandardCharsets.US_ASCII));
+            AtomicFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Whether an extracted library is the size of the classpath's and still has the SHA-256 recorded beside it. */
+    static boolean unchanged(Path library, Path digest, long size) {
+        try {
+            if (!Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS) || Files.size(library) != size
+                    || !Files.isRegularFile(digest, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            String recorded = Files.readString(digest, StandardCharsets.US_ASCII).strip();
+            if (recorded.equals(ModelCache.sha256(library))) {
+                return true;
+            }
+            LOG.warn("the cached ONNX Runtime library {} has changed since it was written; writing it again", library);
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 

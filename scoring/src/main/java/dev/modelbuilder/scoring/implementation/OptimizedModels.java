@@ -5,7 +5,9 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.support.AtomicFiles;
+import dev.modelbuilder.pipeline.ModelCache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class OptimizedModels {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizedModels.class);
     private static final float TOLERANCE = 1e-4f;
+    /** A probe file starts with the optimized model's SHA-256. */
+    private static final int SHA256_BYTES = 32;
 
     private final Path directory;
     private final String sha256;
@@ -85,14 +89,25 @@ public final class OptimizedModels {
         }
         OrtSession session = null;
         try {
+            byte[] recorded = Files.readAllBytes(probe);
+            if (recorded.length < SHA256_BYTES
+                    || !HexFormat.of().formatHex(recorded, 0, SHA256_BYTES).equals(ModelCache.sha256(model))) {
+                LOG.warn("the optimized form {} has changed since it was written; not using it", model);
+                deleteQuietly(model);
+                deleteQuietly(probe);
+                return null;
+            }
+            ExternalDataCheck.check(model, "the optimized form of model " + sha256);
             session = env.createSession(model.toString(), noOptimization);
-            float[] expected = readFloats(probe);
+            float[] expected = floats(recorded, SHA256_BYTES);
             float[] actual = probe(env, session);
             if (actual != null && matches(expected, actual)) {
                 return session;
             }
             LOG.warn("the optimized form of model {} gives other outputs on this machine; optimizing it afresh",
                     sha256);
+        } catch (ModelLoadException e) {
+            LOG.warn("not using the optimized form {}: {}", model, e.getMessage());
         } catch (OrtException | IOException | RuntimeException e) {
             LOG.debug("cannot use the optimized model {}", model, e);
         }
@@ -133,7 +148,9 @@ public final class OptimizedModels {
                 return;
             }
             probePartial = Files.createTempFile(directory, baseName() + ".", ".probe.partial");
-            ByteBuffer b = ByteBuffer.allocate(outputs.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(SHA256_BYTES + outputs.length * Float.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            b.put(HexFormat.of().parseHex(ModelCache.sha256(partial)));
             b.asFloatBuffer().put(outputs);
             Files.write(probePartial, b.array());
             AtomicFiles.replace(probePartial, probeFile());
@@ -203,8 +220,9 @@ public final class OptimizedModels {
         return true;
     }
 
-    private static float[] readFloats(Path file) throws IOException {
-        FloatBuffer f = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    private static float[] floats(byte[] probe, int offset) {
+        FloatBuffer f = ByteBuffer.wrap(probe, offset, probe.length - offset).slice().order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
         float[] out = new float[f.remaining()];
         f.get(out);
         return out;
