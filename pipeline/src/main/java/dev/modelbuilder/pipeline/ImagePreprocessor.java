@@ -36,7 +36,7 @@ public final class ImagePreprocessor {
             float mean = spec.meanOf(c);
             float std = spec.stdOf(c);
             for (int v = 0; v < 256; v++) {
-                float x = (float) v / 255f;
+                float x = spec.scale() == PreprocessingSpec.PixelScale.RAW ? (float) v : (float) v / 255f;
                 lut[c * 256 + v] = spec.normalize() ? (x - mean) / std : x;
             }
         }
@@ -83,8 +83,8 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * Writes an image of the spec's size as float32 CHW (planes R, G, B): {@code x / 255}, then
-     * {@code (x - mean) / std} per channel when the spec normalizes.
+     * Writes an image of the spec's size as float32 CHW (planes R, G, B): {@code x / 255} (or {@code x} for
+     * {@link PreprocessingSpec.PixelScale#RAW}), then {@code (x - mean) / std} per channel when the spec normalizes.
      *
      * @param image an image of exactly {@code spec().width() x spec().height()} (see {@link #geometry})
      * @param dest where to write {@link PreprocessingSpec#tensorSize()} floats

@@ -22,8 +22,10 @@ import java.util.Objects;
  *       {@link Geometry#RESIZE_CROP} resizes the shorter side to {@code resizeShorterSide} (the longer one to
  *       {@code floor(resizeShorterSide * long / short)}) and cuts the centre {@code width x height}, offsets rounded
  *       half-to-even. Resampling is Pillow's antialiased bilinear ({@link Resampler}).</li>
- *   <li>values: {@code x / 255}, then, when {@code normalize}, {@code (x - mean[c]) / std[c]} per channel, in
- *       float32; layout NCHW with planes R, G, B.</li>
+ *   <li>values: {@code x / 255} ({@link PixelScale#UNIT}), then, when {@code normalize}, {@code (x - mean[c]) / std[c]}
+ *       per channel, in float32; or the raw values 0 to 255 as float32 ({@link PixelScale#RAW}, never normalized), for
+ *       models that scale and normalize inside their graph (Azure AutoML's ONNX export with
+ *       {@code enableOnnxNormalization}); layout NCHW with planes R, G, B.</li>
  * </ol>
  *
  * @param geometry squash or resize-then-centre-crop
@@ -35,9 +37,43 @@ import java.util.Objects;
  *     normalizes inside its graph
  * @param mean per-channel means (R, G, B), used when {@code normalize}
  * @param std per-channel standard deviations (R, G, B), positive, used when {@code normalize}
+ * @param scale how pixel values become tensor values before any normalization: {@code x / 255} or as they are
  */
 public record PreprocessingSpec(Geometry geometry, int width, int height, int resizeShorterSide, boolean normalize,
-                                float[] mean, float[] std) {
+                                float[] mean, float[] std, PixelScale scale) {
+
+    /** How a pixel's 0-255 value becomes the tensor's value, before any normalization. */
+    public enum PixelScale {
+        /** {@code x / 255}, in [0, 1]: what torchvision's {@code ToTensor} does. */
+        UNIT("x/255"),
+        /** {@code x} as float32, in [0, 255]: for models whose graph divides by 255 and normalizes itself. */
+        RAW("x");
+
+        private final String id;
+
+        PixelScale(String id) {
+            this.id = id;
+        }
+
+        /** @return the name used in pipeline.json: {@code x/255} or {@code x} */
+        public String id() {
+            return id;
+        }
+
+        /**
+         * @param id {@code x/255} or {@code x}
+         * @return the scale
+         * @throws ValidationException for any other value
+         */
+        public static PixelScale fromId(String id) {
+            for (PixelScale s : values()) {
+                if (s.id.equals(id == null ? null : id.strip())) {
+                    return s;
+                }
+            }
+            throw new ValidationException("preprocessing scale", id, "use 'x/255' or 'x'");
+        }
+    }
 
     /** How the image is brought to the model's input size. */
     public enum Geometry {
@@ -104,6 +140,30 @@ public record PreprocessingSpec(Geometry geometry, int width, int height, int re
         }
         mean = checkTriple("preprocessing mean", mean, false);
         std = checkTriple("preprocessing std", std, true);
+        if (scale == null) {
+            throw new ValidationException("preprocessing scale", null, "use 'x/255' or 'x'");
+        }
+        if (scale == PixelScale.RAW && normalize) {
+            throw new ValidationException("preprocessing scale", scale.id(), "raw pixel values are never normalized: "
+                    + "a model fed 0-255 normalizes inside its graph (use withoutNormalization())");
+        }
+    }
+
+    /**
+     * A spec that scales pixels to [0, 1] ({@link PixelScale#UNIT}), as every spec before format 2.0 did.
+     *
+     * @param geometry squash or resize-then-centre-crop
+     * @param width width of the model input in pixels
+     * @param height height of the model input in pixels
+     * @param resizeShorterSide the shorter side after resizing, for resize-crop; 0 for squash
+     * @param normalize whether to apply {@code (x - mean) / std}
+     * @param mean per-channel means
+     * @param std per-channel standard deviations
+     * @throws ValidationException naming the field, the value and the rule when a value is invalid
+     */
+    public PreprocessingSpec(Geometry geometry, int width, int height, int resizeShorterSide, boolean normalize,
+            float[] mean, float[] std) {
+        this(geometry, width, height, resizeShorterSide, normalize, mean, std, PixelScale.UNIT);
     }
 
     private static void checkSize(String field, int value) {
@@ -174,9 +234,17 @@ public record PreprocessingSpec(Geometry geometry, int width, int height, int re
         return resizeCrop(256, 224);
     }
 
-    /** @return a copy that only scales values to [0, 1] (for models that normalize inside their graph) */
+    /** @return a copy that does not normalize (for models that normalize inside their graph) */
     public PreprocessingSpec withoutNormalization() {
-        return new PreprocessingSpec(geometry, width, height, resizeShorterSide, false, mean, std);
+        return new PreprocessingSpec(geometry, width, height, resizeShorterSide, false, mean, std, scale);
+    }
+
+    /**
+     * @return a copy that feeds the raw pixel values 0 to 255 as float32, without normalization, for models that scale
+     *     and normalize inside their graph (Azure AutoML's ONNX export with {@code enableOnnxNormalization=true})
+     */
+    public PreprocessingSpec withRawPixels() {
+        return new PreprocessingSpec(geometry, width, height, resizeShorterSide, false, mean, std, PixelScale.RAW);
     }
 
     /**
@@ -186,7 +254,7 @@ public record PreprocessingSpec(Geometry geometry, int width, int height, int re
      * @throws ValidationException if an array does not hold 3 finite values or a std is not positive
      */
     public PreprocessingSpec withNormalization(float[] mean, float[] std) {
-        return new PreprocessingSpec(geometry, width, height, resizeShorterSide, true, mean, std);
+        return new PreprocessingSpec(geometry, width, height, resizeShorterSide, true, mean, std, PixelScale.UNIT);
     }
 
     /** @return a copy of the per-channel means (R, G, B) */
@@ -218,20 +286,21 @@ public record PreprocessingSpec(Geometry geometry, int width, int height, int re
     public boolean equals(Object o) {
         return o instanceof PreprocessingSpec s && geometry == s.geometry && width == s.width && height == s.height
                 && resizeShorterSide == s.resizeShorterSide && normalize == s.normalize
-                && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std);
+                && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std) && scale == s.scale;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(geometry, width, height, resizeShorterSide, normalize, Arrays.hashCode(mean),
-                Arrays.hashCode(std));
+                Arrays.hashCode(std), scale);
     }
 
     @Override
     public String toString() {
         return "PreprocessingSpec[" + geometry.id() + " " + width + "x" + height
                 + (geometry == Geometry.RESIZE_CROP ? " from shorter side " + resizeShorterSide : "")
-                + (normalize ? ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) : ", no normalization")
+                + (scale == PixelScale.RAW ? ", raw pixels 0-255" : normalize ? ", mean=" + Arrays.toString(mean)
+                + ", std=" + Arrays.toString(std) : ", no normalization")
                 + "]";
     }
 }

@@ -163,11 +163,11 @@ class ModelPackageTest {
     void refusesAnUnknownMajorVersion() throws Exception {
         Map<String, byte[]> members = validMembers();
         members.put("pipeline.json", new String(members.get("pipeline.json"), StandardCharsets.UTF_8)
-                .replace("\"1.1\"", "\"2.0\"").getBytes(StandardCharsets.UTF_8));
+                .replace("\"1.1\"", "\"3.0\"").getBytes(StandardCharsets.UTF_8));
         byte[] zip = zip(members);
 
         assertThatThrownBy(() -> ModelPackage.read(zip)).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("member pipeline.json: format version 2.0 is not supported; this SDK reads 1.x");
+                .hasMessageContaining("member pipeline.json: format version 3.0 is not supported; this SDK reads 1.x and 2.x");
     }
 
     @Test
