@@ -147,7 +147,13 @@ final class ArmClient {
      * @return the answer
      */
     ArmResponse follow(String url) {
-        URI uri = URI.create(url);
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new RemoteOperationException("Azure Resource Manager handed out a URL that is not one ("
+                    + Redact.url(url) + ")", null);
+        }
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getAuthority() == null
                 || !uri.getAuthority().toLowerCase(Locale.ROOT).equals(endpointHost)) {
             throw new RemoteOperationException("Azure Resource Manager handed out a URL on another host ("

@@ -87,6 +87,30 @@ final class ArmErrors {
      * @param resourceName its name
      * @return the exception to throw
      */
+    /**
+     * Any failure of a library this provider calls (azure-storage-blob, a credential) as this SDK's error, so that
+     * public methods throw only {@link ModelBuilderException}s. The message is redacted; an HTTP error of a library
+     * is not kept as the cause, since its message may carry a signed URL.
+     *
+     * @param action what was being done, e.g. {@code upload /data/pets}
+     * @param e the failure
+     * @return the failure itself when it is already this SDK's, else a {@link RemoteOperationException}
+     */
+    static ModelBuilderException unexpected(String action, RuntimeException e) {
+        if (e instanceof ModelBuilderException m) {
+            return m;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = action + " failed: " + Redact.text(root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("")));
+        return e instanceof com.azure.core.exception.HttpResponseException
+                ? new RemoteOperationException(message, null)
+                : new RemoteOperationException(message, null, e);
+    }
+
     static ModelBuilderException toException(ArmResponse r, String action, String resourceType, String resourceName) {
         ServiceErrorDetails d = details(r);
         String said = d.describe();

@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.exception.OperationNotSupportedException;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
@@ -85,7 +86,7 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
      */
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        return Mono.error(new UnsupportedOperationException("the Azure provider's pipeline is synchronous"));
+        return Mono.error(new OperationNotSupportedException("the Azure provider's pipeline is synchronous"));
     }
 
     private void pause(Duration wait) {

@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.exception.OperationNotSupportedException;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
@@ -76,7 +77,7 @@ final class ArmTokenPolicy implements HttpPipelinePolicy {
      */
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        return Mono.error(new UnsupportedOperationException("the Azure provider's pipeline is synchronous"));
+        return Mono.error(new OperationNotSupportedException("the Azure provider's pipeline is synchronous"));
     }
 
     private static void requireHttps(HttpPipelineCallContext context) {

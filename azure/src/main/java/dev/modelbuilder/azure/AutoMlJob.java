@@ -1,95 +1,59 @@
 package dev.modelbuilder.azure;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The body of an AutoML image-classification job ({@code PUT {WS}/jobs/{name}}, mfe.json {@code AutoMLJob} with an
  * {@code ImageClassification} task). Discriminators ({@code jobType}, {@code taskType}, {@code jobInputType},
  * {@code jobOutputType}) are written explicitly.
  *
- * <p>Choices: ResNet50 unless the spec names another model; primary metric accuracy; the validation share as
- * {@code validationDataSize} (AutoML holds it out of the training table); the time budget as
- * {@code limitSettings.timeout}, trials as {@code maxTrials} (one at a time); crop and resize sizes from the image
- * size (224 and 256 by default). ONNX normalization: {@code enableOnnxNormalization} is {@code false}, the
- * service's default, so the exported model expects ImageNet-normalized input, exactly as the Azure docs' ONNX
- * inference preprocessing describes; MLModel.zip's pipeline then normalizes once. The option
- * {@code enableOnnxNormalization=true} moves the normalization into the graph, and the pipeline follows suit.
+ * <p>Choices: the model of the {@link AzureTrainingOptions} (ResNet50 by default); primary metric accuracy; the
+ * validation share as {@code validationDataSize} (AutoML holds it out of the training table); the time budget as
+ * {@code limitSettings.timeout}, trials as {@code maxTrials} ({@code maxConcurrentTrials} at once, one by default);
+ * crop and resize sizes from the image size (224 and 256 by default). ONNX normalization:
+ * {@code enableOnnxNormalization} is {@code false}, the service's default, so the exported model expects
+ * ImageNet-normalized input, exactly as the Azure docs' ONNX inference preprocessing describes; MLModel.zip's pipeline
+ * then normalizes once. {@code withOnnxNormalization(true)} moves the normalization into the graph, and the pipeline
+ * follows suit.
  *
  * <p>Trials (AutoML image how-to, "AutoMode" and "sweeping hyperparameters"): one trial trains the named model with
  * fixed {@code modelSettings}. More trials of a named model are a sweep: {@code searchSpace} holds
- * {@code modelName: "choice('<model>')"} and each option as a fixed choice, {@code sweepSettings} samples at random
- * (with a Bandit or median-stopping policy when the option {@code earlyTermination} asks for one). Without this, a
- * job with {@code maxTrials > 1} and no search space runs in AutoMode and ignores the model. AutoMode is asked for
- * explicitly ({@link ImageClassificationTraining#isAutoMode()}): no model name, no search space.
+ * {@code modelName: "choice('<model>')"}, each fixed setting as a single choice (except the epochs and ONNX
+ * normalization, which stay fixed in {@code modelSettings}) and the options' own search-space expressions;
+ * {@code sweepSettings} samples at random (with a Bandit or median-stopping policy when the options ask for one).
+ * Without this, a job with {@code maxTrials > 1} and no search space runs in AutoMode and ignores the model. AutoMode
+ * is asked for explicitly ({@link AzureTrainingOptions#isAutoMode()}): no model name, no search space.
  *
  * <p>The training data is the data version's ARM id, as azure-ai-ml resolves {@code azureml:<name>:<version>}
  * before it submits a standalone AutoML job.
  */
 final class AutoMlJob {
-    static final String DEFAULT_MODEL = "resnet50";
-    /** The crop size AutoML's ResNet50 takes when the spec sets none. */
-    static final int DEFAULT_IMAGE_SIZE = 224;
-
-    private static final Map<String, Class<?>> OPTIONS = Map.ofEntries(
-            Map.entry("learningRate", Double.class),
-            Map.entry("trainingBatchSize", Integer.class),
-            Map.entry("validationBatchSize", Integer.class),
-            Map.entry("earlyStopping", Boolean.class),
-            Map.entry("earlyStoppingPatience", Integer.class),
-            Map.entry("layersToFreeze", Integer.class),
-            Map.entry("optimizer", String.class),
-            Map.entry("weightDecay", Double.class),
-            Map.entry("momentum", Double.class),
-            Map.entry("enableOnnxNormalization", Boolean.class),
-            Map.entry("maxConcurrentTrials", Integer.class),
-            Map.entry("earlyTermination", String.class));
-    private static final Set<String> OPTIMIZERS = Set.of("None", "Sgd", "Adam", "Adamw");
-    private static final Set<String> POLICIES = Set.of("bandit", "median");
-    /** Models that take one input size only (the ViT models of AutoML's image how-to). */
-    private static final Map<String, Integer> FIXED_SIZE_MODELS = Map.of("vitb16r224", 224, "vits16r224", 224,
-            "vitl16r224", 224);
+    /** Fixed settings that stay in {@code modelSettings} during a sweep instead of becoming a single choice. */
+    private static final Set<String> FIXED_IN_SWEEP = Set.of("numberOfEpochs", "enableOnnxNormalization");
 
     private AutoMlJob() {
     }
 
     /**
-     * Checks what can be checked before anything is uploaded: the options, and the image size against the model.
-     *
-     * @param training the spec
-     * @throws ValidationException naming what is wrong and how to fix it
+     * @param experiment the experiment
+     * @param computeId the compute's ARM id
+     * @param spec the provider-neutral spec (validation share, time budget, seed)
+     * @param options the Azure options
+     * @param data what was uploaded
+     * @param dataAssetId the data version's ARM id
+     * @param labels the labels
+     * @return the job body
      */
-    static void validate(ImageClassificationTraining training) {
-        validateOptions(training.options());
-        String model = modelName(training);
-        Integer size = training.imageSize();
-        if (model != null && FIXED_SIZE_MODELS.containsKey(model) && size != null
-                && size.intValue() != FIXED_SIZE_MODELS.get(model)) {
-            throw new ValidationException("image size", size, "model " + model + " takes "
-                    + FIXED_SIZE_MODELS.get(model) + " x " + FIXED_SIZE_MODELS.get(model) + " pixels only; use "
-                    + "withImageSize(" + FIXED_SIZE_MODELS.get(model) + ") or leave the size unset");
-        }
-    }
-
-    /** @return the model name to train, or {@code null} in AutoMode */
-    static String modelName(ImageClassificationTraining training) {
-        if (training.isAutoMode()) {
-            return null;
-        }
-        return training.architecture() != null ? training.architecture().toLowerCase(Locale.ROOT) : DEFAULT_MODEL;
-    }
-
-    static ObjectNode body(String experiment, String computeId, ImageClassificationTraining training,
+    static ObjectNode body(String experiment, String computeId, TrainingSpec spec, AzureTrainingOptions options,
             DataUploader.Uploaded data, String dataAssetId, List<String> labels) {
-        validate(training);
-        String model = modelName(training);
-        boolean sweep = model != null && training.maxTrials() > 1;
+        String model = options.model();
+        boolean sweep = options.isSweep();
         ObjectNode body = Json.object();
         ObjectNode p = body.putObject("properties");
         p.put("jobType", "AutoML");
@@ -111,25 +75,27 @@ final class AutoMlJob {
         ObjectNode input = task.putObject("trainingData");
         input.put("jobInputType", "mltable");
         input.put("uri", dataAssetId);
-        task.put("validationDataSize", training.validationSplit());
+        task.put("validationDataSize", spec.validationSplit());
         ObjectNode limits = task.putObject("limitSettings");
-        limits.put("maxTrials", training.maxTrials());
-        limits.put("maxConcurrentTrials", Math.min(training.maxTrials(),
-                Integer.parseInt(training.options().getOrDefault("maxConcurrentTrials", "1"))));
-        training.timeBudgetIfSet().ifPresent(t -> limits.put("timeout", t.withNanos(0).toString()));
+        limits.put("maxTrials", options.maxTrials());
+        limits.put("maxConcurrentTrials", Math.min(options.maxTrials(), options.maxConcurrentTrials()));
+        spec.timeBudgetIfSet().ifPresent(t -> limits.put("timeout", t.withNanos(0).toString()));
 
+        Map<String, Object> fixed = options.modelSettings();
         ObjectNode settings = task.putObject("modelSettings");
         if (model != null && !sweep) {
             settings.put("modelName", model);
         }
-        training.maxEpochsIfSet().ifPresent(e -> settings.put("numberOfEpochs", e));
-        if (model != null || training.imageSizeIfSet().isPresent()) {
-            int crop = training.imageSizeIfSet().orElse(DEFAULT_IMAGE_SIZE);
+        if (fixed.containsKey("numberOfEpochs")) {
+            settings.put("numberOfEpochs", (Integer) fixed.get("numberOfEpochs"));
+        }
+        if (options.imageSize() != null) {
+            int crop = options.imageSize();
             settings.put("trainingCropSize", crop);
             settings.put("validationCropSize", crop);
             settings.put("validationResizeSize", (int) Math.round(crop * 256.0 / 224.0));
         }
-        settings.put("randomSeed", (int) (training.seed() & 0x7fffffff));
+        settings.put("randomSeed", (int) (spec.seed() & 0x7fffffff));
         settings.put("enableOnnxNormalization", false);
         ObjectNode space = null;
         if (sweep) {
@@ -137,37 +103,55 @@ final class AutoMlJob {
             space.put("modelName", "choice('" + model + "')");
             ObjectNode sweepSettings = task.putObject("sweepSettings");
             sweepSettings.put("samplingAlgorithm", "Random");
-            String policy = training.options().get("earlyTermination");
-            if (policy != null) {
-                sweepSettings.set("earlyTermination", earlyTermination(policy));
+            if (options.earlyTermination() != AzureTrainingOptions.EarlyTermination.NONE) {
+                sweepSettings.set("earlyTermination", earlyTermination(options.earlyTermination()));
             }
         }
-        ObjectNode searched = space;
-        training.options().forEach((k, v) -> {
-            if (k.equals("maxConcurrentTrials") || k.equals("earlyTermination")) {
-                return;
-            }
-            Class<?> type = OPTIONS.get(k);
-            if (searched != null && !k.equals("enableOnnxNormalization")) {
-                searched.put(k, type == String.class ? "choice('" + v.toLowerCase(Locale.ROOT) + "')"
-                        : "choice(" + v.toLowerCase(Locale.ROOT) + ")");
-            } else if (type == Double.class) {
-                settings.put(k, Double.parseDouble(v));
-            } else if (type == Integer.class) {
-                settings.put(k, Integer.parseInt(v));
-            } else if (type == Boolean.class) {
-                settings.put(k, Boolean.parseBoolean(v));
+        for (Map.Entry<String, Object> e : fixed.entrySet()) {
+            if (space != null && !FIXED_IN_SWEEP.contains(e.getKey())) {
+                space.put(e.getKey(), singleChoice(e.getValue()));
             } else {
-                settings.put(k, v);
+                put(settings, e.getKey(), e.getValue());
             }
-        });
+        }
+        if (space != null) {
+            options.searchSpace().forEach(space::put);
+        }
         return body;
     }
 
+    /** A fixed value as a search-space expression of one choice, as the sweep has always sent them. */
+    private static String singleChoice(Object value) {
+        if (value instanceof String s) {
+            return "choice('" + s.toLowerCase(Locale.ROOT) + "')";
+        }
+        return "choice(" + plain(value) + ")";
+    }
+
+    /** Numbers as written by hand, without an exponent ({@code 0.0001}, not {@code 1.0E-4}). */
+    private static String plain(Object value) {
+        if (value instanceof Double d) {
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static void put(ObjectNode settings, String name, Object value) {
+        if (value instanceof Integer i) {
+            settings.put(name, i);
+        } else if (value instanceof Double d) {
+            settings.put(name, d);
+        } else if (value instanceof Boolean b) {
+            settings.put(name, b);
+        } else {
+            settings.put(name, String.valueOf(value));
+        }
+    }
+
     /** The early-termination policies of AutoML's image how-to, with its example settings. */
-    private static ObjectNode earlyTermination(String policy) {
+    private static ObjectNode earlyTermination(AzureTrainingOptions.EarlyTermination policy) {
         ObjectNode e = Json.object();
-        if (policy.equalsIgnoreCase("bandit")) {
+        if (policy == AzureTrainingOptions.EarlyTermination.BANDIT) {
             e.put("policyType", "Bandit");
             e.put("slackFactor", 0.2);
             e.put("evaluationInterval", 2);
@@ -178,37 +162,5 @@ final class AutoMlJob {
             e.put("delayEvaluation", 5);
         }
         return e;
-    }
-
-    static void validateOptions(Map<String, String> options) {
-        for (Map.Entry<String, String> e : options.entrySet()) {
-            Class<?> type = OPTIONS.get(e.getKey());
-            String v = e.getValue();
-            if (type == null) {
-                throw new ValidationException("training option", e.getKey(), "the Azure provider knows "
-                        + new TreeSet<>(OPTIONS.keySet()));
-            }
-            boolean ok;
-            try {
-                if (type == Double.class) {
-                    ok = Double.isFinite(Double.parseDouble(v)) && Double.parseDouble(v) >= 0;
-                } else if (type == Integer.class) {
-                    ok = Integer.parseInt(v) >= 0;
-                } else if (type == Boolean.class) {
-                    ok = v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
-                } else if (e.getKey().equals("earlyTermination")) {
-                    ok = POLICIES.contains(v.toLowerCase(Locale.ROOT));
-                } else {
-                    ok = OPTIMIZERS.contains(v);
-                }
-            } catch (NumberFormatException ex) {
-                ok = false;
-            }
-            if (!ok) {
-                throw new ValidationException("training option " + e.getKey(), v, type == String.class
-                        ? "use one of " + new TreeSet<>(e.getKey().equals("earlyTermination") ? POLICIES : OPTIMIZERS)
-                        : "use a non-negative " + type.getSimpleName().toLowerCase(Locale.ROOT));
-            }
-        }
     }
 }

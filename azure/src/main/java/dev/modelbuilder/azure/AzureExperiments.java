@@ -1,11 +1,16 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Experiment;
 import dev.modelbuilder.core.spi.ExperimentOperations;
+import dev.modelbuilder.core.spi.PollingOperation;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * time a job names it; there is no experiment resource in Resource Manager. So {@link #getOrCreate} only checks
  * the workspace and remembers the name for this provider's lifetime (the experiment appears in Azure with its first
  * run), and {@link #get} and {@link #list} derive experiments from the workspace's jobs plus those remembered names.
+ * {@link #beginDelete} deletes every job of the experiment (cancelling running ones first) and forgets the name; the
+ * run-history record of the experiment, which Resource Manager does not reach, stays in the studio without runs.
  */
 final class AzureExperiments implements ExperimentOperations {
     private final AzureWorkspaces workspaces;
@@ -33,6 +40,12 @@ final class AzureExperiments implements ExperimentOperations {
 
     void remember(String workspace, String experiment) {
         pending.computeIfAbsent(workspace, w -> ConcurrentHashMap.newKeySet()).add(experiment);
+    }
+
+    /** @return whether the name was remembered */
+    private boolean forget(String workspace, String experiment) {
+        Set<String> names = pending.get(workspace);
+        return names != null && names.remove(experiment);
     }
 
     @Override
@@ -77,5 +90,22 @@ final class AzureExperiments implements ExperimentOperations {
                             : e.getValue()))
                     .toList(), null);
         });
+    }
+
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String workspace, String name) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode job : runs.jobs(workspace)) {
+            if (name.equals(AzureRuns.experimentOf(job))) {
+                ids.add(Json.text(job, "/name"));
+            }
+        }
+        boolean remembered = forget(workspace, name);
+        String description = "delete experiment '" + name + "'";
+        if (ids.isEmpty()) {
+            return PollingOperation.completed(description, new Deletion("experiment", name, remembered), "");
+        }
+        return RunDeletion.start(runs, workspace, ids, description + " (" + ids.size() + " runs)",
+                new Deletion("experiment", name, true));
     }
 }

@@ -12,14 +12,15 @@ import java.util.concurrent.ExecutorService;
 /**
  * The Azure Machine Learning provider: workspaces, AmlCompute clusters, experiments and AutoML image-classification
  * runs in one subscription and resource group, over the Azure Resource Manager REST API (api-version
- * 2024-04-01). Build it with {@link AzureMlProviderBuilder}; use it through
- * {@link dev.modelbuilder.core.ModelBuilder#using(ModelBuilderProvider)}.
+ * 2024-04-01). Build it with {@link #builder()}; use it through
+ * {@link dev.modelbuilder.core.ModelBuilder#using(ModelBuilderProvider)}; give its runs
+ * {@link AzureTrainingOptions} for the model, trials and AutoML settings.
  *
  * <pre>{@code
- * AzureMlProvider azure = new AzureMlProviderBuilder()
- *         .credential(new DefaultAzureCredentialBuilder().build())
- *         .subscriptionId(System.getenv("AZURE_SUBSCRIPTION_ID"))
- *         .resourceGroup("ml-rg")
+ * AzureMlProvider azure = AzureMlProvider.builder()
+ *         .withCredential(new DefaultAzureCredentialBuilder().build())
+ *         .withSubscriptionId("00000000-0000-0000-0000-000000000000")
+ *         .withResourceGroup("ml-rg")
  *         .build();
  * try (ModelBuilder mb = ModelBuilder.using(azure)) {
  *     mb.workspaces().define("vision-ws").withRegion("eastus").create();
@@ -29,6 +30,9 @@ import java.util.concurrent.ExecutorService;
  * <p>Thread-safe. {@link #close()} stops the provider's upload and token threads; jobs running in Azure go on.
  */
 public final class AzureMlProvider implements ModelBuilderProvider {
+    /** What {@link #name()} returns, and {@link AzureTrainingOptions#provider()}. */
+    static final String NAME = "azure";
+
     private final ArmClient arm;
     private final AzureWorkspaces workspaces;
     private final AzureComputes computes;
@@ -48,10 +52,18 @@ public final class AzureMlProvider implements ModelBuilderProvider {
         this.executors = executors;
     }
 
+    /**
+     * @return a builder; {@code withCredential}, {@code withSubscriptionId} and {@code withResourceGroup} are
+     *     required (the last two may come from settings, see {@link AzureMlProviderBuilder})
+     */
+    public static AzureMlProviderBuilder builder() {
+        return new AzureMlProviderBuilder();
+    }
+
     /** @return {@code azure} */
     @Override
     public String name() {
-        return "azure";
+        return NAME;
     }
 
     /** @return the subscription this provider works in */

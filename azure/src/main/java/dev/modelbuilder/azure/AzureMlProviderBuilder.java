@@ -14,6 +14,9 @@ import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.policy.UserAgentPolicy;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.exception.ValidationException.Violation;
+import dev.modelbuilder.core.support.Setting;
 import dev.modelbuilder.core.support.Sleeper;
 import java.net.URI;
 import java.time.Clock;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,19 +32,26 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
 /**
- * Builds an {@link AzureMlProvider}. Required: {@link #credential}, {@link #subscriptionId} and
- * {@link #resourceGroup}; everything else has a default.
+ * Builds an {@link AzureMlProvider}; get one with {@link AzureMlProvider#builder()}. Required: the credential
+ * ({@link #withCredential}), the subscription ({@link #withSubscriptionId}) and the resource group
+ * ({@link #withResourceGroup}); everything else has a default.
  *
  * <pre>{@code
- * AzureMlProvider azure = new AzureMlProviderBuilder()
- *         .credential(new DefaultAzureCredentialBuilder().build())   // azure-identity, brought by the application
- *         .subscriptionId("00000000-0000-0000-0000-000000000000")
- *         .resourceGroup("ml-rg")
- *         .region("eastus")                                          // default region of new workspaces
+ * AzureMlProvider azure = AzureMlProvider.builder()
+ *         .withCredential(new DefaultAzureCredentialBuilder().build())   // azure-identity, brought by the application
+ *         .withSubscriptionId("00000000-0000-0000-0000-000000000000")
+ *         .withResourceGroup("ml-rg")
+ *         .withRegion("eastus")                                          // default region of new workspaces
  *         .build();
  * }</pre>
  *
- * <p>Sovereign clouds: set {@link #endpoint} to the cloud's Resource Manager endpoint (e.g.
+ * <p>Settings: when {@link #withSubscriptionId} or {@link #withResourceGroup} is not called, the subscription comes
+ * from the system property {@code modelbuilder.azure.subscription-id}, else the environment variable
+ * {@code AZURE_SUBSCRIPTION_ID} (the variable the Azure CLI and SDKs use), and the resource group from
+ * {@code modelbuilder.azure.resource-group}, else {@code AZURE_RESOURCE_GROUP}. The HTTP client made by default reads
+ * azure-core's own configuration (e.g. the proxy variables {@code HTTPS_PROXY}, {@code NO_PROXY}).
+ *
+ * <p>Sovereign clouds: set {@link #withEndpoint} to the cloud's Resource Manager endpoint (e.g.
  * {@code https://management.usgovcloudapi.net}); tokens are then requested for {@code <endpoint>/.default}, and the
  * credential must sign in at that cloud's authority.
  *
@@ -49,6 +60,12 @@ import java.util.function.Function;
 public final class AzureMlProviderBuilder {
     /** The public cloud's Resource Manager endpoint. */
     public static final String PUBLIC_CLOUD_ENDPOINT = "https://management.azure.com";
+    /** The subscription when {@link #withSubscriptionId} is not called. */
+    static final Setting SUBSCRIPTION = Setting.of("modelbuilder.azure.subscription-id", "AZURE_SUBSCRIPTION_ID",
+            "the Azure subscription of the provider");
+    /** The resource group when {@link #withResourceGroup} is not called. */
+    static final Setting RESOURCE_GROUP = Setting.of("modelbuilder.azure.resource-group", "AZURE_RESOURCE_GROUP",
+            "the Azure resource group of the provider");
 
     private TokenCredential credential;
     private String subscriptionId;
@@ -67,15 +84,17 @@ public final class AzureMlProviderBuilder {
     private Clock clock = Clock.systemUTC();
     private Function<String, String> blobEndpoint;
 
-    /** Creates a builder with the defaults. */
-    public AzureMlProviderBuilder() {
+    private Function<String, String> properties = System::getProperty;
+    private Map<String, String> environment = System.getenv();
+
+    AzureMlProviderBuilder() {
     }
 
     /**
      * @param tokenCredential the identity to act as, e.g. azure-identity's {@code DefaultAzureCredential}
      * @return this builder
      */
-    public AzureMlProviderBuilder credential(TokenCredential tokenCredential) {
+    public AzureMlProviderBuilder withCredential(TokenCredential tokenCredential) {
         this.credential = Objects.requireNonNull(tokenCredential, "tokenCredential");
         return this;
     }
@@ -84,7 +103,7 @@ public final class AzureMlProviderBuilder {
      * @param id the Azure subscription id
      * @return this builder
      */
-    public AzureMlProviderBuilder subscriptionId(String id) {
+    public AzureMlProviderBuilder withSubscriptionId(String id) {
         this.subscriptionId = id;
         return this;
     }
@@ -93,7 +112,7 @@ public final class AzureMlProviderBuilder {
      * @param name the resource group that holds (or will hold) the workspaces; it must exist
      * @return this builder
      */
-    public AzureMlProviderBuilder resourceGroup(String name) {
+    public AzureMlProviderBuilder withResourceGroup(String name) {
         this.resourceGroup = name;
         return this;
     }
@@ -103,7 +122,7 @@ public final class AzureMlProviderBuilder {
      *     {@code <url>/.default}
      * @return this builder
      */
-    public AzureMlProviderBuilder endpoint(String url) {
+    public AzureMlProviderBuilder withEndpoint(String url) {
         this.endpoint = Objects.requireNonNull(url, "url");
         return this;
     }
@@ -112,17 +131,17 @@ public final class AzureMlProviderBuilder {
      * @param name the region of workspaces created without one, e.g. {@code eastus}
      * @return this builder
      */
-    public AzureMlProviderBuilder region(String name) {
+    public AzureMlProviderBuilder withRegion(String name) {
         this.region = name;
         return this;
     }
 
     /**
      * @param client the HTTP client for Resource Manager, the data-plane services and blob storage; default the JDK
-     *     client ({@code azure-core-http-jdk-httpclient}) with the {@link #responseTimeout}
+     *     client ({@code azure-core-http-jdk-httpclient}) with the {@link #withResponseTimeout}
      * @return this builder
      */
-    public AzureMlProviderBuilder httpClient(HttpClient client) {
+    public AzureMlProviderBuilder withHttpClient(HttpClient client) {
         this.httpClient = client;
         return this;
     }
@@ -133,7 +152,7 @@ public final class AzureMlProviderBuilder {
      *     with jitter. A {@code Retry-After} from the service always wins over the back-off.
      * @return this builder
      */
-    public AzureMlProviderBuilder retryOptions(RetryOptions options) {
+    public AzureMlProviderBuilder withRetryOptions(RetryOptions options) {
         this.retryOptions = options;
         return this;
     }
@@ -143,7 +162,7 @@ public final class AzureMlProviderBuilder {
      *     query parameters); default none. Answers that carry secrets (datastore credentials) are never logged.
      * @return this builder
      */
-    public AzureMlProviderBuilder httpLogOptions(HttpLogOptions options) {
+    public AzureMlProviderBuilder withHttpLogOptions(HttpLogOptions options) {
         this.httpLogOptions = options;
         return this;
     }
@@ -153,7 +172,7 @@ public final class AzureMlProviderBuilder {
      *     takes longer fails with an {@link dev.modelbuilder.core.exception.AuthenticationException}
      * @return this builder
      */
-    public AzureMlProviderBuilder tokenTimeout(Duration timeout) {
+    public AzureMlProviderBuilder withTokenTimeout(Duration timeout) {
         this.tokenTimeout = requirePositive(timeout, "timeout");
         return this;
     }
@@ -163,7 +182,7 @@ public final class AzureMlProviderBuilder {
      *     retried)
      * @return this builder
      */
-    public AzureMlProviderBuilder responseTimeout(Duration timeout) {
+    public AzureMlProviderBuilder withResponseTimeout(Duration timeout) {
         this.responseTimeout = requirePositive(timeout, "timeout");
         return this;
     }
@@ -172,7 +191,7 @@ public final class AzureMlProviderBuilder {
      * @param interval the wait between polls of a long-running operation when the service names none; default 10 s
      * @return this builder
      */
-    public AzureMlProviderBuilder pollInterval(Duration interval) {
+    public AzureMlProviderBuilder withPollInterval(Duration interval) {
         this.pollInterval = requirePositive(interval, "interval");
         return this;
     }
@@ -181,7 +200,7 @@ public final class AzureMlProviderBuilder {
      * @param interval the wait between status polls of a training run; default 15 s (Azure advises 10-30 s)
      * @return this builder
      */
-    public AzureMlProviderBuilder runPollInterval(Duration interval) {
+    public AzureMlProviderBuilder withRunPollInterval(Duration interval) {
         this.runPollInterval = requirePositive(interval, "interval");
         return this;
     }
@@ -190,7 +209,7 @@ public final class AzureMlProviderBuilder {
      * @param threads parallel image uploads; default 8
      * @return this builder
      */
-    public AzureMlProviderBuilder uploadConcurrency(int threads) {
+    public AzureMlProviderBuilder withUploadConcurrency(int threads) {
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("upload concurrency must be 1 to 64, got " + threads);
         }
@@ -202,7 +221,7 @@ public final class AzureMlProviderBuilder {
      * @param waiter how the provider waits between polls and retries; a test seam (default: really sleep)
      * @return this builder
      */
-    public AzureMlProviderBuilder sleeper(Sleeper waiter) {
+    public AzureMlProviderBuilder withSleeper(Sleeper waiter) {
         this.sleeper = Objects.requireNonNull(waiter, "waiter");
         return this;
     }
@@ -211,7 +230,7 @@ public final class AzureMlProviderBuilder {
      * @param time the clock for deadlines; a test seam (default: the system clock, UTC)
      * @return this builder
      */
-    public AzureMlProviderBuilder clock(Clock time) {
+    public AzureMlProviderBuilder withClock(Clock time) {
         this.clock = Objects.requireNonNull(time, "time");
         return this;
     }
@@ -220,8 +239,16 @@ public final class AzureMlProviderBuilder {
      * Test seam: where a storage account's blob service is, instead of the datastore's own endpoint
      * (e.g. Azurite's {@code http://127.0.0.1:10000/devstoreaccount1}).
      */
-    AzureMlProviderBuilder blobEndpoint(Function<String, String> accountToEndpoint) {
+    AzureMlProviderBuilder withBlobEndpoint(Function<String, String> accountToEndpoint) {
         this.blobEndpoint = accountToEndpoint;
+        return this;
+    }
+
+    /** Test seam: where the {@link Setting}s are read instead of the system properties and the environment. */
+    AzureMlProviderBuilder withSettingSources(Function<String, String> systemProperties,
+            Map<String, String> environmentVariables) {
+        this.properties = Objects.requireNonNull(systemProperties, "systemProperties");
+        this.environment = Map.copyOf(environmentVariables);
         return this;
     }
 
@@ -235,34 +262,36 @@ public final class AzureMlProviderBuilder {
 
     /**
      * @return a new provider
-     * @throws IllegalStateException naming every missing or unusable setting
+     * @throws ValidationException naming every missing or unusable setting
      */
     public AzureMlProvider build() {
-        List<String> missing = new ArrayList<>();
+        String subscription = orSetting(subscriptionId, SUBSCRIPTION);
+        String group = orSetting(resourceGroup, RESOURCE_GROUP);
+        List<Violation> problems = new ArrayList<>();
         if (credential == null) {
-            missing.add("credential (e.g. new DefaultAzureCredentialBuilder().build() from azure-identity)");
+            problems.add(new Violation("credential", null, "give withCredential(...), e.g. new "
+                    + "DefaultAzureCredentialBuilder().build() from azure-identity"));
         }
-        if (subscriptionId == null || subscriptionId.isBlank()) {
-            missing.add("subscriptionId");
+        if (subscription == null) {
+            problems.add(new Violation("subscription id", null, "give withSubscriptionId(...), or set "
+                    + SUBSCRIPTION.howToSet()));
         }
-        if (resourceGroup == null || resourceGroup.isBlank()) {
-            missing.add("resourceGroup");
-        }
-        List<String> problems = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            problems.add("missing " + String.join(", ", missing));
+        if (group == null) {
+            problems.add(new Violation("resource group", null, "give withResourceGroup(...), or set "
+                    + RESOURCE_GROUP.howToSet()));
         }
         URI uri = null;
         try {
             uri = URI.create(endpoint);
         } catch (IllegalArgumentException e) {
-            problems.add("endpoint '" + endpoint + "' is not a URL");
+            problems.add(new Violation("endpoint", endpoint, "use the Resource Manager URL, e.g. "
+                    + PUBLIC_CLOUD_ENDPOINT));
         }
         if (uri != null && (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null)) {
-            problems.add("endpoint '" + endpoint + "' must be an https URL (tokens are only sent over HTTPS)");
+            problems.add(new Violation("endpoint", endpoint, "use an https URL (tokens are only sent over HTTPS)"));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("cannot build the Azure provider: " + String.join("; ", problems));
+            throw new ValidationException(problems);
         }
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         String scope = base + "/.default";
@@ -295,7 +324,7 @@ public final class AzureMlProviderBuilder {
         HttpPipeline pipeline = pipeline(client, retry, token, httpLogOptions);
         HttpPipeline quiet = pipeline(client, retry, token, null);
 
-        ArmClient arm = new ArmClient(pipeline, quiet, base, subscriptionId.trim(), resourceGroup.trim());
+        ArmClient arm = new ArmClient(pipeline, quiet, base, subscription, group);
         ProviderSettings settings = new ProviderSettings(pollInterval, runPollInterval, clock, sleeper,
                 uploadConcurrency, maxRetries, baseDelay.isZero() ? Duration.ofMillis(1) : baseDelay,
                 maxDelay.compareTo(baseDelay) < 0 ? baseDelay : maxDelay, blobEndpoint);
@@ -311,6 +340,14 @@ public final class AzureMlProviderBuilder {
         experiments.setRuns(runs);
         return new AzureMlProvider(arm, workspaces, computes, experiments, runs, stats,
                 List.of(tokenThreads, uploadThreads));
+    }
+
+    /** @return the value given to the builder, else the setting's, stripped; {@code null} when neither is there */
+    private String orSetting(String given, Setting setting) {
+        if (given != null && !given.isBlank()) {
+            return given.strip();
+        }
+        return setting.valueFrom(properties, environment).orElse(null);
     }
 
     private static HttpPipeline pipeline(HttpClient client, ArmRetryPolicy retry, ArmTokenPolicy token,

@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.Page;
 import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,11 +14,13 @@ import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSize;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Deletion;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunError;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.core.spi.RunOperations;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Training runs as Azure Machine Learning jobs: submit (upload, data asset, AutoML job), attach, get, list by
- * experiment, cancel.
+ * Training runs as Azure Machine Learning jobs: submit (upload, data asset, AutoML job), attach, get, list (the
+ * workspace's or an experiment's), cancel, delete.
  */
 final class AzureRuns implements RunOperations {
     private static final Logger LOG = LoggerFactory.getLogger(AzureRuns.class);
@@ -64,15 +67,16 @@ final class AzureRuns implements RunOperations {
     }
 
     @Override
-    public TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+    public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
             ImageFolderDataset dataset, ProgressListener listener) {
+        AzureTrainingOptions options = training.optionsFor(AzureMlProvider.NAME, AzureTrainingOptions.class,
+                AzureTrainingOptions::defaults);
         ProgressListener events = listener == null ? ProgressListener.none() : listener;
         String computeName = training.computeName();
         if (computeName == null) {
             throw new ValidationException("compute", null, "name the GPU compute cluster to train on, e.g. "
-                    + "onCompute(\"gpu-cluster\")");
+                    + "withCompute(\"gpu-cluster\")");
         }
-        AutoMlJob.validate(training);
         workspaces.getJson(workspace);
 
         long provisionStart = System.nanoTime();
@@ -99,8 +103,8 @@ final class AzureRuns implements RunOperations {
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
         String dataAssetId = arm.workspacePath(workspace) + "/data/" + data.assetName() + "/versions/"
                 + data.assetVersion();
-        ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, data, dataAssetId,
-                dataset.labels());
+        ObjectNode body = AutoMlJob.body(experiment, Json.text(compute, "/id"), training, options, data,
+                dataAssetId, dataset.labels());
         ProgressListener.emit(events, new ProgressEvent.StepStarted(WorkStep.QUEUE));
         LOG.info("submitting job {} in experiment '{}' on compute '{}'", id, experiment, computeName);
         ArmResponse r = arm.send(HttpMethod.PUT, jobUrl(workspace, id), body);
@@ -155,17 +159,42 @@ final class AzureRuns implements RunOperations {
 
     @Override
     public PagedIterable<Run> list(String workspace, String experiment) {
+        return runs(workspace, job -> experiment.equals(experimentOf(job)));
+    }
+
+    @Override
+    public PagedIterable<Run> list(String workspace) {
+        return runs(workspace, job -> true);
+    }
+
+    /** The jobs the filter keeps as runs, newest first within each page the service returns. */
+    private PagedIterable<Run> runs(String workspace, java.util.function.Predicate<JsonNode> filter) {
         PagedIterable<JsonNode> all = jobs(workspace);
         return new PagedIterable<>(token -> {
             var page = all.iterableByPage(token).iterator().next();
             List<Run> runs = page.items().stream()
-                    .filter(j -> experiment.equals(experimentOf(j)))
+                    .filter(filter)
                     .map(j -> toRun(workspace, j, Map.of(), null))
                     .sorted(Comparator.comparing((Run run) -> run.createdAt() == null ? Instant.EPOCH : run.createdAt())
                             .reversed())
                     .collect(Collectors.toList());
             return new Page<>(runs, page.continuationToken());
         });
+    }
+
+    /**
+     * Deletes a job, cancelling it first when it still runs ({@link RunDeletion}); succeeds when there is none.
+     */
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String workspace, String runId) {
+        String description = "delete run '" + runId + "'";
+        ArmResponse existing = arm.send(HttpMethod.GET, jobUrl(workspace, runId), null);
+        if (existing.status() == 404) {
+            workspaces.getJson(workspace);
+            return PollingOperation.completed(description, new Deletion("run", runId, false), "");
+        }
+        ArmClient.check(existing, "get run " + runId, "run", runId);
+        return RunDeletion.start(this, workspace, List.of(runId), description, new Deletion("run", runId, true));
     }
 
     @Override

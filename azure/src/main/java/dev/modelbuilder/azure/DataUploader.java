@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
@@ -99,8 +100,9 @@ final class DataUploader {
                     Duration.ofNanos(System.nanoTime() - start)));
             return u;
         } catch (RuntimeException e) {
-            ProgressListener.emit(listener, new ProgressEvent.StepFailed(WorkStep.UPLOAD_DATA, e.getMessage()));
-            throw e;
+            ModelBuilderException failure = ArmErrors.unexpected("upload " + dataset.root(), e);
+            ProgressListener.emit(listener, new ProgressEvent.StepFailed(WorkStep.UPLOAD_DATA, failure.getMessage()));
+            throw failure;
         }
     }
 
@@ -210,7 +212,8 @@ final class DataUploader {
         } catch (BlobStorageException e) {
             throw storageError("upload " + image.relativePath(), store, e);
         } catch (UncheckedIOException e) {
-            throw new ModelBuilderException("cannot read " + image.path() + ": " + e.getCause().getMessage(), e);
+            throw new FileAccessException(image.path(), "cannot read " + image.path() + ": " + e.getCause().getMessage(),
+                    e);
         }
         uploaded.incrementAndGet();
         bytesSent.addAndGet(image.sizeBytes());
@@ -287,9 +290,9 @@ final class DataUploader {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot read " + image.path() + ": " + e.getMessage(), e);
+            throw new FileAccessException(image.path(), "cannot read " + image.path() + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new ModelBuilderException("SHA-256 is missing from this JVM", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,10 +116,12 @@ final class ModelDownloader {
             }
         } catch (IOException e) {
             fail(listener, WorkStep.DOWNLOAD_MODEL, e.getMessage());
-            throw new UncheckedIOException("cannot write the model into " + directory + ": " + e.getMessage(), e);
+            throw new FileAccessException(directory, "cannot write the model into " + directory + ": " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
-            fail(listener, WorkStep.DOWNLOAD_MODEL, e.getMessage());
-            throw e;
+            ModelBuilderException failure = ArmErrors.unexpected("download the model of " + jobName, e);
+            fail(listener, WorkStep.DOWNLOAD_MODEL, failure.getMessage());
+            throw failure;
         }
         ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.DOWNLOAD_MODEL,
                 Duration.ofNanos(System.nanoTime() - start)));
@@ -132,8 +134,9 @@ final class ModelDownloader {
             map.write(model.labelMap());
             ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineSpec.of(preprocessing(job)));
         } catch (RuntimeException e) {
-            fail(listener, WorkStep.PACKAGE_MODEL, e.getMessage());
-            throw e;
+            ModelBuilderException failure = ArmErrors.unexpected("package the model of " + jobName, e);
+            fail(listener, WorkStep.PACKAGE_MODEL, failure.getMessage());
+            throw failure;
         }
         ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL,
                 Duration.ofNanos(System.nanoTime() - packStart)));
@@ -199,7 +202,7 @@ final class ModelDownloader {
                     throw DataUploader.storageError("download " + prefix + candidate, store, e);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new FileAccessException(target, "cannot write " + target + ": " + e.getMessage(), e);
             }
         }
         throw new ModelBuilderException("trial " + trial + " has none of " + tried + " in container "

@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +29,7 @@ final class Names {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            throw new ModelBuilderException("SHA-256 is missing from this JVM", e);
         }
     }
 

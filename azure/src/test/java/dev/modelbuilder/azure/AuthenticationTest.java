@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.exception.ClientAuthenticationException;
 import dev.modelbuilder.azure.testing.ArmEmulator;
 import dev.modelbuilder.core.exception.AuthenticationException;
+import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.exception.AuthorizationException;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,7 +70,7 @@ class AuthenticationTest {
     @Test
     void aCredentialThatNeverAnswersFailsWithinTheBound() {
         azure.arm.credential().setHang(Duration.ofSeconds(20));
-        try (AzureMlProvider p = azure.builder().tokenTimeout(Duration.ofMillis(300)).build()) {
+        try (AzureMlProvider p = azure.builder().withTokenTimeout(Duration.ofMillis(300)).build()) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> p.workspaces().get("any-ws")).isInstanceOf(AuthenticationException.class)
                     .hasMessageContaining("within 0 s").hasMessageContaining("az login");
@@ -106,18 +108,44 @@ class AuthenticationTest {
 
     @Test
     void theBuilderNamesEverythingMissingAndRefusesPlainHttp() {
-        assertThatThrownBy(() -> new AzureMlProviderBuilder().build()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("credential").hasMessageContaining("subscriptionId")
-                .hasMessageContaining("resourceGroup");
-        assertThatThrownBy(() -> new AzureMlProviderBuilder().credential(azure.arm.credential())
-                .subscriptionId(ArmEmulator.SUBSCRIPTION).resourceGroup("rg").endpoint("http://127.0.0.1:1").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("https");
-        try (AzureMlProvider p = new AzureMlProviderBuilder().credential(azure.arm.credential())
-                .subscriptionId("sub").resourceGroup("rg").build()) {
+        Map<String, String> noEnvironment = Map.of();
+        assertThatThrownBy(() -> AzureMlProvider.builder().withSettingSources(p -> null, noEnvironment).build())
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+                        .extracting(ValidationException.Violation::field)
+                        .containsExactly("credential", "subscription id", "resource group"))
+                .hasMessageContaining("AZURE_SUBSCRIPTION_ID").hasMessageContaining("AZURE_RESOURCE_GROUP");
+        assertThatThrownBy(() -> AzureMlProvider.builder().withCredential(azure.arm.credential())
+                .withSubscriptionId(ArmEmulator.SUBSCRIPTION).withResourceGroup("rg")
+                .withEndpoint("http://127.0.0.1:1").build())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("https");
+        try (AzureMlProvider p = AzureMlProvider.builder().withCredential(azure.arm.credential())
+                .withSubscriptionId("sub").withResourceGroup("rg").build()) {
             assertThat(p.endpoint()).isEqualTo("https://management.azure.com");
             assertThat(p.name()).isEqualTo("azure");
         }
-        assertThatThrownBy(() -> new AzureMlProviderBuilder().uploadConcurrency(0))
+        assertThatThrownBy(() -> AzureMlProvider.builder().withUploadConcurrency(0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void subscriptionAndResourceGroupComeFromSettingsWhenNotGiven() {
+        Map<String, String> environment = Map.of("AZURE_SUBSCRIPTION_ID", "sub-from-env",
+                "AZURE_RESOURCE_GROUP", "rg-from-env");
+        try (AzureMlProvider p = AzureMlProvider.builder().withCredential(azure.arm.credential())
+                .withSettingSources(p2 -> null, environment).build()) {
+            assertThat(p.subscriptionId()).isEqualTo("sub-from-env");
+            assertThat(p.resourceGroup()).isEqualTo("rg-from-env");
+        }
+        Map<String, String> properties = Map.of("modelbuilder.azure.subscription-id", "sub-from-property");
+        try (AzureMlProvider p = AzureMlProvider.builder().withCredential(azure.arm.credential())
+                .withSettingSources(properties::get, environment).build()) {
+            assertThat(p.subscriptionId()).as("the system property wins").isEqualTo("sub-from-property");
+        }
+        try (AzureMlProvider p = AzureMlProvider.builder().withCredential(azure.arm.credential())
+                .withSubscriptionId("given").withResourceGroup("given-rg")
+                .withSettingSources(properties::get, environment).build()) {
+            assertThat(p.subscriptionId()).as("what the builder is told wins").isEqualTo("given");
+            assertThat(p.resourceGroup()).isEqualTo("given-rg");
+        }
     }
 }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.azure.testing.ArmEmulator;
 import dev.modelbuilder.azure.testing.AzuriteTest;
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingOptions;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -63,11 +63,16 @@ class AutoMlJobFidelityTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
+    private TrainingRun submit(String experiment, AzureTrainingOptions options) {
+        return ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").withOptions(options).build())
+                .inExperiment(experiment).beginCreate();
+    }
+
     @Test
     void severalTrialsOfANamedModelAreASweepNotAutoMode() {
-        TrainingRun run = ws.experiments().getOrCreate("sweep").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").withArchitecture("resnet50").withMaxTrials(3).withOption("learningRate", "0.01")
-                .withOption("optimizer", "Adamw").withOption("earlyTermination", "bandit").build());
+        TrainingRun run = submit("sweep", AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(3)
+                .withLearningRate(0.01).withOptimizer(AzureTrainingOptions.Optimizer.ADAMW)
+                .withEarlyTermination(AzureTrainingOptions.EarlyTermination.BANDIT).build());
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
 
         JsonNode task = azure.arm.jobProperties("fid-ws", run.id()).path("taskDetails");
@@ -81,33 +86,51 @@ class AutoMlJobFidelityTest {
     }
 
     @Test
+    void theOptionsSearchSpaceIsSweptWithTheFixedSettings() {
+        TrainingRun run = submit("space", AzureTrainingOptions.builder().withModel("seresnext").withMaxTrials(4)
+                .withMaxConcurrentTrials(2).withEpochs(7).withOptimizer(AzureTrainingOptions.Optimizer.SGD)
+                .withSearchSpace("learningRate", "uniform(0.0001, 0.01)")
+                .withSearchSpace("trainingBatchSize", "choice(16, 32)").build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+
+        JsonNode task = azure.arm.jobProperties("fid-ws", run.id()).path("taskDetails");
+        JsonNode space = task.at("/searchSpace/0");
+        assertThat(space.path("modelName").asText()).isEqualTo("choice('seresnext')");
+        assertThat(space.path("optimizer").asText()).isEqualTo("choice('sgd')");
+        assertThat(space.path("learningRate").asText()).isEqualTo("uniform(0.0001, 0.01)");
+        assertThat(space.path("trainingBatchSize").asText()).isEqualTo("choice(16, 32)");
+        assertThat(task.at("/modelSettings/numberOfEpochs").asInt()).as("epochs stay fixed").isEqualTo(7);
+        assertThat(task.at("/limitSettings/maxConcurrentTrials").asInt()).isEqualTo(2);
+        assertThat(azure.arm.violations()).isEmpty();
+    }
+
+    @Test
     void autoModeIsAskedForAndNamesNoModel() {
-        TrainingRun run = ws.experiments().getOrCreate("auto").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").autoMode().withMaxTrials(4).build());
+        TrainingRun run = submit("auto", AzureTrainingOptions.builder().withAutoMode().withMaxTrials(4).build());
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         JsonNode task = azure.arm.jobProperties("fid-ws", run.id()).path("taskDetails");
         assertThat(task.at("/modelSettings/modelName").isMissingNode()).isTrue();
+        assertThat(task.at("/modelSettings/trainingCropSize").isMissingNode()).as("AutoML chooses the size").isTrue();
         assertThat(task.has("searchSpace")).isFalse();
         assertThat(task.has("sweepSettings")).isFalse();
         assertThat(task.at("/limitSettings/maxTrials").asInt()).isEqualTo(4);
     }
 
     @Test
-    void theImageSizeMustSuitTheModelBeforeAnythingIsUploaded() {
-        ExperimentScope exp = ws.experiments().getOrCreate("vit");
-        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu")
-                .withArchitecture("vitb16r224").withImageSize(299).build()))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("vitb16r224").hasMessageContaining("224");
-        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu")
-                .withMaxTrials(2).withOption("earlyTermination", "sometimes").build()))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("bandit");
+    void optionsForAnotherProviderAreRefusedBeforeAnythingIsUploaded() {
+        TrainingOptions local = () -> "local";
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu")
+                .withOptions(local).build()).inExperiment("other").beginCreate())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("azure")
+                .hasMessageContaining("AzureTrainingOptions");
         assertThat(azure.arm.count("GET", "/datastores/")).isZero();
+        assertThat(azure.arm.count("PUT", "/jobs/")).isZero();
     }
 
     @Test
     void trainingDataIsTheDataVersionsArmId() {
-        TrainingRun run = ws.experiments().getOrCreate("pets").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+                .withCompute("gpu").build()).inExperiment("pets").beginCreate();
         String uri = azure.arm.jobProperties("fid-ws", run.id()).at("/taskDetails/trainingData/uri").asText();
         assertThat(uri).matches("/subscriptions/" + ArmEmulator.SUBSCRIPTION + "/resourceGroups/rg/providers/"
                 + "Microsoft\\.MachineLearningServices/workspaces/fid-ws/data/modelbuilder-pets/versions/[0-9a-f]+");
@@ -117,8 +140,9 @@ class AutoMlJobFidelityTest {
     @Test
     void withoutTheBestChildTagTheBestTrialIsFoundUnderTheHyperDriveRun() throws Exception {
         azure.arm.setOmitBestChildTag(true);
-        TrainingRun run = ws.experiments().getOrCreate("pets").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").withMaxTrials(2).build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+                .withCompute("gpu").withOptions(AzureTrainingOptions.builder().withMaxTrials(2).build()).build())
+                .inExperiment("pets").beginCreate();
         run.waitForCompletion(Duration.ofMinutes(1));
         TrainedModel model = run.downloadModel(temp.resolve("model"));
         assertThat(sha256(model.onnxModel())).isEqualTo(azure.arm.modelSha256("fid-ws", run.id()));
@@ -128,14 +152,14 @@ class AutoMlJobFidelityTest {
 
     @Test
     void startAndEndAreTheJobsOwnTimes() {
-        TrainingRun run = ws.experiments().getOrCreate("pets").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+                .withCompute("gpu").build()).inExperiment("pets").beginCreate();
         run.waitForCompletion(Duration.ofMinutes(1));
         Instant[] times = azure.arm.jobTimes("fid-ws", run.id());
         Run got = ws.runs().get(run.id());
         assertThat(got.startedAt()).isEqualTo(times[0]);
         assertThat(got.endedAt()).isEqualTo(times[1]);
-        assertThat(ws.experiments().getOrCreate("pets").runs()).singleElement()
+        assertThat(ws.runs().list("pets")).singleElement()
                 .satisfies(r -> assertThat(r.endedAt()).isEqualTo(times[1]));
         assertThat(run.snapshot().startedAt()).isEqualTo(times[0]);
     }

@@ -4,7 +4,7 @@ package dev.modelbuilder.azure;
 import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.ProviderContractTest;
 import java.nio.file.Path;
@@ -23,16 +23,16 @@ class AzureProviderContractTest extends ProviderContractTest {
 
     @Override
     protected ModelBuilderProvider createProvider() {
-        return azure.builder().resourceGroup("contract-rg").build();
+        return azure.builder().withResourceGroup("contract-rg").build();
     }
 
     @Override
-    protected ImageClassificationTraining quickTraining(Path dataFolder) {
-        return ImageClassificationTraining.fromFolder(dataFolder).onCompute(computeName()).build();
+    protected TrainingSpec quickTraining(Path dataFolder) {
+        return TrainingSpec.fromFolder(dataFolder).withCompute(computeName()).build();
     }
 
     @Override
-    protected ImageClassificationTraining slowTraining(Path dataFolder) {
+    protected TrainingSpec slowTraining(Path dataFolder) {
         azure.arm.setHoldJobsRunning(true);
         return quickTraining(dataFolder);
     }

@@ -13,7 +13,7 @@ import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.testing.TestImages;
 import java.nio.file.Files;
@@ -53,14 +53,16 @@ class DataUploadTest {
                         java.nio.charset.StandardCharsets.UTF_8).contains("/modelbuilder/images/"),
                 0, 1);
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpClient(counter).uploadConcurrency(4).build())) {
+        try (ModelBuilder mb = ModelBuilder.using(azure.builder().withHttpClient(counter).withUploadConcurrency(4)
+                .build())) {
             mb.workspaces().define("data-ws").withRegion("eastus").create();
             WorkspaceScope ws = mb.workspace("data-ws");
             ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-            ImageClassificationTraining training = ImageClassificationTraining.fromFolder(data).onCompute("gpu").build();
+            TrainingSpec training = TrainingSpec.fromFolder(data).withCompute("gpu").build();
 
             List<ProgressEvent> first = new CopyOnWriteArrayList<>();
-            ws.experiments().getOrCreate("pets").submit(training, first::add).waitForCompletion(Duration.ofMinutes(1));
+            ws.runs().define(training).inExperiment("pets").withListener(first::add).beginCreate()
+                    .waitForCompletion(Duration.ofMinutes(1));
             assertThat(counter.requests()).isEqualTo(12);
 
             BlobContainerClient container = azure.arm.dataContainer("data-ws");
@@ -94,7 +96,8 @@ class DataUploadTest {
                     .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(dataset.totalBytes());
 
             List<ProgressEvent> second = new CopyOnWriteArrayList<>();
-            ws.experiments().getOrCreate("pets").submit(training, second::add).waitForCompletion(Duration.ofMinutes(1));
+            ws.runs().define(training).inExperiment("pets").withListener(second::add).beginCreate()
+                    .waitForCompletion(Duration.ofMinutes(1));
             assertThat(counter.requests()).as("nothing uploaded again").isEqualTo(12);
             assertThat(azure.arm.count("PUT", "/data/modelbuilder-pets/versions/")).isEqualTo(1);
             assertThat(second).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
@@ -102,7 +105,7 @@ class DataUploadTest {
                     .extracting(e -> ((ProgressEvent.StepProgress) e).done()).isEqualTo(12L);
 
             TestImages.write(data.resolve("dog").resolve("new.png"), "png", 999);
-            ws.experiments().getOrCreate("pets").submit(training).waitForCompletion(Duration.ofMinutes(1));
+            ws.runs().define(training).inExperiment("pets").beginCreate().waitForCompletion(Duration.ofMinutes(1));
             assertThat(counter.requests()).as("only the new image").isEqualTo(13);
             assertThat(azure.arm.count("PUT", "/data/modelbuilder-pets/versions/")).isEqualTo(2);
         }

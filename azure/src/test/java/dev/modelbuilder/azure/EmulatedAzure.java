@@ -41,21 +41,21 @@ final class EmulatedAzure implements AutoCloseable {
 
     /** @return a builder for a provider in resource group {@code rg} of the emulator */
     AzureMlProviderBuilder builder() {
-        AzureMlProviderBuilder b = new AzureMlProviderBuilder()
-                .endpoint(arm.endpoint())
-                .credential(arm.credential())
-                .subscriptionId(ArmEmulator.SUBSCRIPTION)
-                .resourceGroup(RESOURCE_GROUP)
-                .region("eastus")
-                .httpClient(httpClient)
-                .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(8)
+        AzureMlProviderBuilder b = AzureMlProvider.builder()
+                .withEndpoint(arm.endpoint())
+                .withCredential(arm.credential())
+                .withSubscriptionId(ArmEmulator.SUBSCRIPTION)
+                .withResourceGroup(RESOURCE_GROUP)
+                .withRegion("eastus")
+                .withHttpClient(httpClient)
+                .withRetryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(8)
                         .setBaseDelay(Duration.ofMillis(2)).setMaxDelay(Duration.ofMillis(20))))
-                .sleeper(sleeper)
-                .pollInterval(Duration.ofMillis(1))
-                .runPollInterval(Duration.ofMillis(1))
-                .tokenTimeout(Duration.ofSeconds(5));
+                .withSleeper(sleeper)
+                .withPollInterval(Duration.ofMillis(1))
+                .withRunPollInterval(Duration.ofMillis(1))
+                .withTokenTimeout(Duration.ofSeconds(5));
         if (azurite != null) {
-            b.blobEndpoint(account -> azurite.blobEndpoint());
+            b.withBlobEndpoint(account -> azurite.blobEndpoint());
         }
         return b;
     }

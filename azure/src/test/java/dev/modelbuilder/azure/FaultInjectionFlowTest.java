@@ -14,7 +14,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -55,15 +55,15 @@ class FaultInjectionFlowTest {
             List<ProgressEvent> events = new CopyOnWriteArrayList<>();
 
             long start = System.nanoTime();
-            AzureMlProvider provider = azure.builder().httpClient(network).uploadConcurrency(8).build();
+            AzureMlProvider provider = azure.builder().withHttpClient(network).withUploadConcurrency(8).build();
             Run done;
             TrainedModel model;
             try (ModelBuilder mb = ModelBuilder.using(provider)) {
                 mb.workspaces().define("fault-ws").withRegion("eastus").create();
                 WorkspaceScope ws = mb.workspace("fault-ws");
                 ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
-                TrainingRun run = ws.experiments().getOrCreate("fruit").submit(ImageClassificationTraining
-                        .fromFolder(data).onCompute("gpu").build(), events::add);
+                TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                        .inExperiment("fruit").withListener(events::add).beginCreate();
                 done = run.waitForCompletion(Duration.ofMinutes(2));
                 model = run.downloadModel(temp.resolve("model"));
             }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.testing.TestImages;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.file.Path;
@@ -29,13 +29,14 @@ class InternalsTest {
     @Test
     void theJobBodyFollowsTheTrainingSpec() {
         Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
-        ImageClassificationTraining t = ImageClassificationTraining.fromFolder(data).withArchitecture("seresnext")
-                .withImageSize(299).withMaxTrials(4).withValidationSplit(0.1).withTimeBudget(Duration.ofMinutes(90))
-                .withOption("learningRate", "0.01").withOption("enableOnnxNormalization", "true")
-                .withOption("maxConcurrentTrials", "2").build();
+        TrainingSpec t = TrainingSpec.fromFolder(data).withValidationSplit(0.1)
+                .withTimeBudget(Duration.ofMinutes(90)).build();
+        AzureTrainingOptions o = AzureTrainingOptions.builder().withModel("SEResNeXt").withImageSize(299)
+                .withMaxTrials(4).withLearningRate(0.01).withOnnxNormalization(true).withMaxConcurrentTrials(2)
+                .build();
         DataUploader.Uploaded up = new DataUploader.Uploaded("modelbuilder-d", "abc", "modelbuilder/datasets/abc",
                 10, 10, 0, 100);
-        JsonNode p = AutoMlJob.body("exp", "/subscriptions/s/computes/gpu", t, up,
+        JsonNode p = AutoMlJob.body("exp", "/subscriptions/s/computes/gpu", t, o, up,
                 "/subscriptions/s/data/modelbuilder-d/versions/abc", List.of("a", "b"))
                 .path("properties");
         assertThat(p.path("jobType").asText()).isEqualTo("AutoML");
@@ -56,8 +57,7 @@ class InternalsTest {
         assertThat(ms.path("validationResizeSize").asInt()).isEqualTo(342);
         assertThat(ms.path("enableOnnxNormalization").asBoolean()).isTrue();
         assertThat(ms.has("maxConcurrentTrials")).isFalse();
-        assertThatThrownBy(() -> AutoMlJob.validateOptions(java.util.Map.of("optimizer", "rmsprop")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("Adamw");
+        assertThat(ms.path("randomSeed").asInt()).isEqualTo(42);
         assertThat(ImageFolderDataset.scan(data).size()).isEqualTo(10);
     }
 

@@ -51,7 +51,7 @@ class ResilienceTest {
 
     @Test
     void retryAfterIsReallyWaitedWithTheSystemSleeper() {
-        try (AzureMlProvider real = azure.builder().sleeper(Sleeper.system()).build()) {
+        try (AzureMlProvider real = azure.builder().withSleeper(Sleeper.system()).build()) {
             azure.arm.faults().script(Fault.THROTTLE_MS);
             long start = System.nanoTime();
             real.workspaces().get("res-ws");
@@ -71,7 +71,7 @@ class ResilienceTest {
 
     @Test
     void aSlowAnswerTimesOutAndIsRetried() {
-        try (AzureMlProvider impatient = azure.builder().httpClient(EmulatedAzure.httpClient(azure.arm,
+        try (AzureMlProvider impatient = azure.builder().withHttpClient(EmulatedAzure.httpClient(azure.arm,
                 Duration.ofMillis(300))).build()) {
             azure.arm.faults().slowDelay(Duration.ofMillis(800)).script(Fault.SLOW);
             long start = System.nanoTime();
@@ -116,7 +116,7 @@ class ResilienceTest {
 
     @Test
     void aWaitForARetryStopsOnInterrupt() throws Exception {
-        try (AzureMlProvider real = azure.builder().sleeper(Sleeper.system()).build()) {
+        try (AzureMlProvider real = azure.builder().withSleeper(Sleeper.system()).build()) {
             azure.arm.failNext("GET", "/workspaces/res-ws$", 429, "TooManyRequests", "slow down", 1);
             azure.arm.faults().script(Fault.THROTTLE);
             AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -12,7 +12,7 @@ import dev.modelbuilder.azure.testing.AzuriteTest;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.testing.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -47,23 +47,23 @@ class SecretsTest {
             try {
                 HttpLogOptions logAll = new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BODY_AND_HEADERS);
                 Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-                try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpLogOptions(logAll).build())) {
+                try (ModelBuilder mb = ModelBuilder.using(azure.builder().withHttpLogOptions(logAll).build())) {
                     mb.workspaces().define("secret-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("secret-ws");
                     ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-                    TrainingRun run = ws.experiments().getOrCreate("pets").submit(ImageClassificationTraining
-                            .fromFolder(data).onCompute("gpu").build());
+                    TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                            .inExperiment("pets").beginCreate();
                     run.waitForModel(Duration.ofMinutes(1), temp.resolve("model"));
                     messages.add(String.valueOf(catchThrowable(() -> mb.workspaces().get("missing-ws"))));
                 }
                 // a datastore that hands out a read-only SAS: the upload is refused by storage
                 azure.arm.setSasSecrets(true);
-                try (ModelBuilder mb = ModelBuilder.using(azure.builder().httpLogOptions(logAll).build())) {
+                try (ModelBuilder mb = ModelBuilder.using(azure.builder().withHttpLogOptions(logAll).build())) {
                     mb.workspaces().define("sas-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("sas-ws");
                     ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-                    Throwable refused = catchThrowable(() -> ws.experiments().getOrCreate("pets")
-                            .submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build()));
+                    Throwable refused = catchThrowable(() -> ws.runs().define(TrainingSpec.fromFolder(data)
+                            .withCompute("gpu").build()).inExperiment("pets").beginCreate());
                     assertThat(refused).isNotNull().hasMessageContaining("failed");
                     for (Throwable t = refused; t != null; t = t.getCause()) {
                         messages.add(String.valueOf(t));
@@ -72,7 +72,7 @@ class SecretsTest {
                 // a rejected token and a credential that fails
                 azure.arm.revokeTokens();
                 azure.arm.credential().setFailure(new IllegalStateException("no credential available"));
-                try (AzureMlProvider p = azure.builder().httpLogOptions(logAll).build()) {
+                try (AzureMlProvider p = azure.builder().withHttpLogOptions(logAll).build()) {
                     messages.add(String.valueOf(catchThrowable(() -> p.workspaces().get("secret-ws"))));
                 }
             } finally {

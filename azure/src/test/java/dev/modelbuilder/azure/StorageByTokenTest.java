@@ -11,7 +11,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.AuthorizationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.testing.TestImages;
@@ -74,8 +74,8 @@ class StorageByTokenTest {
     void refusedKeysFallBackToTheCallersTokenForUploadAndDownload() {
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
-                .fromFolder(data).onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         TrainedModel model = run.downloadModel(temp.resolve("model"));
 
@@ -92,11 +92,11 @@ class StorageByTokenTest {
         mb.close();
         azure.arm.setSharedKeyDisabled(false);
         KeylessStorage keyless = new KeylessStorage(azure.httpClient, tokenAzurite.port());
-        mb = ModelBuilder.using(azure.builder().httpClient(keyless).build());
+        mb = ModelBuilder.using(azure.builder().withHttpClient(keyless).build());
         ws = mb.workspace("keyless");
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
-                .fromFolder(data).onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
         assertThat(azure.arm.secretsHandedOut()).as("the key was handed out").isNotEmpty();
@@ -109,8 +109,8 @@ class StorageByTokenTest {
         azure.arm.setIdentityDatastores(true);
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.experiments().getOrCreate("identity").submit(ImageClassificationTraining
-                .fromFolder(data).onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("identity").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
         assertThat(azure.arm.count("POST", "/listSecrets$")).isZero();
@@ -122,8 +122,8 @@ class StorageByTokenTest {
     void aTokenThatStorageRefusesNamesTheRoleAndTheAccount() {
         azure.arm.credential().setStorageAudience("https://someone-else.example");
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        assertThatThrownBy(() -> ws.experiments().getOrCreate("keyless").submit(ImageClassificationTraining
-                .fromFolder(data).onCompute("gpu").build()))
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").beginCreate())
                 .isInstanceOf(AuthorizationException.class)
                 .hasMessageContaining("Storage Blob Data Contributor")
                 .hasMessageContaining("storage account " + Azurite.ACCOUNT);

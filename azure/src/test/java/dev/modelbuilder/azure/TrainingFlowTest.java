@@ -7,14 +7,14 @@ import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.azure.testing.ArmEmulator;
 import dev.modelbuilder.azure.testing.AzuriteTest;
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.RunFailedException;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -74,9 +74,10 @@ class TrainingFlowTest {
     void trainsOnAzureAndDeliversTheThreeArtifacts() throws Exception {
         Path data = TestImages.dataset(temp.resolve("flowers"), ArmEmulator.TINY_LABELS, 5);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        ImageClassificationTraining training = ImageClassificationTraining.fromFolder(data).onCompute("gpu")
-                .withTimeBudget(Duration.ofMinutes(30)).withMaxEpochs(5).withValidationSplit(0.25).build();
-        TrainingRun run = ws.experiments().getOrCreate("flowers").submit(training, events::add);
+        TrainingSpec training = TrainingSpec.fromFolder(data).withCompute("gpu")
+                .withTimeBudget(Duration.ofMinutes(30)).withValidationSplit(0.25)
+                .withOptions(AzureTrainingOptions.builder().withEpochs(5).build()).build();
+        TrainingRun run = ws.runs().define(training).inExperiment("flowers").withListener(events::add).beginCreate();
 
         Run done = run.waitForCompletion(Duration.ofMinutes(2));
         assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
@@ -144,16 +145,16 @@ class TrainingFlowTest {
     @Test
     void runsAreListedByExperimentAndReattachable() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        ExperimentScope pets = ws.experiments().getOrCreate("pets");
-        TrainingRun a = pets.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu").build());
-        TrainingRun b = ws.experiments().getOrCreate("other").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").build());
+        TrainingSpec spec = TrainingSpec.fromFolder(data).withCompute("gpu").build();
+        TrainingRun a = ws.runs().define(spec).inExperiment("pets").beginCreate();
+        TrainingRun b = ws.runs().define(spec).inExperiment("other").beginCreate();
         a.waitForCompletion(Duration.ofMinutes(1));
         b.waitForCompletion(Duration.ofMinutes(1));
-        assertThat(pets.runs()).extracting(Run::id).containsExactly(a.id());
+        assertThat(ws.runs().list("pets")).extracting(Run::id).containsExactly(a.id());
+        assertThat(ws.runs().list()).extracting(Run::id).containsExactlyInAnyOrder(a.id(), b.id());
         assertThat(ws.experiments().list()).extracting(e -> e.name()).contains("pets", "other");
         assertThat(ws.experiments().get("pets").name()).isEqualTo("pets");
-        TrainingRun again = ws.runs().attach(a.id());
+        TrainingRun again = ws.runs().resume(a.id());
         assertThat(again.snapshot().status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(again.downloadModel(temp.resolve("m")).labels()).containsExactly("cat", "dog");
         assertThat(a.id()).isNotEqualTo(b.id()).startsWith("pets-");
@@ -163,8 +164,8 @@ class TrainingFlowTest {
     void aFailedTrialSurfacesItsErrorCodeAndMessage() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         azure.arm.failNextJob("UserError", "MLTable input is invalid: image_url column holds no images");
-        TrainingRun run = ws.experiments().getOrCreate("broken").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+                .withCompute("gpu").build()).inExperiment("broken").beginCreate();
         Run ended = run.waitForCompletion(Duration.ofMinutes(1));
         assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
         assertThat(ended.failure()).hasValueSatisfying(e -> {
@@ -175,15 +176,15 @@ class TrainingFlowTest {
         assertThat(ws.runs().get(run.id()).failure()).isPresent();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), temp.resolve("none")))
                 .isInstanceOf(RunFailedException.class).hasMessageContaining("UserError");
-        assertThatThrownBy(() -> run.downloadModel(temp.resolve("none"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> run.downloadModel(temp.resolve("none"))).isInstanceOf(InvalidStateException.class);
     }
 
     @Test
     void cancelEndsARunningJob() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         azure.arm.setHoldJobsRunning(true);
-        TrainingRun run = ws.experiments().getOrCreate("cancel").submit(ImageClassificationTraining.fromFolder(data)
-                .onCompute("gpu").build());
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+                .withCompute("gpu").build()).inExperiment("cancel").beginCreate();
         for (int i = 0; i < 5; i++) {
             run.poll();
         }
@@ -198,14 +199,10 @@ class TrainingFlowTest {
     @Test
     void submissionIsCheckedBeforeAnythingIsUploaded() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        ExperimentScope exp = ws.experiments().getOrCreate("checks");
-        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).build()))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("compute");
-        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("gpu")
-                .withOption("learningRat", "0.1").build())).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("learningRate");
-        assertThatThrownBy(() -> exp.submit(ImageClassificationTraining.fromFolder(data).onCompute("nope").build()))
-                .hasMessageContaining("nope");
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).build()).inExperiment("checks")
+                .beginCreate()).isInstanceOf(ValidationException.class).hasMessageContaining("compute");
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("nope").build())
+                .inExperiment("checks").beginCreate()).hasMessageContaining("nope");
         assertThat(azure.arm.count("GET", "/datastores/")).isZero();
         List<BlobItem> blobs = azure.arm.dataContainer("flow-ws").listBlobs().stream().toList();
         assertThat(blobs).isEmpty();

@@ -83,12 +83,12 @@ class WorkspaceOperationsTest {
 
     @Test
     void missingResourceGroupAndRegionAreReported() {
-        try (AzureMlProvider other = azure.builder().resourceGroup("nowhere").build()) {
+        try (AzureMlProvider other = azure.builder().withResourceGroup("nowhere").build()) {
             assertThatThrownBy(() -> other.workspaces().beginCreateOrGet(new WorkspaceSpec("ws1", "eastus", null, null,
                     Map.of()), null)).isInstanceOf(ResourceNotFoundException.class)
                     .hasMessageContaining("resource group 'nowhere'").hasMessageContaining("az group create");
         }
-        try (AzureMlProvider noRegion = azure.builder().region(null).build()) {
+        try (AzureMlProvider noRegion = azure.builder().withRegion(null).build()) {
             assertThatThrownBy(() -> noRegion.workspaces().beginCreateOrGet(WorkspaceSpec.named("ws2"), null))
                     .isInstanceOf(ValidationException.class).hasMessageContaining("region");
         }

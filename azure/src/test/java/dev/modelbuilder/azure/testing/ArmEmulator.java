@@ -100,12 +100,14 @@ public final class ArmEmulator extends JobResources {
             return method.equals("PUT") ? putDeployment(m.group(2), m.group(3), body, query)
                     : getDeployment(m.group(2), m.group(3));
         }
-        if ((m = COMPUTE_OP.matcher(path)).matches() || (m = WORKSPACE_OP.matcher(path)).matches()) {
+        if ((m = COMPUTE_OP.matcher(path)).matches() || (m = WORKSPACE_OP.matcher(path)).matches()
+                || (m = MFE_OP.matcher(path)).matches()) {
             Reply bad = checkSignature(m.group(3), query);
             if (bad != null) {
                 return bad;
             }
-            return asyncStatus(m.group(3), query, "location".equals(query.get("type")));
+            return asyncStatus(m.group(3), query, "location".equals(query.get("type"))
+                    || MFE_OP.matcher(path).matches());
         }
         if ((m = VM_SIZES.matcher(path)).matches()) {
             return vmSizes(m.group(2));
@@ -193,7 +195,11 @@ public final class ArmEmulator extends JobResources {
             return page(w.jobs.values().stream().map(j -> (JsonNode) jobBody(w, j)).toList(), path, query, 3);
         }
         if ((m = JOB.matcher(path)).matches()) {
-            return method.equals("PUT") ? putJob(w, m.group(4), body) : getJob(w, m.group(4));
+            return switch (method) {
+                case "PUT" -> putJob(w, m.group(4), body);
+                case "DELETE" -> deleteJob(w, m.group(4));
+                default -> getJob(w, m.group(4));
+            };
         }
         return error(404, "NotFound", "no such route: " + method + " " + path);
     }

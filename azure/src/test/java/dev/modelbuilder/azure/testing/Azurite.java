@@ -1,5 +1,6 @@
 package dev.modelbuilder.azure.testing;
 
+import dev.modelbuilder.core.support.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,13 +22,23 @@ import java.util.concurrent.TimeUnit;
  * A running Azurite blob service (the Azure Storage emulator, real blob storage semantics): installed with npm into a
  * cache folder when missing, started on a free port with in-memory storage, stopped by its own process handle.
  *
- * <p>Install folder: system property {@code modelbuilder.azurite.dir}, else environment variable
- * {@code MODELBUILDER_AZURITE_DIR}, else {@code ~/.cache/modelbuilder/azurite-<version>}. Version: system property
- * {@code modelbuilder.azurite.version} (default 3.35.0, the last that runs on Node 20). It runs with
+ * <p>Install folder: {@link #DIR} (system property {@code modelbuilder.azurite.dir}, else environment variable
+ * {@code MODELBUILDER_AZURITE_DIR}), else {@code ~/.cache/modelbuilder/azurite-<version>}. Version: {@link #VERSION}
+ * (default 3.35.0, the last that runs on Node 20; the pom sets the property). It runs with
  * {@code --skipApiVersionCheck}, since azure-storage-blob 12.35 sends a newer service version than Azurite 3.35
  * knows.
  */
 public final class Azurite implements AutoCloseable {
+    /** Where Azurite is installed. */
+    static final Setting DIR = Setting.of("modelbuilder.azurite.dir", "MODELBUILDER_AZURITE_DIR",
+            "the folder Azurite is installed in for the tests");
+    /** Which Azurite version is installed. */
+    static final Setting VERSION = Setting.of("modelbuilder.azurite.version", "MODELBUILDER_AZURITE_VERSION",
+            "the Azurite version the tests install");
+    /** Whether tests that need Azurite fail, rather than skip, when it cannot be had. */
+    static final Setting REQUIRED = Setting.of("modelbuilder.azurite.required", "MODELBUILDER_REQUIRE_AZURITE",
+            "whether Azurite tests fail instead of skipping without Node.js");
+
     /** The emulator's well-known development account. */
     public static final String ACCOUNT = "devstoreaccount1";
     /** The emulator's well-known development account key (public, documented by Microsoft). */
@@ -76,18 +87,13 @@ public final class Azurite implements AutoCloseable {
     }
 
     static String version() {
-        return System.getProperty("modelbuilder.azurite.version", "3.35.0");
+        return VERSION.value().orElse("3.35.0");
     }
 
     static Path installDir() {
-        String dir = System.getProperty("modelbuilder.azurite.dir");
-        if (dir == null || dir.isBlank()) {
-            dir = System.getenv("MODELBUILDER_AZURITE_DIR");
-        }
-        if (dir == null || dir.isBlank()) {
-            return Path.of(System.getProperty("user.home"), ".cache", "modelbuilder", "azurite-" + version());
-        }
-        return Path.of(dir);
+        return DIR.value().map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "modelbuilder",
+                        "azurite-" + version()));
     }
 
     private static boolean windows() {

@@ -51,7 +51,7 @@ public final class AzuriteExtension implements ExecutionCondition, BeforeAllCall
         if (reason == null) {
             return ConditionEvaluationResult.enabled("Azurite is available");
         }
-        if ("true".equalsIgnoreCase(System.getenv("MODELBUILDER_REQUIRE_AZURITE"))) {
+        if (Azurite.REQUIRED.value().map(Boolean::parseBoolean).orElse(false)) {
             // enabled, so that beforeAll fails the class loudly
             return ConditionEvaluationResult.enabled(reason);
         }

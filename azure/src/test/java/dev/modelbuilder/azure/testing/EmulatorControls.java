@@ -101,6 +101,7 @@ public abstract class EmulatorControls extends EmulatorState {
         sasSecrets = false;
         sharedKeyDisabled = false;
         secretsHandedOut.clear();
+        jobsDeletedWhileActive.clear();
         identityDatastores = false;
         scriptedErrors.clear();
         nextJobFailure = null;
@@ -191,6 +192,11 @@ public abstract class EmulatorControls extends EmulatorState {
     /** @param polls how many polls each long-running operation takes */
     public void setAsyncPolls(int polls) {
         this.asyncPolls = polls;
+    }
+
+    /** @return the jobs a DELETE reached while they were still going (not completed, failed or cancelled) */
+    public List<String> jobsDeletedWhileActive() {
+        return List.copyOf(jobsDeletedWhileActive);
     }
 
     /** Makes every token issued so far invalid, as after a revocation. */

@@ -82,6 +82,8 @@ public abstract class EmulatorState implements AutoCloseable {
     static final Pattern USAGES = p(LOC + "/usages");
     static final Pattern COMPUTE_OP = p(LOC + "/computeOperationsStatus/([^/]+)");
     static final Pattern WORKSPACE_OP = p(LOC + "/workspaceOperationsStatus/([^/]+)");
+    /** Where "mfe" deletes (jobs and other assets) are followed, as the provider registers it. */
+    static final Pattern MFE_OP = p(LOC + "/mfeOperationResults/([^/]+)");
     static final Pattern MLFLOW = p("/mlflow/v1\\.0" + WS + "/api/2\\.0/mlflow/runs/(get|search)");
     static final Pattern HISTORY = p("/history/v1\\.0" + WS + "/runs/([^/]+)(/children)?");
     /** How the service writes {@code StartTimeUtc} and {@code EndTimeUtc} in a job's {@code properties}. */
@@ -196,6 +198,7 @@ public abstract class EmulatorState implements AutoCloseable {
     volatile boolean sharedKeyDisabled;
     volatile boolean identityDatastores;
     final List<String> secretsHandedOut = new CopyOnWriteArrayList<>();
+    final List<String> jobsDeletedWhileActive = new CopyOnWriteArrayList<>();
     volatile boolean holdJobsRunning;
     volatile boolean omitBestChildTag;
     volatile String[] nextJobFailure;

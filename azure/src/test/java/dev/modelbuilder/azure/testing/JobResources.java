@@ -327,6 +327,32 @@ public abstract class JobResources extends RunHistoryResources {
         }
     }
 
+    /**
+     * Jobs_Delete of the REST description: a long-running operation ({@code final-state-via: location}) answered 202
+     * with a signed {@code Location} under {@code locations/{region}/mfeOperationResults} (the resource type the
+     * provider registers for it), {@code Retry-After} and {@code x-ms-async-operation-timeout}; the job stays visible
+     * until the operation completes. A job that does not exist answers 204, as Resource Manager's delete contract
+     * asks.
+     */
+    Reply deleteJob(Workspace w, String name) {
+        Job j = w.jobs.get(name);
+        if (j == null) {
+            return Reply.json(204, null);
+        }
+        if (!Set.of("Completed", "Failed", "Canceled").contains(j.status)) {
+            jobsDeletedWhileActive.add(name);
+        }
+        AsyncOp op = newOperation(() -> {
+            w.jobs.remove(name);
+            String run = w.workspaceId + "/" + name;
+            mlflowRuns.keySet().removeIf(k -> k.equals(run) || k.startsWith(run + "_HD"));
+        });
+        String opPath = "/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.MachineLearningServices/locations/"
+                + w.location + "/mfeOperationResults/" + op.id;
+        return Reply.json(202, null).header("Location", signedUrl(opPath, op.id, ""))
+                .header("Retry-After", "10").header("x-ms-async-operation-timeout", "PT30M");
+    }
+
     Reply cancelJob(Workspace w, String name) {
         Job j = w.jobs.get(name);
         if (j == null) {
