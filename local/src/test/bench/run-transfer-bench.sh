@@ -19,5 +19,5 @@ work="$module/target/transfer-bench"
 mkdir -p "$work"
 java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" \
-    dev.modelbuilder.local.transfer.TransferBenchmark "$MODEL" "$IMAGES" "$BATCH" "$THREADS" "$ROUNDS" "$work" $ONLY \
+    dev.modelbuilder.local.implementation.transfer.TransferBenchmark "$MODEL" "$IMAGES" "$BATCH" "$THREADS" "$ROUNDS" "$work" $ONLY \
     | grep -E '^(INFO|RESULT|LOG)'

@@ -1,5 +1,6 @@
 package dev.modelbuilder.local;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -10,7 +11,6 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -31,7 +31,8 @@ import javax.imageio.ImageIO;
  *
  * <p>Each image shows one filled shape, dark on a light background or light on a dark one (a random two-colour
  * gradient with a thin distractor line), at a random size (45-80 % of the shorter side), position and rotation;
- * images are 64 to 128 pixels wide and high and saved alternately as PNG and JPEG. The same arguments always give the same files (on the same Java version).
+ * images are 64 to 128 pixels wide and high and saved alternately as PNG and JPEG. The same arguments always give the
+ * same files (on the same Java version).
  */
 public final class SampleDatasets {
 
@@ -62,7 +63,7 @@ public final class SampleDatasets {
      * @param imagesPerLabel images per shape, at least 1
      * @param seed varies the images
      * @return {@code dir}
-     * @throws UncheckedIOException when a file cannot be written
+     * @throws FileAccessException when a file cannot be written
      */
     public static Path shapes(Path dir, int imagesPerLabel, long seed) {
         return shapes(dir, imagesPerLabel, seed, EnumSet.of(Shape.CIRCLE, Shape.SQUARE, Shape.TRIANGLE));
@@ -76,7 +77,7 @@ public final class SampleDatasets {
      * @param seed varies the images
      * @param shapes the shapes, at least one
      * @return {@code dir}
-     * @throws UncheckedIOException when a file cannot be written
+     * @throws FileAccessException when a file cannot be written
      */
     public static Path shapes(Path dir, int imagesPerLabel, long seed, Set<Shape> shapes) {
         Objects.requireNonNull(dir, "dir");
@@ -101,7 +102,7 @@ public final class SampleDatasets {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the sample dataset into " + folder, e);
+                throw new FileAccessException(folder, "cannot write the sample dataset into " + folder + ": " + e, e);
             }
         }
         return dir;

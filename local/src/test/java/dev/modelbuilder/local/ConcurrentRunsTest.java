@@ -2,11 +2,11 @@ package dev.modelbuilder.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.Runs;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs that train at the same time in one JVM ({@code maxConcurrentRuns(2)}) both complete. DJL's PyTorch engine
+ * Runs that train at the same time in one JVM ({@code withMaxConcurrentRuns(2)}) both complete. DJL's PyTorch engine
  * allows one recording gradient collector per process, so without turns the second run failed with "A
  * PtGradientCollector is already collecting".
  */
@@ -30,21 +30,20 @@ class ConcurrentRunsTest {
     void twoRunsTrainingAtOnceBothComplete() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         // about 30 optimization steps each, so that the two runs' steps overlap many times
-        ImageClassificationTraining spec = ImageClassificationTraining.fromFolder(data).withImageSize(32)
-                .withMaxEpochs(5).withArchitecture("resnet8").withOption("width", "4").withOption("batchSize", "2")
-                .withOption("patience", "100").build();
+        TrainingSpec spec = TrainingSpec.fromFolder(data).withOptions(TestData.quickOptions().withMaxEpochs(5)
+                .withBatchSize(2).withPatience(100).build()).build();
         List<ProgressEvent.RunStatusChanged> statuses = new CopyOnWriteArrayList<>();
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(1)
-                .maxConcurrentRuns(2).build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))
+                .withThreads(1).withMaxConcurrentRuns(2).build())) {
             mb.workspaces().define("ws1").create();
-            ExperimentScope experiment = mb.workspace("ws1").experiments().getOrCreate("exp");
+            Runs runs = mb.workspace("ws1").runs();
             ProgressListener bothRuns = e -> {
                 if (e instanceof ProgressEvent.RunStatusChanged s) {
                     statuses.add(s);
                 }
             };
-            TrainingRun first = experiment.submit(spec, bothRuns);
-            TrainingRun second = experiment.submit(spec, bothRuns);
+            TrainingRun first = runs.define(spec).inExperiment("exp").withListener(bothRuns).beginCreate();
+            TrainingRun second = runs.define(spec).inExperiment("exp").withListener(bothRuns).beginCreate();
             Run one = first.waitForCompletion(Duration.ofMinutes(3));
             Run two = second.waitForCompletion(Duration.ofMinutes(3));
 

@@ -2,7 +2,7 @@ package dev.modelbuilder.local;
 
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.model.Compute;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.testing.ProviderContractTest;
 import java.nio.file.Path;
@@ -13,19 +13,20 @@ class LocalProviderContractTest extends ProviderContractTest {
 
     @Override
     protected ModelBuilderProvider createProvider() {
-        return LocalProvider.builder().root(tempDir.resolve("root")).threads(2).build();
+        return LocalProvider.builder().withRoot(tempDir.resolve("root")).withThreads(2).build();
     }
 
     @Override
-    protected ImageClassificationTraining quickTraining(Path dataFolder) {
-        return ImageClassificationTraining.fromFolder(dataFolder).withImageSize(32).withMaxEpochs(1)
-                .withArchitecture("resnet8").withOption("width", "4").withOption("batchSize", "4").build();
+    protected TrainingSpec quickTraining(Path dataFolder) {
+        return TestData.quick(dataFolder);
     }
 
     @Override
-    protected ImageClassificationTraining slowTraining(Path dataFolder) {
-        return ImageClassificationTraining.fromFolder(dataFolder).withImageSize(32).withMaxEpochs(100_000)
-                .withTimeBudget(Duration.ofHours(1)).withOption("batchSize", "2").build();
+    protected TrainingSpec slowTraining(Path dataFolder) {
+        return TrainingSpec.fromFolder(dataFolder).withTimeBudget(Duration.ofHours(1))
+                .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(100_000)
+                        .withBatchSize(2).build())
+                .build();
     }
 
     @Override

@@ -4,20 +4,22 @@ import dev.modelbuilder.core.testing.DiskFull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.Runs;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.dataset.DatasetValidationException;
-import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.FileAccessException;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSize;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingOptions;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.support.AtomicFiles;
 import java.io.ByteArrayOutputStream;
@@ -45,8 +47,8 @@ class LocalRunFailuresTest {
     Path temp;
 
     private ModelBuilder open(AtomicFiles artifacts) {
-        ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
-                .artifactFiles(artifacts).build());
+        ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2)
+                .withArtifactFiles(artifacts).build());
         mb.workspaces().define("ws1").create();
         return mb;
     }
@@ -58,15 +60,15 @@ class LocalRunFailuresTest {
     @Test
     void emptyAndOneLabelDatasetsAreRejectedBeforeARunExists() throws Exception {
         try (ModelBuilder mb = open()) {
-            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
+            Runs runs = mb.workspace("ws1").runs();
             Path empty = Files.createDirectories(temp.resolve("empty"));
-            assertThatThrownBy(() -> exp.submit(TestData.quick(empty))).isInstanceOf(
-                    DatasetValidationException.class).hasMessageContaining("label");
+            assertThatThrownBy(() -> runs.define(TestData.quick(empty)).inExperiment("exp").beginCreate())
+                    .isInstanceOf(DatasetValidationException.class).hasMessageContaining("label");
             Path one = SampleDatasets.shapes(temp.resolve("one"), 6, 1, java.util.EnumSet.of(
                     SampleDatasets.Shape.CIRCLE));
-            assertThatThrownBy(() -> exp.submit(TestData.quick(one))).isInstanceOf(DatasetValidationException.class)
-                    .hasMessageContaining("at least 2");
-            assertThat(exp.runs()).isEmpty();
+            assertThatThrownBy(() -> runs.define(TestData.quick(one)).inExperiment("exp").beginCreate())
+                    .isInstanceOf(DatasetValidationException.class).hasMessageContaining("at least 2");
+            assertThat(runs.list()).isEmpty();
         }
     }
 
@@ -77,8 +79,8 @@ class LocalRunFailuresTest {
         Files.write(bad, pngWithGarbageData());
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
         try (ModelBuilder mb = open()) {
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data),
-                    events::add);
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.quick(data)).inExperiment("exp")
+                    .withListener(events::add).beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
             assertThat(done.error().code()).isEqualTo("UnreadableImages");
@@ -97,12 +99,12 @@ class LocalRunFailuresTest {
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
         try (ModelBuilder mb = open()) {
             WorkspaceScope ws = mb.workspace("ws1");
-            TrainingRun run = ws.experiments().getOrCreate("exp").submit(TestData.endless(data), e -> {
+            TrainingRun run = ws.runs().define(TestData.endless(data)).inExperiment("exp").withListener(e -> {
                 events.add(e);
                 if (e instanceof ProgressEvent.MetricLogged m && m.name().equals("accuracy")) {
                     firstEpoch.countDown();
                 }
-            });
+            }).beginCreate();
             assertThat(firstEpoch.await(2, TimeUnit.MINUTES)).isTrue();
             run.cancel();
             Run ended = run.waitForCompletion(Duration.ofMinutes(1));
@@ -113,7 +115,7 @@ class LocalRunFailuresTest {
             assertThat(events).anySatisfy(e -> assertThat(e).isEqualTo(new ProgressEvent.RunStatusChanged(run.id(),
                     RunStatus.RUNNING, RunStatus.CANCEL_REQUESTED)));
             assertThatThrownBy(() -> run.downloadModel(temp.resolve("nope"))).isInstanceOf(
-                    IllegalStateException.class).hasMessageContaining("exportCheckpoint");
+                    InvalidStateException.class).hasMessageContaining("exportCheckpoint");
             TrainedModel partial = ((LocalProvider) mb.provider()).exportCheckpoint("ws1", run.id(),
                     temp.resolve("partial"));
             assertThat(partial.onnxModel()).isRegularFile();
@@ -127,8 +129,8 @@ class LocalRunFailuresTest {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         try (ModelBuilder mb = open()) {
             long start = System.nanoTime();
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.endless(data)
-                    .toBuilder().withTimeBudget(Duration.ofSeconds(3)).build());
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.endless(data).toBuilder()
+                    .withTimeBudget(Duration.ofSeconds(3)).build()).inExperiment("exp").beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(done.metrics().get("epochs")).isGreaterThanOrEqualTo(1).isLessThan(100_000);
@@ -141,7 +143,8 @@ class LocalRunFailuresTest {
     void aFullDiskWhilePackagingFailsTheRunAndLeavesNoPartialOutputs() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         try (ModelBuilder mb = open(DiskFull.after(100))) {
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data));
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.quick(data)).inExperiment("exp")
+                    .beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
             assertThat(done.error().code()).isEqualTo("ArtifactWriteFailed");
@@ -161,8 +164,8 @@ class LocalRunFailuresTest {
         AtomicFiles seam = new AtomicFiles(file -> diskFull.get()
                 ? DiskFull.failingAfter(Files.newOutputStream(file), 1000) : Files.newOutputStream(file));
         try (ModelBuilder mb = open(seam)) {
-            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
-            TrainingRun first = exp.submit(TestData.quick(data));
+            Runs runs = mb.workspace("ws1").runs();
+            TrainingRun first = runs.define(TestData.quick(data)).inExperiment("exp").beginCreate();
             first.waitForCompletion(Duration.ofMinutes(2));
             Path dir = temp.resolve("model");
             TrainedModel good = first.downloadModel(dir);
@@ -170,10 +173,11 @@ class LocalRunFailuresTest {
             byte[] zip = Files.readAllBytes(good.pipeline());
             byte[] map = Files.readAllBytes(good.labelMap());
 
-            TrainingRun second = exp.submit(TestData.quick(data).toBuilder().withSeed(7).build());
+            TrainingRun second = runs.define(TestData.quick(data).toBuilder().withSeed(7).build())
+                    .inExperiment("exp").beginCreate();
             assertThat(second.waitForCompletion(Duration.ofMinutes(2)).status()).isEqualTo(RunStatus.COMPLETED);
             diskFull.set(true);
-            assertThatThrownBy(() -> second.downloadModel(dir)).isInstanceOf(ModelBuilderException.class)
+            assertThatThrownBy(() -> second.downloadModel(dir)).isInstanceOf(FileAccessException.class)
                     .hasMessageContaining("No space left on device").hasMessageContaining("left as they were");
             assertThat(Files.readAllBytes(good.onnxModel())).isEqualTo(onnx);
             assertThat(Files.readAllBytes(good.pipeline())).isEqualTo(zip);
@@ -218,20 +222,20 @@ class LocalRunFailuresTest {
     }
 
     @Test
-    void badSettingsAndMissingComputesAreRejectedBeforeARunExists() throws Exception {
+    void optionsOfAnotherProviderAndMissingComputesAreRejectedBeforeARunExists() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
+        TrainingOptions azure = () -> "azure";
         try (ModelBuilder mb = open()) {
-            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
-            ImageClassificationTraining base = TestData.quick(data);
-            assertThatThrownBy(() -> exp.submit(base.toBuilder().withOption("momentum", "0.9").build()))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("momentum");
-            assertThatThrownBy(() -> exp.submit(base.toBuilder().withOption("batchSize", "big").build()))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("batchSize");
-            assertThatThrownBy(() -> exp.submit(base.toBuilder().withArchitecture("resnet50").build()))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("Azure");
-            assertThatThrownBy(() -> exp.submit(base.toBuilder().onCompute("elsewhere").build()))
+            Runs runs = mb.workspace("ws1").runs();
+            TrainingSpec base = TestData.quick(data);
+            assertThatThrownBy(() -> runs.define(base.toBuilder().withOptions(azure).build()).inExperiment("exp")
+                    .beginCreate()).isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("provider 'local'").hasMessageContaining("LocalTrainingOptions");
+            assertThatThrownBy(() -> runs.define(base.toBuilder().withCompute("elsewhere").build())
+                    .inExperiment("exp").beginCreate())
                     .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("elsewhere");
-            assertThat(exp.runs()).isEmpty();
+            assertThat(runs.list()).isEmpty();
+            assertThat(mb.workspace("ws1").experiments().list()).isEmpty();
         }
     }
 

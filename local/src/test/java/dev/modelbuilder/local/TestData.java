@@ -1,6 +1,6 @@
 package dev.modelbuilder.local;
 
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -15,16 +15,21 @@ public final class TestData {
         return SampleDatasets.shapes(dir, 8, 5, EnumSet.of(SampleDatasets.Shape.CIRCLE, SampleDatasets.Shape.SQUARE));
     }
 
+    /** @return options for one epoch of a tiny network on 32-pixel inputs, from scratch */
+    public static LocalTrainingOptionsBuilder quickOptions() {
+        return LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(1).withArchitecture("resnet8")
+                .withWidth(4).withBatchSize(4);
+    }
+
     /** @return one epoch of a tiny network on 32-pixel inputs: a few seconds */
-    public static ImageClassificationTraining quick(Path data) {
-        return ImageClassificationTraining.fromFolder(data).withImageSize(32).withMaxEpochs(1)
-                .withArchitecture("resnet8").withOption("width", "4").withOption("batchSize", "4").build();
+    public static TrainingSpec quick(Path data) {
+        return TrainingSpec.fromFolder(data).withOptions(quickOptions().build()).build();
     }
 
     /** @return training that goes on until cancelled (tiny batches, no epoch limit to speak of) */
-    public static ImageClassificationTraining endless(Path data) {
-        return ImageClassificationTraining.fromFolder(data).withImageSize(32).withMaxEpochs(100_000)
-                .withTimeBudget(Duration.ofHours(1)).withArchitecture("resnet8").withOption("width", "4")
-                .withOption("batchSize", "2").withOption("patience", "10000").build();
+    public static TrainingSpec endless(Path data) {
+        return TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofHours(1))
+                .withOptions(quickOptions().withMaxEpochs(100_000).withBatchSize(2).withPatience(10_000).build())
+                .build();
     }
 }

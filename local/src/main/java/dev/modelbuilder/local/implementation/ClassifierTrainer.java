@@ -15,11 +15,15 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -92,7 +96,7 @@ final class ClassifierTrainer {
     static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestAccuracy) {
         return "training stopped after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs") + " ("
                 + reason.describe() + ")" + (bestEpoch <= 0 ? "; no checkpoint" : "; best epoch " + bestEpoch
-                + " with validation accuracy " + String.format(java.util.Locale.ROOT, "%.4f", bestAccuracy));
+                + " with validation accuracy " + String.format(Locale.ROOT, "%.4f", bestAccuracy));
     }
 
     /**
@@ -129,20 +133,6 @@ final class ClassifierTrainer {
         }
     }
 
-    /** What the trainer tells its caller while it works. */
-    public interface Progress {
-        /**
-         * An epoch ended.
-         *
-         * @param result its figures
-         * @param maxEpochs the epoch limit
-         */
-        void epochEnded(EpochResult result, int maxEpochs);
-
-        /** @param line a log line */
-        void log(String line);
-    }
-
     private final TrainingSettings settings;
     private final BooleanSupplier cancelled;
     private final LongSupplier nanoClock;
@@ -162,22 +152,28 @@ final class ClassifierTrainer {
      * Trains. The returned network holds the best checkpoint's parameters.
      *
      * @param data the decoded data
-     * @param progress told after every epoch
+     * @param events told after every epoch (see {@link #train(TrainingData, ProgressListener, String, long)})
+     * @param source the run id, for the metrics and log lines
      * @return the trained network (close it), or one with no checkpoint when cancelled before the first epoch ended
      */
-    public TrainedNetwork train(TrainingData data, Progress progress) {
-        return train(data, progress, nanoClock.getAsLong());
+    public TrainedNetwork train(TrainingData data, ProgressListener events, String source) {
+        return train(data, events, source, nanoClock.getAsLong());
     }
 
     /**
-     * Trains, counting the time budget from an earlier moment (e.g. before the images were decoded).
+     * Trains, counting the time budget from an earlier moment (e.g. before the images were decoded). After every
+     * epoch the listener is told, in this order: the epoch as {@code TRAIN} progress, each of its
+     * {@linkplain EpochResult#metrics() metrics} (with the epoch as their step), and a line that sums it up; once
+     * training stopped, a line that says why. It is the run's own listener, which records each epoch, so what it
+     * throws propagates.
      *
      * @param data the decoded data
-     * @param progress told after every epoch
+     * @param events told after every epoch
+     * @param source the run id, for the metrics and log lines
      * @param start when the time budget started, in the nano clock's time
      * @return the trained network (close it), or one with no checkpoint when cancelled before the first epoch ended
      */
-    public TrainedNetwork train(TrainingData data, Progress progress, long start) {
+    public TrainedNetwork train(TrainingData data, ProgressListener events, String source, long start) {
         long budget = settings.timeBudget().toNanos();
         DjlRuntime.prepareThread(settings.threads());
         DjlRuntime.engine().setRandomSeed((int) settings.seed());
@@ -244,7 +240,7 @@ final class ClassifierTrainer {
                     } else {
                         sinceBest++;
                     }
-                    progress.epochEnded(result, settings.maxEpochs());
+                    report(result, events, source);
                     StopReason stop = afterEpoch(epoch, settings.maxEpochs(), sinceBest, settings.patience(),
                             nanoClock.getAsLong() - start >= budget);
                     if (stop != null) {
@@ -256,8 +252,8 @@ final class ClassifierTrainer {
             if (best != null) {
                 best.restore(net);
             }
-            progress.log(stopLine(reason, epochsRun, best == null ? 0 : best.result.epoch(),
-                    best == null ? 0 : best.accuracy));
+            events.onEvent(new ProgressEvent.LogLine(source, stopLine(reason, epochsRun,
+                    best == null ? 0 : best.result.epoch(), best == null ? 0 : best.accuracy)));
             ok = true;
             return new TrainedNetwork(model, net, best == null ? null : best.result, reason, epochsRun);
         } finally {
@@ -265,6 +261,19 @@ final class ClassifierTrainer {
                 model.close();
             }
         }
+    }
+
+    /** Tells the listener about an epoch: progress, then its metrics, then one line (the order the CLI shows). */
+    private void report(EpochResult result, ProgressListener events, String source) {
+        int max = settings.maxEpochs();
+        events.onEvent(new ProgressEvent.StepProgress(WorkStep.TRAIN, result.epoch(), max, "epochs"));
+        result.metrics().forEach((name, value) -> events.onEvent(new ProgressEvent.MetricLogged(source, name,
+                result.epoch(), value)));
+        events.onEvent(new ProgressEvent.LogLine(source, String.format(Locale.ROOT, "epoch %d/%d: loss %.4f,"
+                + " validation accuracy %.4f, validation loss %.4f, %.1f images/s%s", result.epoch(), max,
+                result.trainLoss(), result.validationAccuracy(), result.validationLoss(),
+                result.images() / Math.max(1e-9, result.took().toNanos() / 1e9),
+                result.improved() ? " (best so far)" : "")));
     }
 
     /**

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * standard error, where no Java logging setting reaches. Its {@code TORCH_CPP_LOG_LEVEL} environment variable is
  * only read by PyTorch's Python start-up, not by libtorch loaded from Java; what libtorch does honour is its
  * exported {@code FLAGS_caffe2_log_level} variable in {@code c10}. Once the engine is loaded this class sets it to
- * ERROR (2), unless the system property {@value #NATIVE_WARNINGS_PROPERTY} is {@code true}. Where the symbol is
+ * ERROR (2), unless the setting {@link LocalSettings#TORCH_WARNINGS} is {@code true}. Where the symbol is
  * not exported (a libtorch built otherwise), the warnings stay and a DEBUG line says why.
  *
  * <p><b>One gradient tape per process.</b> DJL's PyTorch engine lets one gradient collector record at a time in a
@@ -49,8 +49,6 @@ final class DjlRuntime {
     public static final String OFFLINE_PROPERTY = "ai.djl.offline";
     /** DJL's PyTorch inter-op thread setting, read once when the engine loads. */
     public static final String INTEROP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
-    /** Set to {@code true} to let libtorch print its C++ warnings to standard error ({@code LocalProvider}'s). */
-    static final String NATIVE_WARNINGS_PROPERTY = "modelbuilder.torch.warnings";
     /** The engine this module trains with. */
     public static final String ENGINE_NAME = "PyTorch";
 
@@ -140,7 +138,7 @@ final class DjlRuntime {
         }
 
         private static boolean quiet() {
-            if (Boolean.getBoolean(NATIVE_WARNINGS_PROPERTY)) {
+            if (LocalSettings.torchWarnings()) {
                 return false;
             }
             try {

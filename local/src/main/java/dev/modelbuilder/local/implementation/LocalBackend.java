@@ -1,17 +1,19 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.support.AtomicFiles;
-import dev.modelbuilder.core.operation.Page;
-import dev.modelbuilder.core.operation.PagedIterable;
-import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.FileAccessException;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingSpec;
+import dev.modelbuilder.core.operation.Page;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.spi.ComputeOperations;
 import dev.modelbuilder.core.spi.ExperimentOperations;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
+import dev.modelbuilder.core.support.AtomicFiles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +32,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The local provider's machinery: workspaces, computes and experiments as JSON files under a root folder
  * ({@link LocalWorkspaces}, {@link LocalComputes}, {@link LocalExperiments}), runs trained on a bounded pool of
- * provider threads ({@link LocalRuns}). {@code LocalProvider} is its public face. Thread-safe.
+ * provider threads ({@link LocalRuns}). {@code LocalProvider} is its public face: it also says how a training spec
+ * becomes {@link TrainingSettings}, since the options type is public API. Thread-safe.
  */
 public final class LocalBackend implements ModelBuilderProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+    /** The provider's name, which its training options name too. */
+    public static final String NAME = "local";
     /** The CPU compute's (and size's) name. */
     public static final String CPU = "local-cpu";
     private static final int PAGE_SIZE = 50;
 
     private final LocalStore store;
+    private final Path backboneCache;
+    private final Function<TrainingSpec, TrainingSettings> settings;
     private final Clock clock;
     private final String providerId = UUID.randomUUID().toString();
     private final ComputeSize cpuSize;
@@ -49,27 +57,32 @@ public final class LocalBackend implements ModelBuilderProvider {
 
     /**
      * @param root the root folder
-     * @param threads PyTorch threads per run
+     * @param backboneCache where catalog backbones are downloaded
      * @param maxConcurrentRuns runs that train at the same time; more wait in a queue
      * @param maxQueuedRuns runs that may wait
+     * @param settings how a training spec becomes the settings of its run (with the threads each run uses); refuses
+     *     options of another provider
      * @param artifactFiles how model artifacts are written (a seam for failure tests)
      * @param clock wall-clock time
+     * @throws FileAccessException when the root folder cannot be created
      */
-    public LocalBackend(Path root, int threads, int maxConcurrentRuns, int maxQueuedRuns, AtomicFiles artifactFiles,
-            Clock clock) {
+    public LocalBackend(Path root, Path backboneCache, int maxConcurrentRuns, int maxQueuedRuns,
+            Function<TrainingSpec, TrainingSettings> settings, AtomicFiles artifactFiles, Clock clock) {
         this.store = new LocalStore(root, AtomicFiles.system());
+        this.backboneCache = Objects.requireNonNull(backboneCache, "backboneCache");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cpuSize = cpuSize(store.root());
         this.workspaces = new LocalWorkspaces(this);
         this.computes = new LocalComputes(this);
         this.experiments = new LocalExperiments(this);
-        this.runs = new LocalRuns(this, Objects.requireNonNull(artifactFiles, "artifactFiles"), threads,
-                maxConcurrentRuns, maxQueuedRuns);
+        this.runs = new LocalRuns(this, Objects.requireNonNull(artifactFiles, "artifactFiles"), maxConcurrentRuns,
+                maxQueuedRuns);
         try {
             Files.createDirectories(store.root());
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot create the local provider's folder " + store.root() + ": "
-                    + e.getMessage(), e);
+            throw new FileAccessException(store.root(), "cannot create the local provider's folder " + store.root()
+                    + ": " + e.getMessage(), e);
         }
         runs.recoverInterruptedRuns();
     }
@@ -84,19 +97,33 @@ public final class LocalBackend implements ModelBuilderProvider {
         return cpuSize;
     }
 
-    /** @return where the records live */
     /**
      * @param workspace the workspace
      * @param runId the run id
      * @return the evaluation report the run wrote when it completed, when it has one
      */
-    public java.util.Optional<Path> evaluationReport(String workspace, String runId) {
-        Path report = store.outputsDir(workspace, runId).resolve(RunJob.REPORT_FILE);
-        return Files.isRegularFile(report) ? java.util.Optional.of(report) : java.util.Optional.empty();
+    public Optional<Path> evaluationReport(String workspace, String runId) {
+        Path report = store.outputsDir(workspace, runId).resolve(ArtifactStager.REPORT_FILE);
+        return Files.isRegularFile(report) ? Optional.of(report) : Optional.empty();
     }
 
+    /** @return where the records live */
     LocalStore store() {
         return store;
+    }
+
+    /** @return where catalog backbones are downloaded */
+    Path backboneCache() {
+        return backboneCache;
+    }
+
+    /**
+     * @param spec a training spec
+     * @return how its run trains
+     * @throws dev.modelbuilder.core.exception.ValidationException when it carries options of another provider
+     */
+    TrainingSettings settingsOf(TrainingSpec spec) {
+        return settings.apply(spec);
     }
 
     /** @return wall-clock time for records */
@@ -148,7 +175,7 @@ public final class LocalBackend implements ModelBuilderProvider {
 
     @Override
     public String name() {
-        return "local";
+        return NAME;
     }
 
     @Override
@@ -214,12 +241,12 @@ public final class LocalBackend implements ModelBuilderProvider {
      * @param runId the run id
      * @param directory the target folder
      * @return the model
-     * @throws IllegalStateException when the run has no saved model
+     * @throws InvalidStateException when the run is still going or has no saved model
      */
     public TrainedModel exportCheckpoint(String workspace, String runId, Path directory) {
         Run run = currentRun(workspace, runId);
         if (!run.isTerminal()) {
-            throw new IllegalStateException("local run " + runId + " is still " + run.status()
+            throw new InvalidStateException("local run " + runId + " is still " + run.status()
                     + "; cancel it or wait for it first");
         }
         return copyArtifacts(workspace, runId, directory);

@@ -1,13 +1,20 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.model.Experiment;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.spi.ExperimentOperations;
+import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.local.implementation.Records.ExperimentRecord;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Local experiments: a JSON record each in their workspace's folder, created by the first run that names them. */
+/**
+ * Local experiments: a JSON record each in their workspace's folder, created by the first run that names them (or
+ * defined first). Deleting one deletes its runs, stopping those still going. Every operation completes at once.
+ */
 final class LocalExperiments implements ExperimentOperations {
     private final LocalBackend backend;
     private final LocalStore store;
@@ -43,6 +50,18 @@ final class LocalExperiments implements ExperimentOperations {
         store.requireWorkspace(workspace);
         return LocalBackend.paged(() -> store.listExperiments(workspace).stream()
                 .map(r -> toExperiment(workspace, r)).toList());
+    }
+
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String workspace, String name) {
+        AtomicBoolean existed = new AtomicBoolean();
+        if (store.findWorkspace(workspace).isPresent()) {
+            int runs = backend.runOperations().deleteRuns(workspace, r -> name.equals(r.experiment()),
+                    () -> existed.set(store.deleteExperiment(workspace, name)));
+            existed.compareAndSet(false, runs > 0);
+        }
+        return PollingOperation.completed("delete experiment " + name, new Deletion("experiment", name,
+                existed.get()), "delete-experiment:" + workspace + "/" + name);
     }
 
     private static Experiment toExperiment(String workspace, ExperimentRecord r) {

@@ -7,14 +7,19 @@ import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.exception.FileAccessException;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.ComputeSpec;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.LongRunningOperation;
+import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.local.implementation.Records.ErrorRecord;
 import dev.modelbuilder.local.implementation.Records.OwnerRecord;
@@ -29,7 +34,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,13 +43,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Local runs: a JSON record each, trained by {@link RunJob}s on a bounded pool of provider threads. A run whose
  * owning process is gone before it ended is recorded as failed (interrupted). Cancelling a run of another live
- * process writes a marker file that its job checks before every batch.
+ * process writes a marker file that its job checks before every batch. Deleting runs (one, an experiment's, a
+ * workspace's) stops those still going first.
  */
 final class LocalRuns implements RunOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuns.class);
@@ -53,51 +59,56 @@ final class LocalRuns implements RunOperations, AutoCloseable {
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
+    private static final Duration STOP_POLL = Duration.ofMillis(200);
+
     private final LocalBackend backend;
     private final LocalStore store;
     private final AtomicFiles artifactFiles;
-    private final int threads;
+    private final ArtifactStager stager;
     private final ThreadPoolExecutor executor;
     private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    LocalRuns(LocalBackend backend, AtomicFiles artifactFiles, int threads, int maxConcurrentRuns,
-            int maxQueuedRuns) {
+    LocalRuns(LocalBackend backend, AtomicFiles artifactFiles, int maxConcurrentRuns, int maxQueuedRuns) {
         this.backend = backend;
         this.store = backend.store();
         this.artifactFiles = artifactFiles;
-        this.threads = threads;
+        this.stager = new ArtifactStager(artifactFiles);
         this.executor = new ThreadPoolExecutor(maxConcurrentRuns, maxConcurrentRuns, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(maxQueuedRuns), new DaemonThreadFactory("modelbuilder-local-run"));
         executor.allowCoreThreadTimeOut(true);
     }
 
     @Override
-    public TrainingRun submit(String workspace, String experiment, ImageClassificationTraining training,
+    public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
             ImageFolderDataset dataset, ProgressListener listener) {
         if (closed) {
-            throw new IllegalStateException("the local provider is closed");
+            throw new InvalidStateException("the local provider is closed; build a new one to submit runs");
         }
+        // first, so that options made for another provider are refused before anything is created
+        TrainingSettings settings = backend.settingsOf(training);
         store.requireWorkspace(workspace);
-        if (training.computeName() != null) {
-            if (training.computeName().equals(LocalBackend.CPU)) {
+        String compute = training.computeIfSet().orElse(LocalBackend.CPU);
+        if (training.computeIfSet().isPresent()) {
+            if (compute.equals(LocalBackend.CPU)) {
                 backend.computeOperations().createOrGet(workspace,
                         new ComputeSpec(LocalBackend.CPU, backend.cpuSize(), 0, 1, null, null));
             } else {
-                backend.computes().get(workspace, training.computeName());
+                backend.computes().get(workspace, compute);
             }
         }
-        TrainingSettings settings = TrainingSettings.from(training, threads);
-        backend.experiments().getOrCreate(workspace, experiment);
         Instant now = backend.clock().instant();
         String id = "run-" + RUN_TIME.format(now) + "-"
                 + String.format("%08x", ThreadLocalRandom.current().nextInt());
         RunRecord record = new RunRecord(id, experiment, workspace, RunStatus.QUEUED.value(), now.toString(), null,
                 null, Map.of(), List.of(), null, OwnerRecord.current(backend.providerId()), dataset.labels(),
-                dataset.root().toString(), summary(settings, training), false);
-        RunJob job = new RunJob(store, artifactFiles, backend.clock(), record, training, dataset, settings,
-                ended -> jobs.remove(key(workspace, ended.id())));
+                dataset.root().toString(), settings.summary(training.validationSplit(), compute), false);
+        RunJob job = new RunJob(store, backend.clock(), record, new TrainingSteps(training, dataset, settings, stager,
+                backend.backboneCache()), ended -> jobs.remove(key(workspace, ended.id())));
+        // the experiment and the run's record under one lock: an experiment being deleted sees the run, or the run
+        // creates the experiment again
         synchronized (backend.lock()) {
+            backend.experiments().getOrCreate(workspace, experiment);
             store.writeRun(record);
             jobs.put(key(workspace, id), job);
         }
@@ -111,24 +122,6 @@ final class LocalRuns implements RunOperations, AutoCloseable {
                     + (closed ? "the provider is closed" : "too many runs are waiting; wait for some to finish"), e);
         }
         return new LocalTrainingRun(backend, workspace, job.snapshot(), listener, true);
-    }
-
-    private static Map<String, Object> summary(TrainingSettings settings, ImageClassificationTraining training) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("architecture", settings.architecture());
-        summary.put("imageSize", settings.imageSize());
-        summary.put("width", settings.width());
-        summary.put("batchSize", settings.batchSize());
-        summary.put("learningRate", settings.learningRate());
-        summary.put("weightDecay", settings.weightDecay());
-        summary.put("maxEpochs", settings.maxEpochs());
-        summary.put("timeBudget", settings.timeBudget().toString());
-        summary.put("patience", settings.patience());
-        summary.put("validationSplit", training.validationSplit());
-        summary.put("seed", settings.seed());
-        summary.put("threads", settings.threads());
-        summary.put("compute", training.computeName() == null ? LocalBackend.CPU : training.computeName());
-        return summary;
     }
 
     @Override
@@ -147,11 +140,28 @@ final class LocalRuns implements RunOperations, AutoCloseable {
 
     @Override
     public PagedIterable<Run> list(String workspace, String experiment) {
+        return listWhere(workspace, r -> experiment.equals(r.experiment()));
+    }
+
+    @Override
+    public PagedIterable<Run> list(String workspace) {
+        return listWhere(workspace, r -> true);
+    }
+
+    private PagedIterable<Run> listWhere(String workspace, Predicate<RunRecord> which) {
         store.requireWorkspace(workspace);
-        return LocalBackend.paged(() -> store.listRuns(workspace).stream()
-                .filter(r -> experiment.equals(r.experiment()))
+        return LocalBackend.paged(() -> store.listRuns(workspace).stream().filter(which)
                 .map(this::reconcile).map(RunJob::toRun)
                 .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id).reversed()).toList());
+    }
+
+    /** Stops the run when it is still going, then deletes it with its files. */
+    @Override
+    public LongRunningOperation<Deletion> beginDelete(String workspace, String runId) {
+        boolean existed = store.findWorkspace(workspace).isPresent() && LocalStore.RUN_ID.matcher(runId).matches()
+                && deleteRuns(workspace, r -> r.id().equals(runId), () -> { }) > 0;
+        return PollingOperation.completed("delete run " + runId, new Deletion("run", runId, existed),
+                "delete-run:" + workspace + "/" + runId);
     }
 
     /**
@@ -167,10 +177,11 @@ final class LocalRuns implements RunOperations, AutoCloseable {
         }
         RunRecord r = reconcile(findRun(workspace, runId));
         if (!r.runStatus().isTerminal()) {
+            Path marker = store.cancelMarker(workspace, runId);
             try {
-                Files.writeString(store.cancelMarker(workspace, runId), backend.clock().instant().toString());
+                Files.writeString(marker, backend.clock().instant().toString());
             } catch (IOException e) {
-                throw new ModelBuilderException("cannot ask local run " + runId + " to stop: " + e.getMessage(), e);
+                throw new FileAccessException(marker, "cannot ask local run " + runId + " to stop: " + e, e);
             }
         }
     }
@@ -252,15 +263,70 @@ final class LocalRuns implements RunOperations, AutoCloseable {
     }
 
     /**
-     * Cancels the runs of a workspace that train in this provider and waits for each to end.
+     * Deletes the runs of a workspace that {@code which} selects with their files, stopping those still going first
+     * (see {@link #stop}). The last check and the deletion happen under the provider's lock, with {@code alsoThen}
+     * (e.g. deleting their experiment's record), so that no run joins in between; a run that was submitted meanwhile
+     * is stopped too.
      *
-     * @param workspace the workspace
+     * @param workspace an existing workspace
+     * @param which the runs to delete
+     * @param alsoThen what else to delete under the same lock
+     * @return how many runs were deleted
+     * @throws InvalidStateException when a run does not stop
      */
-    void cancelAndAwaitWorkspace(String workspace) {
-        for (RunJob job : List.copyOf(jobs.values())) {
-            if (job.record().workspace().equals(workspace)) {
-                job.cancel("its workspace is being deleted");
-                awaitQuietly(job);
+    int deleteRuns(String workspace, Predicate<RunRecord> which, Runnable alsoThen) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            for (RunRecord r : store.listRuns(workspace)) {
+                if (which.test(r) && !reconcile(r).runStatus().isTerminal()) {
+                    stop(workspace, r);
+                }
+            }
+            synchronized (backend.lock()) {
+                List<RunRecord> selected = store.listRuns(workspace).stream().filter(which).map(this::reconcile)
+                        .toList();
+                if (selected.stream().allMatch(r -> r.runStatus().isTerminal())) {
+                    selected.forEach(r -> store.deleteRun(workspace, r.id()));
+                    alsoThen.run();
+                    return selected.size();
+                }
+            }
+        }
+        throw new InvalidStateException("runs kept being submitted to local workspace " + workspace
+                + " while their runs were being deleted; try again");
+    }
+
+    /**
+     * Stops a run that is still going and waits for it to end: a run of this provider is cancelled; a run of another
+     * live process is asked through the marker file that process checks before every batch.
+     *
+     * @throws InvalidStateException when it has not ended within a minute
+     */
+    private void stop(String workspace, RunRecord run) {
+        String reason = "it is being deleted";
+        Optional<RunJob> job = job(workspace, run.id());
+        if (job.isPresent()) {
+            job.get().cancel(reason);
+            awaitQuietly(job.get());
+            if (!job.get().record().runStatus().isTerminal()) {
+                throw new InvalidStateException("local run " + run.id() + " did not stop within " + CLOSE_WAIT
+                        + "; try again once it ended");
+            }
+            return;
+        }
+        cancel(workspace, run.id());
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        // gone counts as ended: the other process may have deleted it
+        while (!store.findRun(workspace, run.id()).map(r -> reconcile(r).runStatus().isTerminal()).orElse(true)) {
+            if (System.nanoTime() > deadline) {
+                throw new InvalidStateException("local run " + run.id() + " is trained by another process"
+                        + (run.owner() == null ? "" : " (pid " + run.owner().pid() + ")") + " that did not stop it"
+                        + " within " + CLOSE_WAIT + "; try again once it ended");
+            }
+            try {
+                Thread.sleep(STOP_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelBuilderException("interrupted while waiting for local run " + run.id() + " to stop", e);
             }
         }
     }
@@ -278,7 +344,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
         Path outputs = store.outputsDir(workspace, runId);
         TrainedModel source = TrainedModel.inDirectory(outputs, r.labels(), runId, r.metrics());
         if (!r.checkpoint() || !Files.isRegularFile(source.onnxModel())) {
-            throw new IllegalStateException("local run " + runId + " has no saved model (status " + r.status() + ")");
+            throw new InvalidStateException("local run " + runId + " has no saved model (status " + r.status() + ")");
         }
         TrainedModel target = TrainedModel.inDirectory(directory.toAbsolutePath(), r.labels(), runId, r.metrics());
         try {
@@ -286,8 +352,8 @@ final class LocalRuns implements RunOperations, AutoCloseable {
             artifactFiles.copyAll(List.of(source.onnxModel(), source.labelMap(), source.pipeline()),
                     List.of(target.onnxModel(), target.labelMap(), target.pipeline()));
         } catch (IOException e) {
-            throw new ModelBuilderException("could not write the model of local run " + runId + " into " + directory
-                    + ": " + e.getMessage() + " (files already there were left as they were)", e);
+            throw new FileAccessException(directory, "could not write the model of local run " + runId + " into "
+                    + directory + ": " + e.getMessage() + " (files already there were left as they were)", e);
         }
         LabelMap.read(target.labelMap()).requireSize(r.labels().size(), target.labelMap().toString());
         return target;

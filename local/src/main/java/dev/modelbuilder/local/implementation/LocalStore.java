@@ -4,7 +4,7 @@ import dev.modelbuilder.core.support.AtomicFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.modelbuilder.core.exception.ModelBuilderException;
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.local.implementation.Records.ComputeRecord;
 import dev.modelbuilder.local.implementation.Records.ExperimentRecord;
@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * &lt;root&gt;/&lt;workspace&gt;/computes/&lt;compute&gt;.json
  * &lt;root&gt;/&lt;workspace&gt;/experiments/&lt;experiment&gt;.json
  * &lt;root&gt;/&lt;workspace&gt;/runs/&lt;run id&gt;/run.json
- * &lt;root&gt;/&lt;workspace&gt;/runs/&lt;run id&gt;/outputs/{bestModel.onnx, bestModelMap.json, MLModel.zip}
+ * &lt;root&gt;/&lt;workspace&gt;/runs/&lt;run id&gt;/outputs/{bestModel.onnx, bestModelMap.json, MLModel.zip, ...}
+ * &lt;root&gt;/&lt;workspace&gt;/runs/&lt;run id&gt;/features/       (transfer learning: the backbone's features)
  * &lt;root&gt;/&lt;workspace&gt;/runs/&lt;run id&gt;/cancel-requested      (asks another process to cancel)
  * </pre>
  * Every JSON document is written with {@link AtomicFiles} (temporary file, fsync, atomic rename). Names were
@@ -116,7 +117,7 @@ final class LocalStore {
             Files.deleteIfExists(dir.resolve("workspace.json"));
             AtomicFiles.deleteTree(dir);
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot delete workspace folder " + dir + ": " + e.getMessage(), e);
+            throw new FileAccessException(dir, "cannot delete workspace folder " + dir + ": " + e.getMessage(), e);
         }
         return existed;
     }
@@ -155,11 +156,7 @@ final class LocalStore {
      * @return whether it existed
      */
     public boolean deleteCompute(String workspace, String name) {
-        try {
-            return Files.deleteIfExists(workspaceDir(workspace).resolve("computes").resolve(name + ".json"));
-        } catch (IOException e) {
-            throw new ModelBuilderException("cannot delete compute " + name + ": " + e.getMessage(), e);
-        }
+        return deleteFile(workspaceDir(workspace).resolve("computes").resolve(name + ".json"));
     }
 
     // ---- experiments
@@ -188,6 +185,15 @@ final class LocalStore {
     public List<ExperimentRecord> listExperiments(String workspace) {
         return listJson(workspaceDir(workspace).resolve("experiments"), ExperimentRecord.class).stream()
                 .sorted(Comparator.comparing(ExperimentRecord::name)).toList();
+    }
+
+    /**
+     * @param workspace the workspace
+     * @param name the experiment
+     * @return whether it existed
+     */
+    public boolean deleteExperiment(String workspace, String name) {
+        return deleteFile(workspaceDir(workspace).resolve("experiments").resolve(name + ".json"));
     }
 
     // ---- runs
@@ -252,7 +258,33 @@ final class LocalStore {
         return out;
     }
 
+    /**
+     * Deletes a run's folder: its record first, so that a half-deleted folder no longer counts as a run.
+     *
+     * @param workspace the workspace
+     * @param runId a run id of this provider's form
+     * @return whether it existed
+     */
+    public boolean deleteRun(String workspace, String runId) {
+        Path dir = runDir(workspace, runId);
+        boolean existed = deleteFile(dir.resolve("run.json"));
+        try {
+            AtomicFiles.deleteTree(dir);
+        } catch (IOException e) {
+            throw new FileAccessException(dir, "cannot delete run folder " + dir + ": " + e.getMessage(), e);
+        }
+        return existed;
+    }
+
     // ---- plumbing
+
+    private static boolean deleteFile(Path file) {
+        try {
+            return Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot delete " + file + ": " + e.getMessage(), e);
+        }
+    }
 
     private <T> Optional<T> read(Path file, Class<T> type) {
         try {
@@ -260,7 +292,7 @@ final class LocalStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot read " + file + ": " + e.getMessage()
+            throw new FileAccessException(file, "cannot read " + file + ": " + e.getMessage()
                     + " (the file is not a record this provider wrote; move it away to continue)", e);
         }
     }
@@ -269,7 +301,7 @@ final class LocalStore {
         try {
             files.write(file, json.writeValueAsBytes(record));
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new FileAccessException(file, "cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -291,7 +323,7 @@ final class LocalStore {
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
         } catch (IOException e) {
-            throw new ModelBuilderException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new FileAccessException(dir, "cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -10,10 +10,11 @@ import dev.modelbuilder.core.model.Deletion;
 import dev.modelbuilder.core.spi.PollingOperation;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
 import dev.modelbuilder.local.implementation.Records.WorkspaceRecord;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Local workspaces: one folder each under the provider's root, described by a JSON record. Every operation completes
- * at once. Deleting a workspace first cancels its runs that train in this provider.
+ * at once. Deleting a workspace first stops its runs that are still going.
  */
 final class LocalWorkspaces implements WorkspaceOperations {
     private final LocalBackend backend;
@@ -61,10 +62,12 @@ final class LocalWorkspaces implements WorkspaceOperations {
 
     @Override
     public LongRunningOperation<Deletion> beginDelete(String name) {
-        backend.runOperations().cancelAndAwaitWorkspace(name);
-        boolean existed;
-        synchronized (backend.lock()) {
-            existed = store.deleteWorkspace(name);
+        boolean existed = false;
+        if (store.findWorkspace(name).isPresent()) {
+            // its runs stop first, so that none writes into the folder being deleted
+            AtomicBoolean deleted = new AtomicBoolean();
+            backend.runOperations().deleteRuns(name, r -> true, () -> deleted.set(store.deleteWorkspace(name)));
+            existed = deleted.get();
         }
         return PollingOperation.completed("delete workspace " + name, new Deletion("workspace", name, existed),
                 "delete-workspace:" + name);

@@ -4,6 +4,7 @@ import dev.modelbuilder.core.exception.ValidationException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The shape of the local backend's ResNet-style network: a 3x3 convolution stem (stride 2 from 128 pixels up) with
@@ -22,14 +23,10 @@ import java.util.Map;
 record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksPerStage, int classes,
         float epsilon, float momentum) {
 
-    /** The architecture used when the training spec names none. */
-    public static final String DEFAULT_ARCHITECTURE = "resnet14";
     /** Default batch-normalization epsilon (PyTorch's default). */
     public static final float DEFAULT_EPSILON = 1e-5f;
     /** Default batch-normalization momentum in DJL's convention (PyTorch's 0.1). */
     public static final float DEFAULT_MOMENTUM = 0.9f;
-    /** Default width. */
-    public static final int DEFAULT_WIDTH = 16;
 
     private static final Map<String, List<Integer>> ARCHITECTURES = Map.of(
             "resnet8", List.of(1, 1, 1),
@@ -57,7 +54,7 @@ record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksP
     }
 
     /**
-     * @param architecture a name from {@link #architectures()}, or {@code null} for the default
+     * @param architecture a name from {@link #architectures()}
      * @param imageSize input size
      * @param width channel count of the first stage
      * @param classes output classes
@@ -65,7 +62,7 @@ record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksP
      * @throws ValidationException for an architecture the local backend does not train
      */
     public static ResNetConfig named(String architecture, int imageSize, int width, int classes) {
-        String key = architecture == null ? DEFAULT_ARCHITECTURE : architecture.toLowerCase(Locale.ROOT);
+        String key = Objects.requireNonNull(architecture, "architecture").toLowerCase(Locale.ROOT);
         List<Integer> stages = ARCHITECTURES.get(key);
         if (stages == null) {
             throw new ValidationException("architecture", architecture, "the local backend trains "

@@ -1,30 +1,71 @@
 package dev.modelbuilder.local.implementation;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.scoring.evaluation.EvaluationAccumulator;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
 import dev.modelbuilder.scoring.evaluation.report.EvaluationReport;
 import dev.modelbuilder.scoring.evaluation.report.TrainingCurves;
-import dev.modelbuilder.scoring.implementation.Scores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** What a run writes about its validation split beside the model: the predictions and the evaluation report. */
-final class ValidationOutputs {
-    private ValidationOutputs() {
+/**
+ * A trained model's outputs on the run's validation images, and what the run writes about them beside the model: the
+ * predictions as JSON (for checking the delivered model against, outside the JVM too) and the evaluation report.
+ *
+ * @param labels class index to label
+ * @param files the validation images' paths relative to the dataset folder
+ * @param truth each image's class
+ * @param logits the model's logits for each image
+ */
+record ValidationOutputs(List<String> labels, List<String> files, int[] truth, float[][] logits) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Checks that there is one class and one logit row per file. */
+    ValidationOutputs {
+        labels = List.copyOf(labels);
+        files = List.copyOf(files);
+        Objects.requireNonNull(truth, "truth");
+        Objects.requireNonNull(logits, "logits");
+        if (truth.length != files.size() || logits.length != files.size()) {
+            throw new IllegalArgumentException(files.size() + " validation files, " + truth.length + " classes and "
+                    + logits.length + " logit rows");
+        }
+    }
+
+    /** @return whether there are no validation images (nothing to report on) */
+    boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    /** @return one row per image: file, label, predicted label, logits */
+    byte[] predictionsJson() throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("file", files.get(i));
+            row.put("label", labels.get(truth[i]));
+            row.put("predicted", labels.get(argMax(logits[i])));
+            row.put("logits", logits[i]);
+            rows.add(row);
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows);
     }
 
     /**
-     * The evaluation report: the validation split evaluated from the same logits, plus every epoch's curves.
+     * @param datasetRoot the dataset folder, as the report names it
+     * @param runId the run
+     * @param history each epoch's metrics, for the training curves (empty for none)
+     * @return the evaluation report of these outputs, as HTML
      */
-    static byte[] reportHtml(float[][] logits, TrainingData data, String datasetRoot, String runId,
-            List<Map<String, Double>> history) {
-        int[] truth = data.validationLabels();
-        EvaluationAccumulator acc = new EvaluationAccumulator(data.labels(), Math.min(5, data.labels().size()));
-        for (int i = 0; i < logits.length; i++) {
-            acc.add(data.validationFiles().get(i), truth[i], Scores.softmax(logits[i]));
+    byte[] reportHtml(String datasetRoot, String runId, List<Map<String, Double>> history) {
+        EvaluationAccumulator acc = new EvaluationAccumulator(labels, Math.min(5, labels.size()));
+        for (int i = 0; i < files.size(); i++) {
+            acc.addLogits(files.get(i), truth[i], logits[i]);
         }
         EvaluationResult result = acc.result(datasetRoot, "run " + runId);
         return EvaluationReport.of(result).withTitle("Run " + runId + ": validation split")
@@ -32,27 +73,13 @@ final class ValidationOutputs {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The validation predictions (file, label, predicted label, logits), for checks outside the JVM. */
-    static byte[] predictionsJson(float[][] logits, TrainingData data) throws IOException {
-        int n = logits.length;
-        int[] truth = data.validationLabels();
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < logits[i].length; c++) {
-                if (logits[i][c] > logits[i][best]) {
-                    best = c;
-                }
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int c = 1; c < values.length; c++) {
+            if (values[c] > values[best]) {
+                best = c;
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("file", data.validationFiles().get(i));
-            row.put("label", data.labels().get(truth[i]));
-            row.put("predicted", data.labels().get(best));
-            row.put("logits", logits[i]);
-            rows.add(row);
         }
-        return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(rows);
+        return best;
     }
-
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
@@ -36,7 +37,7 @@ class LocalPersistenceTest {
     Path temp;
 
     private LocalProvider open() {
-        return LocalProvider.builder().root(temp.resolve("root")).threads(2).build();
+        return LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2).build();
     }
 
     private static RunRecord orphan(String id, String status, OwnerRecord owner, Instant created) {
@@ -48,7 +49,7 @@ class LocalPersistenceTest {
     void runningRunWithoutLiveOwnerIsFailedAsInterruptedOnReopen() throws Exception {
         try (ModelBuilder mb = ModelBuilder.using(open())) {
             mb.workspaces().define("ws1").create();
-            mb.workspace("ws1").experiments().getOrCreate("exp");
+            mb.workspace("ws1").experiments().define("exp").create();
         }
         // what a crashed JVM leaves behind: one run with no owner, one owned by a process that has exited, and one
         // owned by this (live) process that some other provider instance is training
@@ -79,14 +80,14 @@ class LocalPersistenceTest {
             assertThat(c.status()).isEqualTo(RunStatus.RUNNING);
 
             List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-            TrainingRun attached = mb.workspace("ws1").runs().attach(a.id(), events::add);
+            TrainingRun attached = mb.workspace("ws1").runs().resume(a.id(), events::add);
             assertThat(attached.waitForCompletion(Duration.ofSeconds(5)).status()).isEqualTo(RunStatus.FAILED);
             assertThat(events).singleElement().isEqualTo(new ProgressEvent.RunStatusChanged(a.id(), null,
                     RunStatus.FAILED));
             assertThatThrownBy(() -> attached.downloadModel(temp.resolve("x"))).isInstanceOf(
-                    IllegalStateException.class).hasMessageContaining("Interrupted");
+                    InvalidStateException.class).hasMessageContaining("Interrupted");
             // newest first
-            assertThat(mb.workspace("ws1").experiments().get("exp").runs()).extracting(Run::id).containsExactly(
+            assertThat(mb.workspace("ws1").runs().list("exp")).extracting(Run::id).containsExactly(
                     "run-20260101-100002-0000000c", "run-20260101-100001-0000000b", "run-20260101-100000-0000000a");
         }
         // the failure was written down, not just shown
@@ -100,7 +101,8 @@ class LocalPersistenceTest {
         Map<String, Double> metrics;
         try (ModelBuilder mb = ModelBuilder.using(open())) {
             mb.workspaces().define("ws1").create();
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data));
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.quick(data)).inExperiment("exp")
+                    .beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
             id = run.id();
@@ -112,7 +114,7 @@ class LocalPersistenceTest {
             assertThat(again.metrics()).isEqualTo(metrics).containsKeys("accuracy", "loss", "accuracy/circle");
             assertThat(again.startedAt()).isAfterOrEqualTo(again.createdAt());
             assertThat(again.endedAt()).isAfterOrEqualTo(again.startedAt());
-            TrainedModel model = mb.workspace("ws1").runs().attach(id).downloadModel(temp.resolve("model"));
+            TrainedModel model = mb.workspace("ws1").runs().resume(id).downloadModel(temp.resolve("model"));
             assertThat(model.labels()).containsExactly("circle", "square");
             assertThat(ModelPackage.read(model.pipeline()).labels().labels()).containsExactly("circle", "square");
             assertThat(Files.size(model.onnxModel())).isPositive();

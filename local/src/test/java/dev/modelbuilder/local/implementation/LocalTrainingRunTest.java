@@ -3,8 +3,9 @@ package dev.modelbuilder.local.implementation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelbuilder.core.ExperimentScope;
 import dev.modelbuilder.core.ModelBuilder;
+import dev.modelbuilder.core.Runs;
+import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
@@ -39,7 +40,7 @@ class LocalTrainingRunTest {
     Path temp;
 
     private LocalProvider open() {
-        return LocalProvider.builder().root(temp.resolve("root")).threads(2).maxConcurrentRuns(1).build();
+        return LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2).withMaxConcurrentRuns(1).build();
     }
 
     private static List<ProgressEvent.RunStatusChanged> statuses(List<ProgressEvent> events, String runId) {
@@ -63,8 +64,8 @@ class LocalTrainingRunTest {
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
         try (LocalProvider provider = open(); ModelBuilder mb = ModelBuilder.using(provider)) {
             mb.workspaces().define("ws1").create();
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("exp").submit(TestData.quick(data),
-                    events::add);
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.quick(data)).inExperiment("exp")
+                    .withListener(events::add).beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(2));
             assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(run.refresh().status()).isEqualTo(RunStatus.COMPLETED);
@@ -85,19 +86,20 @@ class LocalTrainingRunTest {
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
         try (LocalProvider provider = open(); ModelBuilder mb = ModelBuilder.using(provider)) {
             mb.workspaces().define("ws1").create();
-            ExperimentScope exp = mb.workspace("ws1").experiments().getOrCreate("exp");
+            Runs runs = mb.workspace("ws1").runs();
             CountDownLatch training = new CountDownLatch(1);
-            TrainingRun first = exp.submit(TestData.endless(data), e -> {
+            TrainingRun first = runs.define(TestData.endless(data)).inExperiment("exp").withListener(e -> {
                 events.add(e);
                 if (e instanceof ProgressEvent.StepStarted s && s.step() == WorkStep.TRAIN) {
                     training.countDown();
                 }
-            });
+            }).beginCreate();
             // one run at a time: the second waits in the queue until the endless first one ends
-            TrainingRun second = exp.submit(TestData.quick(data), events::add);
+            TrainingRun second = runs.define(TestData.quick(data)).inExperiment("exp").withListener(events::add)
+                    .beginCreate();
             assertThat(second.snapshot().status()).isEqualTo(RunStatus.QUEUED);
             assertThatThrownBy(() -> second.downloadModel(temp.resolve("early"))).isInstanceOf(
-                    IllegalStateException.class).hasMessage("run " + second.id() + " has no model to download: its"
+                    InvalidStateException.class).hasMessage("run " + second.id() + " has no model to download: its"
                             + " status is Queued");
 
             second.cancel();
@@ -107,7 +109,7 @@ class LocalTrainingRunTest {
             assertThat(statuses(events, second.id())).extracting(ProgressEvent.RunStatusChanged::current)
                     .containsExactly(RunStatus.QUEUED, RunStatus.CANCELED);
             assertThatThrownBy(() -> second.downloadModel(temp.resolve("nope"))).isInstanceOf(
-                    IllegalStateException.class).hasMessageContaining("its status is Canceled")
+                    InvalidStateException.class).hasMessageContaining("its status is Canceled")
                     .hasMessageContaining("LocalProvider.exportCheckpoint");
 
             assertThat(training.await(2, TimeUnit.MINUTES)).isTrue();
@@ -123,7 +125,7 @@ class LocalTrainingRunTest {
     void aRunOfAnotherProcessIsReportedFromItsRecordAsItChangesOnDisk() throws Exception {
         try (LocalProvider provider = open(); ModelBuilder mb = ModelBuilder.using(provider)) {
             mb.workspaces().define("ws1").create();
-            mb.workspace("ws1").experiments().getOrCreate("exp");
+            mb.workspace("ws1").experiments().define("exp").create();
             LocalStore store = new LocalStore(temp.resolve("root"), AtomicFiles.system());
             // a live owner that is not this provider: another process training the run
             String created = Instant.parse("2026-01-01T10:00:02Z").toString();
@@ -133,14 +135,14 @@ class LocalTrainingRunTest {
             store.writeRun(running);
 
             List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-            TrainingRun run = mb.workspace("ws1").runs().attach(OTHER_RUN, events::add);
+            TrainingRun run = mb.workspace("ws1").runs().resume(OTHER_RUN, events::add);
             assertThat(events).containsExactly(new ProgressEvent.RunStatusChanged(OTHER_RUN, null,
                     RunStatus.RUNNING));
 
             assertThat(run.refresh().status()).isEqualTo(RunStatus.RUNNING);
             assertThat(events).hasSize(1);
             assertThatThrownBy(() -> run.downloadModel(temp.resolve("early"))).isInstanceOf(
-                    IllegalStateException.class).hasMessage("run " + OTHER_RUN + " has no model to download: its"
+                    InvalidStateException.class).hasMessage("run " + OTHER_RUN + " has no model to download: its"
                             + " status is Running");
 
             run.cancel();
@@ -170,7 +172,7 @@ class LocalTrainingRunTest {
                     new ProgressEvent.RunStatusChanged(OTHER_RUN, RunStatus.RUNNING, RunStatus.CANCEL_REQUESTED),
                     new ProgressEvent.RunStatusChanged(OTHER_RUN, RunStatus.CANCEL_REQUESTED, RunStatus.CANCELED));
             assertThatThrownBy(() -> run.downloadModel(temp.resolve("nope"))).isInstanceOf(
-                    IllegalStateException.class).hasMessageContaining("LocalProvider.exportCheckpoint");
+                    InvalidStateException.class).hasMessageContaining("LocalProvider.exportCheckpoint");
         }
     }
 }

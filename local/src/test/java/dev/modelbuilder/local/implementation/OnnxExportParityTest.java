@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.local.SampleDatasets;
 import dev.modelbuilder.local.implementation.onnx.Onnx;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -38,11 +38,9 @@ class OnnxExportParityTest {
         Path data = SampleDatasets.shapes(temp.resolve("shapes"), 10, 3);
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.3, 1);
         TrainingData td = TrainingData.load(split, PreprocessingSpec.squash(48), 2);
-        TrainingSettings settings = TrainingSettings.from(ImageClassificationTraining.fromFolder(data)
-                .withImageSize(48).withMaxEpochs(2).withArchitecture("resnet14").withOption("width", "8")
-                .withOption("batchSize", "8").build(), 2);
+        TrainingSettings settings = TestSettings.scratch("resnet14", 48, 8, 8, 2, 2);
         try (TrainedNetwork net = new ClassifierTrainer(settings, () -> false, System::nanoTime)
-                .train(td, new NoProgress())) {
+                .train(td, ProgressListener.none(), "test")) {
             byte[] onnx = net.exportOnnx(Map.of("labels", "[]"));
             Onnx.ModelProto proto = Onnx.ModelProto.parseFrom(onnx);
             assertThat(proto.getGraph().getNodeList()).extracting(Onnx.NodeProto::getOpType)
@@ -90,16 +88,6 @@ class OnnxExportParityTest {
                 OrtSession.Result r = session.run(Map.of(OnnxExporter.INPUT_NAME, x))) {
             float[][] out = (float[][]) r.get(0).getValue();
             return List.of(out);
-        }
-    }
-
-    private static final class NoProgress implements ClassifierTrainer.Progress {
-        @Override
-        public void epochEnded(ClassifierTrainer.EpochResult result, int maxEpochs) {
-        }
-
-        @Override
-        public void log(String line) {
         }
     }
 }

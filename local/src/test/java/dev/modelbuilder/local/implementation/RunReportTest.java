@@ -1,6 +1,7 @@
 package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.local.LocalProvider;
+import dev.modelbuilder.local.LocalTrainingOptions;
 import dev.modelbuilder.local.SampleDatasets;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import java.nio.file.Files;
@@ -25,23 +26,24 @@ class RunReportTest {
     @Test
     void aCompletedRunWritesItsEvaluationReport() throws Exception {
         Path data = SampleDatasets.shapes(temp.resolve("shapes"), 10, 7);
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2)
                 .build())) {
             mb.workspaces().define("ws1").create();
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("shapes").submit(
-                    ImageClassificationTraining.fromFolder(data).withImageSize(32).withMaxEpochs(2).build());
+            TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromFolder(data)
+                    .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(2).build()).build())
+                    .inExperiment("shapes").beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(5));
             assertThat(done.status()).as("run %s: %s", done.id(), done.error()).isEqualTo(RunStatus.COMPLETED);
 
             Path outputs = temp.resolve("root").resolve("ws1").resolve("runs").resolve(run.id()).resolve("outputs");
-            String html = Files.readString(outputs.resolve(RunJob.REPORT_FILE));
+            String html = Files.readString(outputs.resolve(ArtifactStager.REPORT_FILE));
             assertThat(html).contains("<title>Run " + run.id() + ": validation split</title>")
                     .contains("id=\"training-curves\"").contains("<svg class=\"heatmap\"")
                     .doesNotContain("http:").doesNotContain("https:");
             String marker = "id=\"evaluation-data\">";
             int from = html.indexOf(marker) + marker.length();
             JsonNode evaluation = new ObjectMapper().readTree(html.substring(from, html.indexOf("</script>", from)));
-            JsonNode validation = new ObjectMapper().readTree(outputs.resolve(RunJob.VALIDATION_FILE).toFile());
+            JsonNode validation = new ObjectMapper().readTree(outputs.resolve(ArtifactStager.VALIDATION_FILE).toFile());
             int correct = 0;
             for (JsonNode row : validation) {
                 correct += row.get("label").asText().equals(row.get("predicted").asText()) ? 1 : 0;

@@ -2,6 +2,7 @@ package dev.modelbuilder.local.implementation;
 
 import dev.modelbuilder.local.SampleDatasets;
 import dev.modelbuilder.local.LocalProvider;
+import dev.modelbuilder.local.LocalTrainingOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -42,14 +43,15 @@ class ShapesTrainingTest {
     void trainsShapesToNinetyPercentAndMlModelZipAgreesWithDjl() throws Exception {
         Path data = SampleDatasets.shapes(temp.resolve("shapes"), 150, 42);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2)
                 .build())) {
             mb.workspaces().define("quickstart").create();
-            TrainingRun run = mb.workspace("quickstart").experiments().getOrCreate("shapes").submit(
-                    ImageClassificationTraining.fromFolder(data).withImageSize(64).withMaxEpochs(30)
-                            // the epoch limit ends training, not the clock: the result must not depend on how
-                            // busy the machine is (about 20 s on 2 idle cores)
-                            .withTimeBudget(Duration.ofMinutes(30)).build(), events::add);
+            // the epoch limit ends training, not the clock: the result must not depend on how busy the machine is
+            // (about 20 s on 2 idle cores)
+            TrainingSpec spec = TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofMinutes(30))
+                    .withOptions(LocalTrainingOptions.builder().withImageSize(64).withMaxEpochs(30).build()).build();
+            TrainingRun run = mb.workspace("quickstart").runs().define(spec).inExperiment("shapes")
+                    .withListener(events::add).beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(40));
             assertThat(done.status()).as("run %s: %s", done.id(), done.error()).isEqualTo(RunStatus.COMPLETED);
             assertThat(done.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.9);
@@ -72,7 +74,7 @@ class ShapesTrainingTest {
             assertThat(pkg.onnxModelBytes()).isEqualTo(Files.readAllBytes(model.onnxModel()));
 
             JsonNode djl = new ObjectMapper().readTree(temp.resolve("root").resolve("quickstart").resolve("runs")
-                    .resolve(run.id()).resolve("outputs").resolve(RunJob.VALIDATION_FILE).toFile());
+                    .resolve(run.id()).resolve("outputs").resolve(ArtifactStager.VALIDATION_FILE).toFile());
             assertThat(djl.size()).isEqualTo(90);
             int correct = 0;
             try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +36,7 @@ public final class TrainingBenchmark {
         int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 10;
         int steps = args.length > 6 ? Integer.parseInt(args[6]) : 40;
         int classes = 3;
-        TrainingSettings settings = TrainingSettings.from(ImageClassificationTraining.fromFolder(Path.of("."))
-                .withArchitecture(arch).withImageSize(size).withOption("width", String.valueOf(width))
-                .withOption("batchSize", String.valueOf(batch)).build(), threads);
+        TrainingSettings settings = TestSettings.scratch(arch, size, width, batch, 30, threads);
         DjlRuntime.prepareThread(threads);
         ResNet net = ResNet.build(ResNetConfig.named(arch, size, width, classes));
         Random random = new Random(1);

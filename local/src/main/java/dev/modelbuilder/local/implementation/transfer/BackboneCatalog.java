@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * shorter side resized to 256, centre 224x224 crop, values scaled to [0, 1] and normalized with the ImageNet mean
  * (0.485, 0.456, 0.406) and standard deviation (0.229, 0.224, 0.225).
  */
-public final class BackboneCatalog {
+final class BackboneCatalog {
     private static final String ZOO = "https://github.com/onnx/models/raw/main/validated/vision/classification/";
 
     /**

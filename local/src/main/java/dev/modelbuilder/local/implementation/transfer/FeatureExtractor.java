@@ -1,25 +1,23 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
-import dev.modelbuilder.core.support.DaemonThreadFactory;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
+import dev.modelbuilder.core.support.DaemonThreadFactory;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ImagePreprocessor;
+import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.pipeline.RgbImage;
-import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import dev.modelbuilder.scoring.TensorModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,21 +30,25 @@ import java.util.function.BooleanSupplier;
  * pipeline module's preprocessing run on a pool of threads and fill the next batch while ONNX Runtime (using all
  * cores) computes the current one. Not thread-safe; close it to free the native session and the threads.
  */
-public final class FeatureExtractor implements AutoCloseable {
+final class FeatureExtractor implements AutoCloseable {
     /** The most views per image: plain, mirrored, centre 90 %, centre 90 % mirrored. */
-    public static final int MAX_VIEWS = 4;
+    static final int MAX_VIEWS = 4;
 
-    /** Told as images are done. */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * @param done images (views) done so far
-         * @param total images (views) in all
-         */
-        void done(int done, int total);
+    /**
+     * One image to compute the features of.
+     *
+     * @param file the image file
+     * @param view 0 for the image as it is, up to {@value #MAX_VIEWS} - 1 (see {@link #view(RgbImage, int)})
+     */
+    record Item(Path file, int view) {
+        Item {
+            if (view < 0 || view >= MAX_VIEWS) {
+                throw new IllegalArgumentException("view must be 0 to " + (MAX_VIEWS - 1) + ", got " + view);
+            }
+        }
     }
 
-    private final OrtSession session;
+    private final TensorModel model;
     private final ImagePreprocessor preprocessor;
     private final ExecutorService pool;
     private final int batchSize;
@@ -59,68 +61,52 @@ public final class FeatureExtractor implements AutoCloseable {
      * @param batchSize images per ONNX Runtime call (1 is used when the graph only takes one image at a time)
      * @throws ModelLoadException if ONNX Runtime cannot load or run the model
      */
-    public FeatureExtractor(byte[] featureModel, PreprocessingSpec spec, int threads, int batchSize) {
+    FeatureExtractor(byte[] featureModel, PreprocessingSpec spec, int threads, int batchSize) {
         this.preprocessor = new ImagePreprocessor(spec);
-        OrtEnvironment env = OrtRuntime.environment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(Math.max(1, threads));
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // as in scoring: stop the intra-op workers spinning after a run, so they do not take the cores that
-            // decode the next batch
-            options.addConfigEntry("session.force_spinning_stop", "1");
-            this.session = env.createSession(featureModel, options);
-        } catch (OrtException e) {
-            throw new ModelLoadException("ONNX Runtime cannot load the cut backbone: " + OrtRuntime.describe(e), e);
-        }
+        this.model = TensorModel.load(featureModel, "the cut backbone", Math.max(1, threads));
         int batch = Math.max(1, batchSize);
         int dim;
         try {
             dim = probe(Math.min(2, batch));
-        } catch (OrtException e) {
+        } catch (ScoringException e) {
             if (batch == 1) {
-                closeQuietly(e);
-                throw new ModelLoadException("ONNX Runtime cannot run the cut backbone: " + OrtRuntime.describe(e), e);
+                throw unrunnable(e);
             }
             batch = 1; // graphs with a fixed batch of 1 (e.g. a Reshape to [1, -1]) run one image at a time
             try {
                 dim = probe(1);
-            } catch (OrtException e2) {
-                closeQuietly(e2);
-                throw new ModelLoadException("ONNX Runtime cannot run the cut backbone: " + OrtRuntime.describe(e2),
-                        e2);
+            } catch (ScoringException e2) {
+                throw unrunnable(e2);
             }
         }
         this.batchSize = batch;
         this.dimension = dim;
-        this.pool = Executors.newFixedThreadPool(Math.max(1, threads), new DaemonThreadFactory("modelbuilder-features"));
+        this.pool = Executors.newFixedThreadPool(Math.max(1, threads),
+                new DaemonThreadFactory("modelbuilder-features"));
     }
 
-    private void closeQuietly(Exception cause) {
+    private ModelLoadException unrunnable(ScoringException cause) {
         try {
-            session.close();
-        } catch (OrtException e) {
+            model.close();
+        } catch (ScoringException e) {
             cause.addSuppressed(e);
         }
+        return new ModelLoadException(cause.getMessage(), cause);
     }
 
-    private int probe(int n) throws OrtException {
+    private int probe(int n) {
         float[] zeros = new float[n * preprocessor.spec().tensorSize()];
         return run(FloatBuffer.wrap(zeros), n).length / n;
     }
 
     /** @return the number of features per image */
-    public int dimension() {
+    int dimension() {
         return dimension;
     }
 
     /** @return images per ONNX Runtime call */
-    public int batchSize() {
+    int batchSize() {
         return batchSize;
-    }
-
-    /** @return the preprocessing applied */
-    public PreprocessingSpec spec() {
-        return preprocessor.spec();
     }
 
     /**
@@ -129,21 +115,31 @@ public final class FeatureExtractor implements AutoCloseable {
      * @param tensors {@code n} images, CHW each, from position 0
      * @param n the number of images
      * @return {@code n * dimension()} features, image after image
-     * @throws OrtException if ONNX Runtime fails
+     * @throws ScoringException if ONNX Runtime fails
      */
-    public float[] run(FloatBuffer tensors, int n) throws OrtException {
+    float[] run(FloatBuffer tensors, int n) {
         PreprocessingSpec s = preprocessor.spec();
-        long[] shape = {n, 3, s.height(), s.width()};
         FloatBuffer data = tensors.duplicate();
         data.position(0).limit(n * s.tensorSize());
-        try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), data, shape);
-             OrtSession.Result result = session.run(Map.of(PipelineSpec.DEFAULT_INPUT_NAME, input))) {
-            OnnxValue out = result.get(0);
-            FloatBuffer fb = ((OnnxTensor) out).getFloatBuffer();
-            float[] features = new float[fb.remaining()];
-            fb.get(features);
-            return features;
+        return model.run(PipelineSpec.DEFAULT_INPUT_NAME, data, new long[] {n, 3, s.height(), s.width()});
+    }
+
+    /**
+     * @param files images
+     * @param views views per image, 1 to {@value #MAX_VIEWS} (1: the image as it is)
+     * @return every view of every file, file after file: {@code items.get(file * views + view)}
+     */
+    static List<Item> views(List<Path> files, int views) {
+        if (views < 1 || views > MAX_VIEWS) {
+            throw new IllegalArgumentException("views must be 1 to " + MAX_VIEWS + ", got " + views);
         }
+        List<Item> items = new ArrayList<>(files.size() * views);
+        for (Path file : files) {
+            for (int v = 0; v < views; v++) {
+                items.add(new Item(file, v));
+            }
+        }
+        return items;
     }
 
     /**
@@ -151,23 +147,33 @@ public final class FeatureExtractor implements AutoCloseable {
      *
      * @param files the images
      * @param views views per image, 1 to {@value #MAX_VIEWS} (1: the image as it is)
-     * @param progress told after each batch
+     * @param events told after each batch ({@code EXTRACT_FEATURES}, in images)
      * @param cancelled polled before each image and batch
      * @return one row per file and view: {@code rows[file * views + view]}
      * @throws CancellationException when {@code cancelled} says so
-     * @throws dev.modelbuilder.core.exception.ScoringException if an image cannot be decoded
-     * @throws ModelLoadException if ONNX Runtime fails
+     * @throws ScoringException if an image cannot be decoded or ONNX Runtime fails
      */
-    public float[][] extract(List<Path> files, int views, Progress progress, BooleanSupplier cancelled) {
-        if (views < 1 || views > MAX_VIEWS) {
-            throw new IllegalArgumentException("views must be 1 to " + MAX_VIEWS + ", got " + views);
-        }
-        int total = files.size() * views;
+    float[][] extract(List<Path> files, int views, ProgressListener events, BooleanSupplier cancelled) {
+        return extract(views(files, views), events, cancelled);
+    }
+
+    /**
+     * Computes the features of each item, in batches, preparing the next batch while the current one runs.
+     *
+     * @param items the images and their views
+     * @param events told after each batch ({@code EXTRACT_FEATURES}, in images)
+     * @param cancelled polled before each image and batch
+     * @return one row per item, in order
+     * @throws CancellationException when {@code cancelled} says so
+     * @throws ScoringException if an image cannot be decoded or ONNX Runtime fails
+     */
+    float[][] extract(List<Item> items, ProgressListener events, BooleanSupplier cancelled) {
+        int total = items.size();
         float[][] rows = new float[total][];
         int size = preprocessor.spec().tensorSize();
         FloatBuffer[] buffers = {direct(batchSize * size), direct(batchSize * size)};
         int batches = (total + batchSize - 1) / batchSize;
-        List<Future<?>> next = prepare(files, views, 0, total, buffers[0], cancelled);
+        List<Future<?>> next = prepare(items, 0, buffers[0], cancelled);
         for (int b = 0; b < batches; b++) {
             List<Future<?>> current = next;
             awaitAll(current);
@@ -176,37 +182,35 @@ public final class FeatureExtractor implements AutoCloseable {
             }
             int from = b * batchSize;
             int n = Math.min(batchSize, total - from);
-            next = b + 1 < batches ? prepare(files, views, from + batchSize, total, buffers[(b + 1) % 2], cancelled)
-                    : List.of();
+            next = b + 1 < batches ? prepare(items, from + batchSize, buffers[(b + 1) % 2], cancelled) : List.of();
             float[] out;
             try {
                 out = run(buffers[b % 2], n);
-            } catch (OrtException e) {
+            } catch (ScoringException e) {
                 next.forEach(f -> f.cancel(true));
-                throw new ModelLoadException("ONNX Runtime failed on the backbone: " + OrtRuntime.describe(e), e);
+                throw e;
             }
             for (int i = 0; i < n; i++) {
                 float[] row = new float[dimension];
                 System.arraycopy(out, i * dimension, row, 0, dimension);
                 rows[from + i] = row;
             }
-            progress.done(from + n, total);
+            events.onEvent(new ProgressEvent.StepProgress(WorkStep.EXTRACT_FEATURES, from + n, total, "images"));
         }
         return rows;
     }
 
-    private List<Future<?>> prepare(List<Path> files, int views, int from, int total, FloatBuffer buffer,
-            BooleanSupplier cancelled) {
+    private List<Future<?>> prepare(List<Item> items, int from, FloatBuffer buffer, BooleanSupplier cancelled) {
         int size = preprocessor.spec().tensorSize();
         List<Future<?>> tasks = new ArrayList<>();
-        for (int k = from; k < Math.min(total, from + batchSize); k++) {
-            int item = k;
+        for (int k = from; k < Math.min(items.size(), from + batchSize); k++) {
+            Item item = items.get(k);
             int slot = k - from;
             tasks.add(pool.submit(() -> {
                 if (cancelled.getAsBoolean()) {
                     return;
                 }
-                RgbImage image = view(ImageDecoder.decode(files.get(item / views)), item % views);
+                RgbImage image = view(ImageDecoder.decode(item.file()), item.view());
                 preprocessor.toTensor(preprocessor.geometry(image), buffer, slot * size);
             }));
         }
@@ -246,13 +250,10 @@ public final class FeatureExtractor implements AutoCloseable {
         return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    /** Frees the threads and the native session. */
     @Override
     public void close() {
         pool.shutdownNow();
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("could not close the ONNX Runtime session", e);
-        }
+        model.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.modelbuilder.core.dataset.DatasetRules;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
@@ -16,9 +19,12 @@ import dev.modelbuilder.scoring.PredictionEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,37 +34,49 @@ class TransferTrainerTest {
     @TempDir
     Path dir;
 
-    private Backbones.Resolved backbone(PreprocessingSpec spec) throws Exception {
+    private Backbone backbone(PreprocessingSpec spec) throws Exception {
         Path file = dir.resolve("tinycnn.onnx");
         Files.write(file, TestBackbones.cnn(TestBackbones.Ending.GEMM, 3));
-        return new Backbones.Resolved("tinycnn.onnx", file, BackboneCache.sha256(file), spec, null);
+        return new Backbone("tinycnn.onnx", file, BackboneCache.sha256(file), spec, null);
     }
 
-    private static final class Recorder implements TransferTrainer.Listener {
+    /** What the trainer tells its listener: log lines, feature progress, and the steps in order. */
+    private static final class Recorder implements ProgressListener {
         final List<String> lines = new CopyOnWriteArrayList<>();
-        final AtomicInteger lastDone = new AtomicInteger();
-        int total;
+        final List<ProgressEvent> steps = new CopyOnWriteArrayList<>();
+        final AtomicLong lastDone = new AtomicLong();
+        long total;
 
         @Override
-        public void log(String line) {
-            lines.add(line);
+        public void onEvent(ProgressEvent event) {
+            if (event instanceof ProgressEvent.LogLine l) {
+                assertThat(l.source()).isEqualTo("run-x");
+                lines.add(l.line());
+            } else if (event instanceof ProgressEvent.StepProgress p) {
+                assertThat(p.step()).isEqualTo(WorkStep.EXTRACT_FEATURES);
+                assertThat(p.unit()).isEqualTo("images");
+                lastDone.set(p.done());
+                total = p.total();
+            } else {
+                steps.add(event);
+            }
         }
+    }
 
-        @Override
-        public void features(int done, int all) {
-            lastDone.set(done);
-            total = all;
-        }
+    private static TransferTrainer.Outcome train(DatasetSplit split, Backbone backbone,
+            TransferTrainer.Options options, Path featureDir, ProgressListener events, BooleanSupplier cancelled) {
+        return TransferTrainer.train(split, backbone, options, featureDir, Map.of("modelbuilder.run", "run-x"),
+                events, "run-x", cancelled);
     }
 
     @Test
     void learnsANewTaskFromAFewImagesAndExportsOneModelThatScoresLikeFeaturesThenHead() throws Exception {
         Path data = TestBackbones.textures(dir.resolve("data"), 12, 1);
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.25, 7);
-        Backbones.Resolved backbone = backbone(PreprocessingSpec.resizeCrop(36, 32));
+        Backbone backbone = backbone(PreprocessingSpec.resizeCrop(36, 32));
         Recorder rec = new Recorder();
-        TransferTrainer.Outcome out = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
-                dir.resolve("run"), rec, () -> false);
+        TransferTrainer.Outcome out = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+                rec, () -> false);
         assertThat(out.labels()).containsExactly(TestBackbones.TEXTURES);
         assertThat(out.featureDimension()).isEqualTo(TestBackbones.FEATURES);
         assertThat(rec.total).isEqualTo(split.training().size() * 2 + split.validation().size());
@@ -66,6 +84,9 @@ class TransferTrainerTest {
         assertThat(out.head().trainAccuracy()).isGreaterThanOrEqualTo(0.9);
         assertThat(out.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.75);
         assertThat(rec.lines).anyMatch(l -> l.contains("cut before fc") && l.contains(backbone.sha256()));
+        assertThat(rec.steps).extracting(e -> e.getClass().getSimpleName() + " " + step(e)).containsExactly(
+                "StepStarted EXTRACT_FEATURES", "StepCompleted EXTRACT_FEATURES", "StepStarted TRAIN",
+                "StepCompleted TRAIN");
 
         // the merged model, packaged like a run's MLModel.zip, on images it has never seen
         Path onnx = dir.resolve("bestModel.onnx");
@@ -86,7 +107,7 @@ class TransferTrainerTest {
             try (Stream<Path> s = Files.walk(fresh)) {
                 files = s.filter(Files::isRegularFile).sorted().toList();
             }
-            float[][] features = original.extract(files, 1, (d, t) -> { }, () -> false);
+            float[][] features = original.extract(files, 1, ProgressListener.none(), () -> false);
             for (int i = 0; i < files.size(); i++) {
                 Prediction p = engine.predict(files.get(i));
                 float[] expected = out.head().logits(features[i]);
@@ -100,21 +121,29 @@ class TransferTrainerTest {
         assertThat((double) right / all).isGreaterThanOrEqualTo(0.8);
     }
 
+    private static String step(ProgressEvent e) {
+        if (e instanceof ProgressEvent.StepStarted s) {
+            return s.step().name();
+        }
+        return e instanceof ProgressEvent.StepCompleted c ? c.step().name() : "";
+    }
+
     @Test
     void featuresAreComputedOncePerRun() throws Exception {
         Path data = TestBackbones.textures(dir.resolve("data"), 4, 2);
         DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 2)).split(0.25, 7);
-        Backbones.Resolved backbone = backbone(PreprocessingSpec.squash(32));
+        Backbone backbone = backbone(PreprocessingSpec.squash(32));
         Recorder first = new Recorder();
-        TransferTrainer.Outcome a = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
-                dir.resolve("run"), first, () -> false);
+        TransferTrainer.Outcome a = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+                first, () -> false);
         Recorder second = new Recorder();
-        TransferTrainer.Outcome b = TransferTrainer.train(split, backbone, TransferTrainer.Options.defaults(2),
-                dir.resolve("run"), second, () -> false);
+        TransferTrainer.Outcome b = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+                second, () -> false);
         assertThat(first.lastDone.get()).isPositive();
         assertThat(second.lastDone.get()).isZero();
         assertThat(second.lines).anyMatch(l -> l.startsWith("features read from"));
         assertThat(b.head().bias()).containsExactly(a.head().bias());
+        assertThat(a.onnx()).isEqualTo(b.onnx());
     }
 
     @Test
@@ -127,7 +156,7 @@ class TransferTrainerTest {
         }
         DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 1)).split(0.25, 7);
         Recorder rec = new Recorder();
-        TransferTrainer.Outcome out = TransferTrainer.train(split, backbone(PreprocessingSpec.squash(32)),
+        TransferTrainer.Outcome out = train(split, backbone(PreprocessingSpec.squash(32)),
                 TransferTrainer.Options.defaults(2), null, rec, () -> false);
         assertThat(rec.lines).anyMatch(l -> l.contains("label 'dots' has a single image"));
         assertThat(out.labels()).contains("dots");
@@ -139,19 +168,14 @@ class TransferTrainerTest {
         Path data = TestBackbones.textures(dir.resolve("data"), 10, 4);
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.2, 7);
         AtomicInteger batches = new AtomicInteger();
-        TransferTrainer.Listener listener = new TransferTrainer.Listener() {
-            @Override
-            public void log(String line) {
-            }
-
-            @Override
-            public void features(int done, int total) {
+        ProgressListener listener = e -> {
+            if (e instanceof ProgressEvent.StepProgress) {
                 batches.incrementAndGet();
             }
         };
         TransferTrainer.Options options = new TransferTrainer.Options(1, 2, 4, LogisticHead.Settings.defaults(2));
-        assertThatThrownBy(() -> TransferTrainer.train(split, backbone(PreprocessingSpec.squash(32)), options,
-                dir.resolve("run"), listener, () -> batches.get() >= 2))
+        assertThatThrownBy(() -> train(split, backbone(PreprocessingSpec.squash(32)), options, dir.resolve("run"),
+                listener, () -> batches.get() >= 2))
                 .isInstanceOf(CancellationException.class)
                 .hasMessageContaining("feature extraction");
         assertThat(batches.get()).isEqualTo(2);

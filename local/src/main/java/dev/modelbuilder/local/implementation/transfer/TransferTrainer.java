@@ -1,25 +1,31 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.LabeledImage;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.pipeline.LabelMap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Transfer learning on a frozen backbone: cut it ({@link BackboneGraph}), compute every image's features once with
- * ONNX Runtime ({@link FeatureExtractor}, cached per run by {@link FeatureCache}), train a linear head on them
- * ({@link LogisticHead}), and append the head to the backbone graph as one ONNX model. Stateless.
+ * ONNX Runtime ({@link FeatureExtractor}, cached per run by {@link FeatureCache}; the {@code EXTRACT_FEATURES} step),
+ * train a linear head on them ({@link LogisticHead}; the {@code TRAIN} step), and append the head to the backbone
+ * graph as one ONNX model. Stateless.
  */
-public final class TransferTrainer {
+final class TransferTrainer {
 
     /**
      * @param views views per training image (1-4: the image, mirrored, centre 90 %, both)
@@ -27,26 +33,14 @@ public final class TransferTrainer {
      * @param batchSize images per ONNX Runtime call
      * @param head the head's settings
      */
-    public record Options(int views, int threads, int batchSize, LogisticHead.Settings head) {
+    record Options(int views, int threads, int batchSize, LogisticHead.Settings head) {
         /**
          * @param threads threads to use
          * @return 2 views, batches of 32, the head's defaults
          */
-        public static Options defaults(int threads) {
+        static Options defaults(int threads) {
             return new Options(2, threads, 32, LogisticHead.Settings.defaults(threads));
         }
-    }
-
-    /** Told what happens. */
-    public interface Listener {
-        /** @param line a line for the run's log */
-        void log(String line);
-
-        /**
-         * @param done images whose features are computed
-         * @param total images in all
-         */
-        void features(int done, int total);
     }
 
     /**
@@ -61,9 +55,9 @@ public final class TransferTrainer {
      * @param headTime time spent training the head
      * @param metrics the run's metrics
      */
-    public record Outcome(byte[] onnx, List<String> labels, LogisticHead.Result head, int featureDimension,
-                          List<String> validationFiles, int[] validationLabels, float[][] validationLogits,
-                          Duration featureTime, Duration headTime, Map<String, Double> metrics) {
+    record Outcome(byte[] onnx, List<String> labels, LogisticHead.Result head, int featureDimension,
+            List<String> validationFiles, int[] validationLabels, float[][] validationLogits, Duration featureTime,
+            Duration headTime, Map<String, Double> metrics) {
     }
 
     private TransferTrainer() {
@@ -74,14 +68,18 @@ public final class TransferTrainer {
      * @param backbone the backbone
      * @param options views, threads, batch size, head settings
      * @param featureDir where the run keeps its features, or {@code null} not to keep them
-     * @param listener told what happens
+     * @param metadata metadata for the merged model (e.g. the run id), besides the labels, backbone and preprocessing
+     * @param events told of the {@code EXTRACT_FEATURES} and {@code TRAIN} steps (the head) and given log lines
+     * @param source the log lines' source (the run id)
      * @param cancelled polled during feature extraction and head training
      * @return the trained model
      * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
      * @throws dev.modelbuilder.core.exception.ValidationException if the backbone cannot be cut
      */
-    public static Outcome train(DatasetSplit split, Backbones.Resolved backbone, Options options, Path featureDir,
-            Listener listener, BooleanSupplier cancelled) {
+    static Outcome train(DatasetSplit split, Backbone backbone, Options options, Path featureDir,
+            Map<String, String> metadata, ProgressListener events, String source, BooleanSupplier cancelled) {
+        Consumer<String> log = line -> events.onEvent(new ProgressEvent.LogLine(source, line));
+        events.onEvent(new ProgressEvent.StepStarted(WorkStep.EXTRACT_FEATURES));
         BackboneGraph graph = BackboneGraph.read(backbone.file(), backbone.cutNode());
         List<String> labels = split.labels();
         Map<String, Integer> perLabel = new LinkedHashMap<>();
@@ -89,15 +87,16 @@ public final class TransferTrainer {
         split.validation().forEach(i -> perLabel.merge(i.label(), 1, Integer::sum));
         perLabel.forEach((label, n) -> {
             if (n < 2) {
-                listener.log("label '" + label + "' has a single image: it is used for training only, and the"
+                log.accept("label '" + label + "' has a single image: it is used for training only, and the"
                         + " validation accuracy says nothing about it; add more images of it");
             }
         });
         int views = options.views();
-        List<Path> files = new ArrayList<>();
-        split.training().forEach(i -> files.add(i.path()));
-        split.validation().forEach(i -> files.add(i.path()));
-        listener.log(String.format(Locale.ROOT, "backbone %s (SHA-256 %s) cut before %s, %s; features of %d training"
+        List<Path> trainFiles = split.training().stream().map(LabeledImage::path).toList();
+        List<Path> validationFiles = split.validation().stream().map(LabeledImage::path).toList();
+        List<Path> files = new ArrayList<>(trainFiles);
+        files.addAll(validationFiles);
+        log.accept(String.format(Locale.ROOT, "backbone %s (SHA-256 %s) cut before %s, %s; features of %d training"
                 + " images x %d views and %d validation images", backbone.name(), backbone.sha256(), graph.cutNode(),
                 backbone.preprocessing(), split.training().size(), views, split.validation().size()));
 
@@ -111,30 +110,29 @@ public final class TransferTrainer {
         Optional<float[][]> cached = cache == null ? Optional.empty() : cache.load(total);
         Duration featureTime = Duration.ZERO;
         if (cached.isPresent()) {
-            listener.log("features read from " + cache.file());
-            train = java.util.Arrays.copyOfRange(cached.get(), 0, trainRows);
-            validation = java.util.Arrays.copyOfRange(cached.get(), trainRows, total);
+            log.accept("features read from " + cache.file());
+            train = Arrays.copyOfRange(cached.get(), 0, trainRows);
+            validation = Arrays.copyOfRange(cached.get(), trainRows, total);
         } else {
+            // one pass over the training views and the validation images, so that the batches never drain between
+            List<FeatureExtractor.Item> items = new ArrayList<>(FeatureExtractor.views(trainFiles, views));
+            items.addAll(FeatureExtractor.views(validationFiles, 1));
+            float[][] all;
             try (FeatureExtractor fx = new FeatureExtractor(graph.featureModel(), backbone.preprocessing(),
                     options.threads(), options.batchSize())) {
-                List<Path> trainFiles = files.subList(0, split.training().size());
-                List<Path> validationFiles = files.subList(split.training().size(), files.size());
-                train = fx.extract(trainFiles, views, (done, all) -> listener.features(done, total), cancelled);
-                validation = fx.extract(validationFiles, 1, (done, all) -> listener.features(trainRows + done, total),
-                        cancelled);
+                all = fx.extract(items, events, cancelled);
             }
+            train = Arrays.copyOfRange(all, 0, trainRows);
+            validation = Arrays.copyOfRange(all, trainRows, total);
             featureTime = Duration.ofNanos(System.nanoTime() - start);
-            listener.log(String.format(Locale.ROOT, "%d features per image, %d images in %.1f s (%.1f images/s)",
+            log.accept(String.format(Locale.ROOT, "%d features per image, %d images in %.1f s (%.1f images/s)",
                     train.length == 0 ? 0 : train[0].length, total, featureTime.toNanos() / 1e9,
                     total / Math.max(1e-9, featureTime.toNanos() / 1e9)));
             if (cache != null) {
-                float[][] all = new float[total][];
-                System.arraycopy(train, 0, all, 0, trainRows);
-                System.arraycopy(validation, 0, all, trainRows, validation.length);
                 try {
                     cache.save(all);
                 } catch (IOException e) {
-                    listener.log("could not keep the features in " + cache.file() + ": " + e.getMessage());
+                    log.accept("could not keep the features in " + cache.file() + ": " + e.getMessage());
                 }
             }
         }
@@ -146,11 +144,15 @@ public final class TransferTrainer {
             }
         }
         int[] vy = split.validation().stream().mapToInt(split::classIndex).toArray();
+        events.onEvent(new ProgressEvent.StepCompleted(WorkStep.EXTRACT_FEATURES,
+                Duration.ofNanos(System.nanoTime() - start)));
+        events.onEvent(new ProgressEvent.StepStarted(WorkStep.TRAIN));
         long headStart = System.nanoTime();
         LogisticHead.Result head = LogisticHead.train(train, y, validation, vy, labels.size(), options.head(),
                 cancelled);
         Duration headTime = Duration.ofNanos(System.nanoTime() - headStart);
-        listener.log(String.format(Locale.ROOT, "head trained in %.2f s (%d iterations, L2 %.0e): training accuracy"
+        events.onEvent(new ProgressEvent.StepCompleted(WorkStep.TRAIN, headTime));
+        log.accept(String.format(Locale.ROOT, "head trained in %.2f s (%d iterations, L2 %.0e): training accuracy"
                 + " %.4f, validation accuracy %.4f, validation loss %.4f", headTime.toNanos() / 1e9,
                 head.iterations(), head.lambda(), head.trainAccuracy(), head.validationAccuracy(),
                 head.validationLoss()));
@@ -163,6 +165,7 @@ public final class TransferTrainer {
         meta.put("modelbuilder.backbone", backbone.name());
         meta.put("modelbuilder.backbone.sha256", backbone.sha256());
         meta.put("modelbuilder.preprocessing", backbone.preprocessing().toString());
+        meta.putAll(metadata);
         byte[] onnx = graph.withHead(head.weights(), head.bias(), meta);
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (validation.length > 0) {

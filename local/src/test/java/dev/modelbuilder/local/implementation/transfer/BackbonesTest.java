@@ -1,10 +1,11 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,16 +33,17 @@ class BackbonesTest {
         Backbones b = new Backbones(new BackboneCache(dir.resolve("cache"), Duration.ofSeconds(1)),
                 BackboneCatalog.defaultEntry());
         Path f = file();
-        Backbones.Resolved plain = b.resolve(f.toString(), Backbones.Choices.defaults(), (d, t) -> { }, () -> false);
+        Backbone plain = b.resolve(f.toString(), Backbones.Choices.defaults(), ProgressListener.none(), () -> false);
         assertThat(plain.preprocessing()).isEqualTo(PreprocessingSpec.resizeCrop(37, 32));
         assertThat(plain.sha256()).isEqualTo(BackboneCache.sha256(f));
         assertThat(plain.name()).isEqualTo("net.onnx");
-        Backbones.Resolved squash = b.resolve(f.toString(), new Backbones.Choices("squash", false, null),
-                (d, t) -> { }, () -> false);
+        Backbones.Choices squashed = new Backbones.Choices(PreprocessingSpec.Geometry.SQUASH, false, null);
+        Backbone squash = b.resolve(f.toString(), squashed, ProgressListener.none(), () -> false);
         assertThat(squash.preprocessing()).isEqualTo(PreprocessingSpec.squash(32).withoutNormalization());
         assertThatThrownBy(() -> b.resolve(dir.resolve("absent.onnx").toString(), Backbones.Choices.defaults(),
-                (d, t) -> { }, () -> false)).isInstanceOf(ValidationException.class).hasMessageContaining("no such file");
-        assertThatThrownBy(() -> b.resolve("vgg99", Backbones.Choices.defaults(), (d, t) -> { }, () -> false))
+                ProgressListener.none(), () -> false)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> b.resolve("vgg99", Backbones.Choices.defaults(), ProgressListener.none(), () -> false))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("mobilenetv2");
     }
 
@@ -58,33 +60,20 @@ class BackbonesTest {
         Path cacheDir = dir.resolve("cache");
         Backbones b = new Backbones(new BackboneCache(cacheDir, Duration.ofSeconds(2)), entry);
         List<String> why = new ArrayList<>();
-        assertThat(b.resolveDefault((d, t) -> { }, () -> false, why::add)).isEmpty();
-        assertThat(why).singleElement().asString().doesNotContain("\n").contains("training from scratch")
+        ProgressListener events = e -> {
+            if (e instanceof ProgressEvent.LogLine line) {
+                why.add(line.source() + ": " + line.line());
+            }
+        };
+        assertThat(b.resolveDefault(events, "run-1", () -> false)).isEmpty();
+        assertThat(why).singleElement().asString().startsWith("run-1: ").doesNotContain("\n")
+                .contains("training from scratch")
                 .contains("put it at " + cacheDir.resolve("tiny.onnx"));
         Files.createDirectories(cacheDir);
         Files.copy(f, cacheDir.resolve("tiny.onnx"));
-        Optional<Backbones.Resolved> cached = b.resolveDefault((d, t) -> { }, () -> false, why::add);
+        Optional<Backbone> cached = b.resolveDefault(events, "run-1", () -> false);
         assertThat(cached).isPresent();
         assertThat(cached.get().name()).isEqualTo("tiny");
         assertThat(why).hasSize(1);
-    }
-
-    @Test
-    void settingsChooseTheMode() {
-        ImageClassificationTraining.Builder base = ImageClassificationTraining.fromFolder(dir);
-        assertThat(TransferSettings.from(base.build()).mode()).isEqualTo(TransferSettings.Mode.DEFAULT_IF_AVAILABLE);
-        assertThat(TransferSettings.from(ImageClassificationTraining.fromFolder(dir).withImageSize(64).build()).mode())
-                .isEqualTo(TransferSettings.Mode.SCRATCH);
-        assertThat(TransferSettings.from(ImageClassificationTraining.fromFolder(dir).withoutBackbone().build())
-                .mode()).isEqualTo(TransferSettings.Mode.SCRATCH);
-        TransferSettings named = TransferSettings.from(ImageClassificationTraining.fromFolder(dir)
-                .withBackbone("resnet50").withOption("augmentViews", "4").withOption("preprocess", "SQUASH").build());
-        assertThat(named.mode()).isEqualTo(TransferSettings.Mode.EXPLICIT);
-        assertThat(named.views()).isEqualTo(4);
-        assertThat(named.choices().geometry()).isEqualTo("squash");
-        assertThatThrownBy(() -> TransferSettings.from(ImageClassificationTraining.fromFolder(dir)
-                .withBackbone("resnet50").withOption("augmentViews", "9").withOption("normalize", "maybe").build()))
-                .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("augmentViews").hasMessageContaining("normalize");
     }
 }

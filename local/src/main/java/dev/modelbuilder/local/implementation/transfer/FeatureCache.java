@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,6 +1,9 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,31 +22,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * The folder of downloaded backbones ({@code ~/.modelbuilder/backbones}, or {@value #DIR_ENV}): a catalog entry is
+ * The folder of downloaded backbones ({@link TransferLearning#BACKBONE_CACHE}): a catalog entry is
  * downloaded once, into {@code NAME.part}, resumed with an HTTP range request after a dropped connection (or
  * restarted when the server does not resume), checked against its size and SHA-256, and only then renamed to its
  * final name. A file of the wrong size or checksum is refused and removed. Thread-safe for distinct entries; one
  * process at a time per entry.
  */
-public final class BackboneCache {
-    /** The environment variable that moves the cache folder. */
-    public static final String DIR_ENV = "MODELBUILDER_BACKBONES";
+final class BackboneCache {
     private static final int ATTEMPTS = 4;
-
-    /** Told as bytes arrive. */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * @param done bytes in the file so far
-         * @param total the file's size
-         */
-        void bytes(long done, long total);
-    }
 
     private final Path dir;
     private final HttpClient client;
@@ -53,27 +43,15 @@ public final class BackboneCache {
      * @param dir the cache folder (created when needed)
      * @param connectTimeout how long to wait for a connection and for each response
      */
-    public BackboneCache(Path dir, Duration connectTimeout) {
+    BackboneCache(Path dir, Duration connectTimeout) {
         this.dir = dir;
         this.timeout = connectTimeout;
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
-    /**
-     * @param env the environment (e.g. {@code System.getenv()})
-     * @return {@value #DIR_ENV} when set, else {@code ~/.modelbuilder/backbones}
-     */
-    public static Path defaultDir(Map<String, String> env) {
-        String moved = env.get(DIR_ENV);
-        if (moved != null && !moved.isBlank()) {
-            return Path.of(moved);
-        }
-        return Path.of(System.getProperty("user.home"), ".modelbuilder", "backbones");
-    }
-
     /** @return the cache folder */
-    public Path dir() {
+    Path dir() {
         return dir;
     }
 
@@ -81,7 +59,7 @@ public final class BackboneCache {
      * @param entry a catalog entry
      * @return where its file lives when downloaded
      */
-    public Path fileOf(BackboneCatalog.Entry entry) {
+    Path fileOf(BackboneCatalog.Entry entry) {
         return dir.resolve(entry.fileName());
     }
 
@@ -89,7 +67,7 @@ public final class BackboneCache {
      * @param entry a catalog entry
      * @return the verified file when it is in the cache (a file that fails the check is removed)
      */
-    public Optional<Path> cached(BackboneCatalog.Entry entry) {
+    Optional<Path> cached(BackboneCatalog.Entry entry) {
         Path file = fileOf(entry);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -109,13 +87,13 @@ public final class BackboneCache {
      * Returns the entry's file, downloading it first when it is not in the cache.
      *
      * @param entry a catalog entry
-     * @param progress told as bytes arrive
+     * @param events told of the bytes that arrive ({@code DOWNLOAD_BACKBONE}), at most once per percent
      * @param cancelled polled while downloading
      * @return the verified file
      * @throws ModelLoadException if it cannot be downloaded (saying which file to put where) or fails the check
      * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
      */
-    public Path fetch(BackboneCatalog.Entry entry, Progress progress, BooleanSupplier cancelled) {
+    Path fetch(BackboneCatalog.Entry entry, ProgressListener events, BooleanSupplier cancelled) {
         Optional<Path> hit = cached(entry);
         if (hit.isPresent()) {
             return hit.get();
@@ -127,7 +105,7 @@ public final class BackboneCache {
             Files.createDirectories(dir);
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 try {
-                    download(entry, part, progress, cancelled);
+                    download(entry, part, events, cancelled);
                     last = null;
                     break;
                 } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
@@ -160,11 +138,11 @@ public final class BackboneCache {
         return new ModelLoadException("cannot download backbone '" + entry.name() + "' from " + entry.url() + " ("
                 + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
                 + "). Without a network, download " + entry.fileName() + " (" + entry.size() + " bytes, SHA-256 "
-                + entry.sha256() + ") elsewhere and put it at " + file + " (set " + DIR_ENV
-                + " to use another folder)", cause);
+                + entry.sha256() + ") elsewhere and put it at " + file + " (set "
+                + TransferLearning.BACKBONE_CACHE.howToSet() + " to use another folder)", cause);
     }
 
-    private void download(BackboneCatalog.Entry entry, Path part, Progress progress, BooleanSupplier cancelled)
+    private void download(BackboneCatalog.Entry entry, Path part, ProgressListener events, BooleanSupplier cancelled)
             throws IOException {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         if (have >= entry.size()) {
@@ -192,13 +170,14 @@ public final class BackboneCache {
             throw new ConnectException("HTTP status " + status);
         }
         long done = resumed ? have : 0;
+        Percent progress = new Percent(events, entry.size());
         try (InputStream in = response.body();
              FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
              OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
             byte[] buffer = new byte[1 << 16];
             int n;
-            progress.bytes(done, entry.size());
+            progress.report(done);
             while ((n = in.read(buffer)) > 0) {
                 if (cancelled.getAsBoolean()) {
                     throw new java.util.concurrent.CancellationException("cancelled while downloading "
@@ -206,7 +185,7 @@ public final class BackboneCache {
                 }
                 out.write(buffer, 0, n);
                 done += n;
-                progress.bytes(done, entry.size());
+                progress.report(done);
                 if (done > entry.size()) {
                     break; // longer than it should be: the checksum check refuses it
                 }
@@ -217,12 +196,33 @@ public final class BackboneCache {
         }
     }
 
+    /** Reports bytes as {@code DOWNLOAD_BACKBONE} progress, once per percent and at the end, not per buffer. */
+    private static final class Percent {
+        private final ProgressListener events;
+        private final long total;
+        private final long step;
+        private long reported = -1;
+
+        Percent(ProgressListener events, long total) {
+            this.events = events;
+            this.total = total;
+            this.step = Math.max(1, total / 100);
+        }
+
+        void report(long done) {
+            if (done == total || done / step != reported / step) {
+                reported = done;
+                events.onEvent(new ProgressEvent.StepProgress(WorkStep.DOWNLOAD_BACKBONE, done, total, "bytes"));
+            }
+        }
+    }
+
     /**
      * @param file a file
      * @return its SHA-256, lower-case hex
      * @throws IOException if it cannot be read
      */
-    public static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];

@@ -1,13 +1,15 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.modelbuilder.core.dataset.DatasetSplit;
 import dev.modelbuilder.core.dataset.ImageFolderDataset;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.ImagePreprocessor;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
-import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -74,7 +76,7 @@ public final class TransferBenchmark {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession raw = OrtRuntime.environment().createSession(cut, o);
+            try (OrtSession raw = OrtEnvironment.getEnvironment().createSession(cut, o);
                  FeatureExtractor fx = new FeatureExtractor(cut, spec, threads, batch)) {
                 List<Path> sample = files.subList(0, Math.min(files.size(), iterations * batch));
                 fx.run(tensors, batch); // warm-up
@@ -84,7 +86,7 @@ public final class TransferBenchmark {
                     long oursNanos = 0;
                     for (int i = 0; i < iterations; i++) {
                         long t0 = System.nanoTime();
-                        try (OnnxTensor in = OnnxTensor.createTensor(OrtRuntime.environment(), tensors,
+                        try (OnnxTensor in = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), tensors,
                                 new long[] {batch, 3, 224, 224});
                              OrtSession.Result r = raw.run(Map.of("input1", in))) {
                             ((OnnxTensor) r.get(0)).getFloatBuffer();
@@ -98,7 +100,7 @@ public final class TransferBenchmark {
                     double rawRate = iterations * batch / (rawNanos / 1e9);
                     double oursRate = iterations * batch / (oursNanos / 1e9);
                     long t0 = System.nanoTime();
-                    fx.extract(sample, 1, (d, t) -> { }, () -> false);
+                    fx.extract(sample, 1, ProgressListener.none(), () -> false);
                     double filesRate = sample.size() / ((System.nanoTime() - t0) / 1e9);
                     System.out.printf(Locale.ROOT, "RESULT round=%d raw=%.2f ours=%.2f ours_from_files=%.2f"
                             + " ratio=%.3f ratio_files=%.3f%n", round, rawRate, oursRate, filesRate,
@@ -111,19 +113,14 @@ public final class TransferBenchmark {
         }
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.2, 1);
         long t0 = System.nanoTime();
-        TransferTrainer.Outcome out = TransferTrainer.train(split, new Backbones.Resolved(model.getFileName()
-                .toString(), model, BackboneCache.sha256(model), spec, null),
-                new TransferTrainer.Options(1, threads, batch, LogisticHead.Settings.defaults(threads)),
-                null, new TransferTrainer.Listener() {
-                    @Override
-                    public void log(String line) {
-                        System.out.println("LOG " + line);
+        TransferTrainer.Outcome out = TransferTrainer.train(split, new Backbone(model.getFileName().toString(), model,
+                BackboneCache.sha256(model), spec, null),
+                new TransferTrainer.Options(1, threads, batch, LogisticHead.Settings.defaults(threads)), null,
+                Map.of(), e -> {
+                    if (e instanceof ProgressEvent.LogLine l) {
+                        System.out.println("LOG " + l.line());
                     }
-
-                    @Override
-                    public void features(int done, int total) {
-                    }
-                }, () -> false);
+                }, "bench", () -> false);
         double total = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "RESULT end_to_end images=%d seconds=%.1f features_s=%.1f head_s=%.2f"
                 + " images_per_s=%.2f accuracy=%.3f%n", files.size(), total, out.featureTime().toNanos() / 1e9,

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -34,7 +34,7 @@ import java.util.Set;
  * format that the project's protobuf subset does not name are kept as unknown fields, so nothing of the backbone is
  * lost on the way through. Immutable.
  */
-public final class BackboneGraph {
+final class BackboneGraph {
     private static final String HEAD = "modelbuilder_head/";
     private final ModelProto model;
     private final String inputName;

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
  * starting from the previous solution) by the validation loss, and each run stops early when the validation loss
  * has not improved for {@link Settings#patience()} iterations, keeping the best weights. Stateless.
  */
-public final class LogisticHead {
+final class LogisticHead {
     private static final int MEMORY = 10;
 
     /**

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.modelbuilder.core.exception.ModelLoadException;
+import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,12 +21,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,11 +107,17 @@ class BackboneCacheTest {
     void downloadsOnceVerifiesAndReportsProgress() throws Exception {
         BackboneCatalog.Entry entry = entry(serve((e, n, range) -> full(e, range)));
         BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
-        AtomicLong last = new AtomicLong();
-        Path file = cache.fetch(entry, (done, total) -> last.set(done), () -> false);
+        List<ProgressEvent.StepProgress> progress = new CopyOnWriteArrayList<>();
+        Path file = cache.fetch(entry, e -> progress.add((ProgressEvent.StepProgress) e), () -> false);
         assertThat(file).isEqualTo(dir.resolve("test.onnx")).hasBinaryContent(FILE);
-        assertThat(last.get()).isEqualTo(FILE.length);
-        assertThat(cache.fetch(entry, (d, t) -> { }, () -> false)).isEqualTo(file);
+        assertThat(progress).allSatisfy(p -> {
+            assertThat(p.step()).isEqualTo(WorkStep.DOWNLOAD_BACKBONE);
+            assertThat(p.unit()).isEqualTo("bytes");
+            assertThat(p.total()).isEqualTo(FILE.length);
+        });
+        assertThat(progress).last().extracting(ProgressEvent.StepProgress::done).isEqualTo((long) FILE.length);
+        assertThat(progress).as("at most once per percent, plus the start").hasSizeLessThanOrEqualTo(102);
+        assertThat(cache.fetch(entry, ProgressListener.none(), () -> false)).isEqualTo(file);
         assertThat(cache.cached(entry)).contains(file);
         assertThat(ranges).hasSize(1);
         assertThat(dir.resolve("test.onnx.part")).doesNotExist();
@@ -122,11 +129,11 @@ class BackboneCacheTest {
         // two servers on two ports: the first drops the connection, the second resumes with a range request
         URI first = serve((e, n, range) -> dropped(e));
         BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> cache.fetch(entry.withUrl(first), (d, t) -> { }, () -> false))
+        assertThatThrownBy(() -> cache.fetch(entry.withUrl(first), ProgressListener.none(), () -> false))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("put it at " + dir.resolve("test.onnx"));
         assertThat(dir.resolve("test.onnx.part")).hasSize(FILE.length / 3);
         URI second = serve((e, n, range) -> full(e, range));
-        Path file = cache.fetch(entry.withUrl(second), (d, t) -> { }, () -> false);
+        Path file = cache.fetch(entry.withUrl(second), ProgressListener.none(), () -> false);
         assertThat(file).hasBinaryContent(FILE);
         assertThat(ranges.get(ranges.size() - 1)).isEqualTo("bytes=" + FILE.length / 3 + "-");
     }
@@ -143,7 +150,7 @@ class BackboneCacheTest {
                 send(e, 200, FILE, 0, FILE.length); // ignores the Range header: the client starts again
             }
         }));
-        Path file = new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, (d, t) -> { }, () -> false);
+        Path file = new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, ProgressListener.none(), () -> false);
         assertThat(file).hasBinaryContent(FILE);
         assertThat(ranges).hasSize(2);
         assertThat(ranges.get(1)).isEqualTo("bytes=1000-");
@@ -155,7 +162,7 @@ class BackboneCacheTest {
         other[12345] ^= 1;
         BackboneCatalog.Entry entry = entry(serve((e, n, range) -> send(e, 200, other, 0, other.length)));
         BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> cache.fetch(entry, (d, t) -> { }, () -> false))
+        assertThatThrownBy(() -> cache.fetch(entry, ProgressListener.none(), () -> false))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("refused and removed")
                 .hasMessageContaining(entry.sha256());
@@ -172,7 +179,7 @@ class BackboneCacheTest {
         BackboneCache cache = new BackboneCache(dir, Duration.ofSeconds(5));
         assertThat(cache.cached(entry)).isEmpty();
         assertThat(dir.resolve("test.onnx")).doesNotExist();
-        assertThat(cache.fetch(entry, (d, t) -> { }, () -> false)).hasBinaryContent(FILE);
+        assertThat(cache.fetch(entry, ProgressListener.none(), () -> false)).hasBinaryContent(FILE);
     }
 
     @Test
@@ -182,29 +189,21 @@ class BackboneCacheTest {
             port = s.getLocalPort();
         }
         BackboneCatalog.Entry entry = entry(URI.create("http://127.0.0.1:" + port + "/m.onnx"));
-        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(2)).fetch(entry, (d, t) -> { },
+        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(2)).fetch(entry, ProgressListener.none(),
                 () -> false))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("download test.onnx (300000 bytes, SHA-256 " + entry.sha256() + ")")
                 .hasMessageContaining("put it at " + dir.resolve("test.onnx"))
-                .hasMessageContaining(BackboneCache.DIR_ENV);
+                .hasMessageContaining("MODELBUILDER_BACKBONES").hasMessageContaining("-Dmodelbuilder.backbones.dir");
     }
 
     @Test
     void cancelStopsADownload() throws Exception {
         BackboneCatalog.Entry entry = entry(serve((e, n, range) -> full(e, range)));
-        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, (d, t) -> { },
+        assertThatThrownBy(() -> new BackboneCache(dir, Duration.ofSeconds(5)).fetch(entry, ProgressListener.none(),
                 () -> true))
                 .isInstanceOf(CancellationException.class);
         assertThat(dir.resolve("test.onnx")).doesNotExist();
-    }
-
-    @Test
-    void theCacheFolderMovesWithTheEnvironmentVariable() {
-        assertThat(BackboneCache.defaultDir(Map.of(BackboneCache.DIR_ENV, "/data/backbones")))
-                .isEqualTo(Path.of("/data/backbones"));
-        assertThat(BackboneCache.defaultDir(Map.of()))
-                .isEqualTo(Path.of(System.getProperty("user.home"), ".modelbuilder", "backbones"));
     }
 
     @Test

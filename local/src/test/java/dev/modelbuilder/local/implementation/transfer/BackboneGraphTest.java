@@ -1,16 +1,14 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtSession;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.local.implementation.onnx.Onnx.ModelProto;
 import dev.modelbuilder.local.implementation.onnx.Onnx.NodeProto;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
-import dev.modelbuilder.scoring.implementation.OrtRuntime;
+import dev.modelbuilder.scoring.TensorModel;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;
@@ -72,20 +70,17 @@ class BackboneGraphTest {
         try (FeatureExtractor fx = new FeatureExtractor(g.featureModel(), PreprocessingSpec.squash(32), 2, 8)) {
             features = fx.run(FloatBuffer.wrap(images), n);
         }
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-             OrtSession s = OrtRuntime.environment().createSession(merged, o);
-             OnnxTensor in = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(images),
-                     new long[] {n, 3, 32, 32});
-             OrtSession.Result res = s.run(Map.of("input1", in))) {
-            float[][] logits = (float[][]) res.get("output1").orElseThrow().getValue();
-            assertThat(logits).hasNumberOfRows(n);
-            for (int i = 0; i < n; i++) {
-                float[] row = new float[TestBackbones.FEATURES];
-                System.arraycopy(features, i * row.length, row, 0, row.length);
-                float[] expected = head.logits(row);
-                for (int c = 0; c < 3; c++) {
-                    assertThat(logits[i][c]).isCloseTo(expected[c], within(1e-4f));
-                }
+        float[] logits;
+        try (TensorModel model = TensorModel.load(merged, "the merged model", 2)) {
+            logits = model.run("input1", FloatBuffer.wrap(images), new long[] {n, 3, 32, 32});
+        }
+        assertThat(logits).hasSize(n * 3);
+        for (int i = 0; i < n; i++) {
+            float[] row = new float[TestBackbones.FEATURES];
+            System.arraycopy(features, i * row.length, row, 0, row.length);
+            float[] expected = head.logits(row);
+            for (int c = 0; c < 3; c++) {
+                assertThat(logits[i * 3 + c]).isCloseTo(expected[c], within(1e-4f));
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
+import dev.modelbuilder.core.model.TrainingSpecBuilder;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.local.LocalProvider;
+import dev.modelbuilder.local.LocalTrainingOptions;
 import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.Prediction;
@@ -38,37 +40,59 @@ class LocalTransferRunTest {
         return file;
     }
 
+    private static TrainingSpecBuilder fromBackbone(Path data, Path backbone) {
+        return TrainingSpec.fromFolder(data).withOptions(LocalTrainingOptions.builder()
+                .withBackbone(backbone.toString()).build());
+    }
+
+    private static TrainingSpec fromBackbone(Path data, Path backbone, int views) {
+        return TrainingSpec.fromFolder(data).withOptions(LocalTrainingOptions.builder()
+                .withBackbone(backbone.toString()).withAugmentViews(views).build()).build();
+    }
+
     @Test
     void trainsFromABackboneFileRecordsItAndDeliversAModelThatScoresAsValidated() throws Exception {
         Path data = TestBackbones.textures(temp.resolve("data"), 10, 5);
         Path backbone = backboneFile(TestBackbones.Ending.GEMM);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
-                .build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))
+                .withThreads(2).build())) {
             mb.workspaces().define("wsp").create();
-            TrainingRun run = mb.workspace("wsp").experiments().getOrCreate("textures").submit(
-                    ImageClassificationTraining.fromFolder(data).withBackbone(backbone.toString()).build(),
-                    events::add);
+            TrainingRun run = mb.workspace("wsp").runs().define(fromBackbone(data, backbone).build())
+                    .inExperiment("textures").withListener(events::add).beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(3));
             assertThat(done.status()).as("run %s: %s", done.id(), done.error()).isEqualTo(RunStatus.COMPLETED);
             assertThat(done.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.75);
+            assertThat(events).filteredOn(ProgressEvent.StepStarted.class::isInstance)
+                    .extracting(e -> ((ProgressEvent.StepStarted) e).step()).containsExactly(WorkStep.VALIDATE_DATA,
+                            WorkStep.QUEUE, WorkStep.DOWNLOAD_BACKBONE, WorkStep.EXTRACT_FEATURES, WorkStep.TRAIN,
+                            WorkStep.PACKAGE_MODEL);
             assertThat(events).filteredOn(e -> e instanceof ProgressEvent.StepProgress p
-                    && p.step() == WorkStep.TRAIN && "images".equals(p.unit())).isNotEmpty();
+                    && p.step() == WorkStep.EXTRACT_FEATURES && "images".equals(p.unit())).last()
+                    .satisfies(e -> assertThat(((ProgressEvent.StepProgress) e).fraction()).isEqualTo(1.0));
+            assertThat(events).filteredOn(e -> e instanceof ProgressEvent.MetricLogged m
+                    && m.name().equals("accuracy")).singleElement()
+                    .satisfies(e -> assertThat(((ProgressEvent.MetricLogged) e).step()).isEqualTo(1));
 
             Path runDir = temp.resolve("root").resolve("wsp").resolve("runs").resolve(run.id());
             String sha = BackboneCache.sha256(backbone);
             JsonNode record = new ObjectMapper().readTree(runDir.resolve("run.json").toFile());
             assertThat(record.at("/settings/backbone/name").asText()).isEqualTo(backbone.getFileName().toString());
             assertThat(record.at("/settings/backbone/sha256").asText()).isEqualTo(sha);
-            assertThat(new ObjectMapper().readTree(runDir.resolve("outputs").resolve(TransferRun.BACKBONE_FILE)
+            assertThat(new ObjectMapper().readTree(runDir.resolve("outputs").resolve("backbone.json")
                     .toFile()).get("sha256").asText()).isEqualTo(sha);
+            assertThat(record.at("/history").size()).as("the head's figures, once").isEqualTo(1);
 
             TrainedModel model = run.downloadModel(temp.resolve("model"));
             ModelPackage pkg = ModelPackage.read(model.pipeline());
             assertThat(pkg.pipeline().preprocessing()).isEqualTo(PreprocessingSpec.resizeCrop(37, 32));
             JsonNode validation = new ObjectMapper().readTree(runDir.resolve("outputs")
-                    .resolve(TransferRun.VALIDATION_FILE).toFile());
+                    .resolve("validation.json").toFile());
             assertThat(validation.size()).isPositive();
+            // the evaluation report, as a run from scratch writes it, without curves: the head has no epochs
+            Path report = ((LocalProvider) mb.provider()).evaluationReport("wsp", run.id()).orElseThrow();
+            assertThat(Files.readString(report)).contains("<title>Run " + run.id() + ": validation split</title>")
+                    .doesNotContain("id=\"training-curves\"");
             try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {
                 for (JsonNode row : validation) {
                     Prediction p = engine.predict(data.resolve(row.get("file").asText()));
@@ -86,14 +110,15 @@ class LocalTransferRunTest {
     void aBackboneThatIsNotAClassifierFailsTheRunSayingWhy() throws Exception {
         Path data = TestBackbones.textures(temp.resolve("data"), 5, 6);
         Path backbone = backboneFile(TestBackbones.Ending.NONE);
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
-                .build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))
+                .withThreads(2).build())) {
             mb.workspaces().define("wsp").create();
-            Run done = mb.workspace("wsp").experiments().getOrCreate("bad").submit(
-                    ImageClassificationTraining.fromFolder(data).withBackbone(backbone.toString()).build())
-                    .waitForCompletion(Duration.ofMinutes(2));
+            Run done = mb.workspace("wsp").runs().define(fromBackbone(data, backbone).build()).inExperiment("bad")
+                    .create();
             assertThat(done.status()).isEqualTo(RunStatus.FAILED);
             assertThat(done.error().message()).contains("no final Gemm or MatMul").contains("name the node");
+            assertThat(done.error().step()).as("cutting the backbone is part of choosing it")
+                    .isEqualTo(WorkStep.DOWNLOAD_BACKBONE);
         }
     }
 
@@ -101,18 +126,16 @@ class LocalTransferRunTest {
     void cancelDuringFeatureExtractionEndsTheRunCanceled() throws Exception {
         Path data = TestBackbones.textures(temp.resolve("data"), 60, 7);
         Path backbone = backboneFile(TestBackbones.Ending.GEMM);
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(temp.resolve("root")).threads(2)
-                .build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))
+                .withThreads(2).build())) {
             mb.workspaces().define("wsp").create();
             AtomicBoolean asked = new AtomicBoolean();
             TrainingRun[] holder = new TrainingRun[1];
             Object ready = new Object();
             TrainingRun run;
             synchronized (ready) {
-                run = mb.workspace("wsp").experiments().getOrCreate("cancel").submit(
-                        ImageClassificationTraining.fromFolder(data).withBackbone(backbone.toString())
-                                .withOption("augmentViews", "4").build(),
-                        e -> {
+                run = mb.workspace("wsp").runs().define(fromBackbone(data, backbone, 4)).inExperiment("cancel")
+                        .withListener(e -> {
                             if (e instanceof ProgressEvent.StepProgress p && "images".equals(p.unit())
                                     && asked.compareAndSet(false, true)) {
                                 new Thread(() -> {
@@ -121,7 +144,7 @@ class LocalTransferRunTest {
                                     }
                                 }).start();
                             }
-                        });
+                        }).beginCreate();
                 holder[0] = run;
             }
             Run done = run.waitForCompletion(Duration.ofMinutes(2));

@@ -1,4 +1,4 @@
-package dev.modelbuilder.local.transfer;
+package dev.modelbuilder.local.implementation.transfer;
 
 import com.google.protobuf.ByteString;
 import dev.modelbuilder.local.implementation.onnx.Onnx.AttributeProto;
