@@ -6,6 +6,7 @@ import dev.modelbuilder.azure.AzureMlProviderBuilder;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.local.LocalProvider;
+import dev.modelbuilder.local.LocalProviderBuilder;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -52,9 +53,9 @@ final class BackendOptions {
      */
     ModelBuilderProvider open() {
         if (backend == Backend.local) {
-            LocalProvider.Builder b = LocalProvider.builder();
+            LocalProviderBuilder b = LocalProvider.builder();
             if (localRoot != null) {
-                b.root(localRoot);
+                b.withRoot(localRoot);
             }
             return b.build();
         }
@@ -66,14 +67,14 @@ final class BackendOptions {
             throw new ValidationException("--resource-group", null,
                     "give the Azure resource group, or set AZURE_RESOURCE_GROUP");
         }
-        AzureMlProviderBuilder b = new AzureMlProviderBuilder()
-                .credential(new DefaultAzureCredentialBuilder().build())
-                .subscriptionId(subscription).resourceGroup(resourceGroup);
+        AzureMlProviderBuilder b = AzureMlProvider.builder()
+                .withCredential(new DefaultAzureCredentialBuilder().build())
+                .withSubscriptionId(subscription).withResourceGroup(resourceGroup);
         if (region != null) {
-            b.region(region);
+            b.withRegion(region);
         }
         if (endpoint != null) {
-            b.endpoint(endpoint);
+            b.withEndpoint(endpoint);
         }
         return b.build();
     }

@@ -112,7 +112,7 @@ public final class ModelBuilderCli implements Callable<Integer> {
         for (String logger : LIBRARY_LOGGERS) {
             System.setProperty("org.slf4j.simpleLogger.log." + logger, "info");
         }
-        System.setProperty(dev.modelbuilder.local.LocalProvider.TORCH_WARNINGS_PROPERTY, "true");
+        System.setProperty(dev.modelbuilder.local.LocalProvider.TORCH_WARNINGS_SETTING.property(), "true");
     }
 
     /**

@@ -7,7 +7,9 @@ import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
+import dev.modelbuilder.local.LocalTrainingOptions;
+import dev.modelbuilder.local.LocalTrainingOptionsBuilder;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.local.SampleDatasets;
@@ -85,22 +87,22 @@ final class QuickstartCommand implements Callable<Integer> {
         SampleDatasets.shapes(samples, 2, 4242);
 
         try (ProgressRenderer progress = new ProgressRenderer(progressOut, !json && ProgressRenderer.isTerminal());
-                ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(root.resolve("workspaces"))
+                ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(root.resolve("workspaces"))
                         .build())) {
             mb.workspaces().define(WORKSPACE).create();
             WorkspaceScope ws = mb.workspace(WORKSPACE);
             ws.computes().define(LocalProvider.CPU_COMPUTE).withSize(ws.computes().availableSizes().get(0)).create();
-            ImageClassificationTraining.Builder builder = ImageClassificationTraining.fromFolder(data)
-                    .withTimeBudget(timeBudget).onCompute(LocalProvider.CPU_COMPUTE)
+            LocalTrainingOptionsBuilder options = LocalTrainingOptions.builder()
                     .withoutBackbone(); // from scratch: the quickstart runs offline
             if (imageSize != null) {
-                builder.withImageSize(imageSize);
+                options.withImageSize(imageSize);
             }
             if (epochs != null) {
-                builder.withMaxEpochs(epochs);
+                options.withMaxEpochs(epochs);
             }
-            ImageClassificationTraining training = builder.build();
-            TrainingRun run = ws.experiments().getOrCreate(EXPERIMENT).submit(training, progress);
+            TrainingSpec training = TrainingSpec.fromFolder(data).withTimeBudget(timeBudget)
+                    .withCompute(LocalProvider.CPU_COMPUTE).withOptions(options.build()).build();
+            TrainingRun run = ws.runs().define(training).inExperiment(EXPERIMENT).withListener(progress).beginCreate();
             TrainedModel model = run.waitForModel(timeBudget.plusMinutes(5), modelDir);
 
             Path sampleImage = firstImage(samples);

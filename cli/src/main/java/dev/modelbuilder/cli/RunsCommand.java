@@ -33,7 +33,8 @@ final class RunsCommand {
         @Override
         public Integer call() {
             try (ModelBuilder mb = ModelBuilder.using(backend.open())) {
-                var runs = mb.workspace(workspace).experiments().get(experiment).runs().toList(limit);
+                mb.workspace(workspace).experiments().get(experiment); // not found: say so rather than list nothing
+                var runs = mb.workspace(workspace).runs().list(experiment).toList(limit);
                 if (json) {
                     out().println(Json.line(runs.stream().map(Views::run).toList()));
                     out().flush();
@@ -88,7 +89,7 @@ final class RunsCommand {
             try (ModelBuilder mb = ModelBuilder.using(backend.open());
                     ProgressRenderer progress = new ProgressRenderer(json ? err() : out(),
                             !json && ProgressRenderer.isTerminal())) {
-                TrainingRun run = mb.workspace(workspace).runs().attach(runId, progress);
+                TrainingRun run = mb.workspace(workspace).runs().resume(runId, progress);
                 Run ended = run.waitForCompletion(timeout);
                 print(ended);
                 if (output != null && ended.status().equals(dev.modelbuilder.core.model.RunStatus.COMPLETED)) {

@@ -7,7 +7,14 @@ import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSpec;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.azure.AzureTrainingOptions;
+import dev.modelbuilder.azure.AzureTrainingOptionsBuilder;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.TrainingSpec;
+import dev.modelbuilder.core.model.TrainingSpecBuilder;
+import dev.modelbuilder.local.LocalTrainingOptions;
+import dev.modelbuilder.local.LocalTrainingOptionsBuilder;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -113,13 +120,65 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON (progress goes to standard error).")
     boolean json;
 
-    @Override
-    public Integer call() {
+    /** The local backend's options; the Azure-only ones are refused, naming the option. */
+    private LocalTrainingOptions localOptions() {
+        refuseFor("local", "--auto-mode", autoMode ? "true" : null, "--max-trials", maxTrials);
+        LocalTrainingOptionsBuilder b = LocalTrainingOptions.builder();
+        if (backbone != null) {
+            b.withBackbone(backbone);
+        }
+        if (architecture != null) {
+            b.withArchitecture(architecture);
+        }
+        if (epochs != null) {
+            b.withMaxEpochs(epochs);
+        }
+        if (preprocess != null) {
+            b.withPreprocess(PreprocessingSpec.Geometry.fromId(preprocess));
+        }
+        if (noNormalize) {
+            b.withNormalize(false);
+        }
+        return b.build();
+    }
+
+    /** Azure's options; the local-only ones are refused, naming the option. */
+    private AzureTrainingOptions azureOptions() {
+        refuseFor("azure", "--backbone", backbone, "--preprocess", preprocess, "--no-normalize",
+                noNormalize ? "true" : null);
         if (autoMode && architecture != null) {
-            throw new dev.modelbuilder.core.exception.ValidationException("--auto-mode", architecture,
+            throw new ValidationException("--auto-mode", architecture,
                     "AutoMode chooses the architectures itself; drop --architecture, or drop --auto-mode to "
                     + "train that architecture");
         }
+        AzureTrainingOptionsBuilder b = AzureTrainingOptions.builder();
+        if (architecture != null) {
+            b.withModel(architecture);
+        }
+        if (autoMode) {
+            b.withAutoMode();
+        }
+        if (maxTrials != null) {
+            b.withMaxTrials(maxTrials);
+        }
+        if (epochs != null) {
+            b.withEpochs(epochs);
+        }
+        return b.build();
+    }
+
+    /** Refuses options given for the other backend: pairs of option name and value (null when not given). */
+    private static void refuseFor(String backendName, Object... optionsAndValues) {
+        for (int i = 0; i < optionsAndValues.length; i += 2) {
+            if (optionsAndValues[i + 1] != null) {
+                throw new ValidationException(String.valueOf(optionsAndValues[i]), optionsAndValues[i + 1],
+                        "it does not apply to --backend " + backendName + "; drop it");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
         Path target = OutputFolder.validate(output, data, overwrite);
@@ -129,34 +188,13 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingInterrupt interrupt = new TrainingInterrupt()) {
             String ws = workspace(mb);
             String computeName = compute(mb.workspace(ws));
-            ImageClassificationTraining.Builder training = ImageClassificationTraining.fromFolder(data)
-                    .withValidationSplit(validationSplit).onCompute(computeName);
+            TrainingSpecBuilder training = TrainingSpec.fromFolder(data).withValidationSplit(validationSplit)
+                    .withCompute(computeName).withOptions(backend.isAzure() ? azureOptions() : localOptions());
             if (timeBudget != null) {
                 training.withTimeBudget(timeBudget);
             }
-            if (epochs != null) {
-                training.withMaxEpochs(epochs);
-            }
-            if (architecture != null) {
-                training.withArchitecture(architecture);
-            }
-            if (autoMode) {
-                training.autoMode();
-            }
-            if (maxTrials != null) {
-                training.withMaxTrials(maxTrials);
-            }
-            if (backbone != null) {
-                training.withBackbone(backbone);
-            }
-            if (preprocess != null) {
-                training.withOption("preprocess", preprocess);
-            }
-            if (noNormalize) {
-                training.withOption("normalize", "false");
-            }
-            TrainingRun run = mb.workspace(ws).experiments().getOrCreate(experiment).submit(training.build(),
-                    progress);
+            TrainingRun run = mb.workspace(ws).runs().define(training.build()).inExperiment(experiment)
+                    .withListener(progress).beginCreate();
             progressOut.println("Run " + run.id() + " in experiment " + experiment
                     + run.snapshot().portalLink().map(l -> "\n  portal: " + l).orElse("")
                     + "\n  re-attach with: modelbuilder runs watch --backend " + backend.backend + " --workspace " + ws
@@ -208,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
                     Double best = ended.metrics().get("best_epoch");
                     line += "; best checkpoint" + (best == null ? "" : " (epoch " + best.intValue() + ")")
                             + " written to " + model.directory();
-                } catch (IllegalStateException noCheckpoint) {
+                } catch (dev.modelbuilder.core.exception.InvalidStateException noCheckpoint) {
                     line += "; no checkpoint to keep (no epoch had been validated)";
                 }
             }

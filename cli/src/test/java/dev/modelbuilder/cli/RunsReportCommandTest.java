@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
+import dev.modelbuilder.local.LocalTrainingOptions;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.local.LocalProvider;
@@ -24,11 +25,12 @@ class RunsReportCommandTest {
     void runsShowWritesTheRunsReport() throws Exception {
         Path root = tmp.resolve("root");
         String runId;
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(root).threads(2).build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(root).withThreads(2).build())) {
             mb.workspaces().define("ws1").create();
-            TrainingRun run = mb.workspace("ws1").experiments().getOrCreate("shapes").submit(
-                    ImageClassificationTraining.fromFolder(SampleDatasets.shapes(tmp.resolve("shapes"), 10, 3))
-                            .withImageSize(32).withMaxEpochs(1).build());
+            TrainingRun run = mb.workspace("ws1").runs().define(
+                    TrainingSpec.fromFolder(SampleDatasets.shapes(tmp.resolve("shapes"), 10, 3))
+                            .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(1).build())
+                            .build()).inExperiment("shapes").beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(5));
             assertThat(done.status()).as("%s", done.error()).isEqualTo(RunStatus.COMPLETED);
             runId = run.id();

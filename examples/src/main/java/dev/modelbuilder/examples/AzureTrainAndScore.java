@@ -1,12 +1,12 @@
 package dev.modelbuilder.examples;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import dev.modelbuilder.azure.AzureMlProviderBuilder;
+import dev.modelbuilder.azure.AzureMlProvider;
 import dev.modelbuilder.azure.AzureVmSizes;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.scoring.PredictionEngine;
 import java.nio.file.Path;
@@ -36,17 +36,17 @@ public final class AzureTrainAndScore {
             System.err.println("usage: AZURE_SUBSCRIPTION_ID=... AzureTrainAndScore DATA_DIR IMAGE");
             System.exit(2);
         }
-        try (ModelBuilder mb = ModelBuilder.using(new AzureMlProviderBuilder()
-                .credential(new DefaultAzureCredentialBuilder().build())
-                .subscriptionId(subscription).resourceGroup(resourceGroup).build())
+        try (ModelBuilder mb = ModelBuilder.using(AzureMlProvider.builder()
+                .withCredential(new DefaultAzureCredentialBuilder().build())
+                .withSubscriptionId(subscription).withResourceGroup(resourceGroup).build())
                 .withListener(System.out::println)) {
             mb.workspaces().define("modelbuilder-ws").withRegion("eastus").withResourceGroup(resourceGroup).create();
             WorkspaceScope ws = mb.workspace("modelbuilder-ws");
             ws.computes().define("gpu-t4").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMinNodes(0).withMaxNodes(1)
                     .create();
-            TrainingRun run = ws.experiments().getOrCreate("azure-example").submit(
-                    ImageClassificationTraining.fromFolder(Path.of(args[0])).onCompute("gpu-t4")
-                            .withTimeBudget(Duration.ofHours(1)).build());
+            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(Path.of(args[0])).withCompute("gpu-t4")
+                            .withTimeBudget(Duration.ofHours(1)).build())
+                    .inExperiment("azure-example").beginCreate();
             System.out.println("follow the run at " + run.snapshot().portalLink().orElse(run.id()));
             TrainedModel model = run.waitForModel(Duration.ofHours(2), Path.of("azure-model"));
             try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {

@@ -4,7 +4,7 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
-import dev.modelbuilder.core.model.ImageClassificationTraining;
+import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.TrainedModel;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.local.SampleDatasets;
@@ -35,16 +35,19 @@ public final class LocalTrainAndScore {
         Path work = Files.createTempDirectory("modelbuilder-local-example");
         Path data = args.length > 0 ? Path.of(args[0]) : SampleDatasets.shapes(work.resolve("data"), 80, 42);
 
-        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().root(work.resolve("workspaces")).build())) {
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(work.resolve("workspaces"))
+                .build())) {
             mb.workspaces().define("examples").create();
             WorkspaceScope ws = mb.workspace("examples");
-            TrainingRun run = ws.experiments().getOrCreate("local-example").submit(
-                    ImageClassificationTraining.fromFolder(data).withTimeBudget(Duration.ofMinutes(3)).build(),
-                    event -> {
+            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofMinutes(3))
+                            .build())
+                    .inExperiment("local-example")
+                    .withListener(event -> {
                         if (event instanceof ProgressEvent.MetricLogged m && m.name().equals("accuracy")) {
                             System.out.printf("epoch %d: validation accuracy %.3f%n", m.step(), m.value());
                         }
-                    });
+                    })
+                    .beginCreate();
             TrainedModel model = run.waitForModel(Duration.ofMinutes(10), work.resolve("model"));
             System.out.println("model: " + model.directory() + " labels " + model.labels());
 
