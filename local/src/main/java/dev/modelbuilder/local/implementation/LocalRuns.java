@@ -285,7 +285,11 @@ final class LocalRuns implements RunOperations, AutoCloseable {
                 List<RunRecord> selected = store.listRuns(workspace).stream().filter(which).map(this::reconcile)
                         .toList();
                 if (selected.stream().allMatch(r -> r.runStatus().isTerminal())) {
-                    selected.forEach(r -> store.deleteRun(workspace, r.id()));
+                    // a job that has just ended may not have left the map yet: a deleted run must not be found there
+                    selected.forEach(r -> {
+                        jobs.remove(key(workspace, r.id()));
+                        store.deleteRun(workspace, r.id());
+                    });
                     alsoThen.run();
                     return selected.size();
                 }
