@@ -350,6 +350,7 @@ public final class ImageProbe {
     private static final int TILE_OFFSETS = 324;
     private static final int TILE_COUNTS = 325;
     private static final int SAMPLE_FORMAT = 339;
+    private static final int COLOR_MAP = 320;
 
     /**
      * Reads the first page's directory: its size, and whether its variant is one the decoder reads exactly as
@@ -375,7 +376,7 @@ public final class ImageProbe {
             int tag = u16(d, e, little);
             if (tag == WIDTH || tag == LENGTH || tag == BITS || tag == COMPRESSION || tag == PHOTOMETRIC
                     || tag == STRIP_OFFSETS || tag == SAMPLES || tag == STRIP_COUNTS || tag == PREDICTOR
-                    || tag == TILE_OFFSETS || tag == TILE_COUNTS || tag == SAMPLE_FORMAT) {
+                    || tag == TILE_OFFSETS || tag == TILE_COUNTS || tag == SAMPLE_FORMAT || tag == COLOR_MAP) {
                 tags.put(tag, tiffValues(d, e, little));
             }
         }
@@ -389,6 +390,9 @@ public final class ImageProbe {
                 first(tags, SAMPLE_FORMAT, 1));
         if (variant != null) {
             throw new ProbeFailure(variant, true);
+        }
+        if (first(tags, PHOTOMETRIC, -1) == 3 && (!tags.containsKey(COLOR_MAP) || tags.get(COLOR_MAP).length < 3)) {
+            throw new ProbeFailure("corrupt TIFF: a palette image without its colour map", true);
         }
         long[] offsets = tags.containsKey(TILE_OFFSETS) ? tags.get(TILE_OFFSETS) : tags.get(STRIP_OFFSETS);
         long[] counts = tags.containsKey(TILE_OFFSETS) ? tags.get(TILE_COUNTS) : tags.get(STRIP_COUNTS);
