@@ -31,14 +31,16 @@ import java.util.Objects;
  * RgbImage b = ImageDecoder.decode(requestBodyBytes);
  * }</pre>
  *
- * <p>Rules (the full table is in docs/mlmodel-zip.md): samples as stored, no colour management (an embedded ICC
- * profile is ignored); grey replicated to R = G = B; alpha dropped, never composited; palette images through their
- * palette, an index past the palette's entries becoming the grey (i, i, i); 1-, 2- and 4-bit grey scaled to 8 bits;
- * 16-bit grey clipped at 255, other 16-bit samples reduced to their high byte; CMYK (and YCCK) JPEG and CMYK TIFF
- * converted naively, {@code R = 255 - K - C(255 - K)/255}, after undoing the Adobe inversion; a GIF's first frame on
- * its logical screen, filled with the transparency index (else index 0) where the frame does not reach; a TIFF's
- * first page (8-bit grey, RGB, RGBA, palette and CMYK, 1- and 16-bit grey; uncompressed, LZW, deflate, PackBits or
- * JPEG; other variants are refused naming them); a WebP's first frame. WebP needs the optional artifact
+ * <p>Rules (the table per format and mode is in docs/mlmodel-zip.md, "Decoding, format by format"): samples as
+ * stored, no colour management (an embedded ICC profile is ignored), no EXIF rotation; grey replicated to
+ * R = G = B; alpha dropped, never composited; palette images through their palette, an index past the palette's
+ * entries becoming the grey (i, i, i); 1-, 2- and 4-bit grey scaled to 8 bits; 16-bit grey (PNG, TIFF) clipped at
+ * 255, other 16-bit PNG samples reduced to their high byte; CMYK and YCCK JPEG and CMYK TIFF converted naively
+ * ({@code R = nk - C * nk / 255} with {@code nk = 255 - K}, rounded as Pillow), an Adobe JPEG's inverted samples
+ * inverted back first; a GIF's first frame on its logical screen, filled with its transparency index (else index 0)
+ * where the frame does not reach; a TIFF's first page (8-bit grey, grey + alpha, RGB, RGBA, palette or CMYK, 1- or
+ * 16-bit grey; uncompressed, LZW, deflate, PackBits or JPEG; other variants are refused naming them); a WebP's
+ * first frame, on a black canvas when it is smaller. WebP needs the optional artifact
  * {@code com.github.usefulness:webp-imageio} (libwebp, as Pillow uses) and fails with a
  * {@link DecoderUnavailableException} without it.
  *

@@ -57,6 +57,8 @@ public final class ImageIoDecoder {
     private static final int TIFF_ROWS_PER_STRIP = 278;
     private static final int TIFF_TILE_WIDTH = 322;
     private static final int TIFF_TILE_LENGTH = 323;
+    private static final int TIFF_STRIP_BYTE_COUNTS = 279;
+    private static final int TIFF_TILE_BYTE_COUNTS = 325;
 
     private ImageIoDecoder() {
     }
@@ -263,16 +265,26 @@ public final class ImageIoDecoder {
         return Math.max(1, (long) sm.getNumDataElements() * DataBuffer.getDataTypeSize(sm.getDataType()) / 8);
     }
 
-    /** A TIFF decompresses one strip or tile at a time into a buffer of its own. */
+    /**
+     * The JDK's TIFF reader reads one strip or tile at a time: its compressed bytes into an array, then its samples
+     * into a buffer of their own.
+     */
     private static long tiffStripBytes(TIFFDirectory directory, int width, int height, long bytesPerPixel) {
+        long compressed = 0;
+        for (int tag : new int[] {TIFF_STRIP_BYTE_COUNTS, TIFF_TILE_BYTE_COUNTS}) {
+            TIFFField counts = directory.getTIFFField(tag);
+            for (int i = 0; counts != null && i < counts.getCount(); i++) {
+                compressed = Math.max(compressed, counts.getAsLong(i));
+            }
+        }
         TIFFField tileWidth = directory.getTIFFField(TIFF_TILE_WIDTH);
         TIFFField tileLength = directory.getTIFFField(TIFF_TILE_LENGTH);
         if (tileWidth != null && tileLength != null) {
-            return tileWidth.getAsLong(0) * tileLength.getAsLong(0) * bytesPerPixel;
+            return compressed + tileWidth.getAsLong(0) * tileLength.getAsLong(0) * bytesPerPixel;
         }
         TIFFField rows = directory.getTIFFField(TIFF_ROWS_PER_STRIP);
         long strip = rows == null ? height : Math.min(height, rows.getAsLong(0));
-        return strip * width * bytesPerPixel;
+        return compressed + strip * width * bytesPerPixel;
     }
 
     /**
