@@ -351,6 +351,7 @@ public final class ImageProbe {
     private static final int TILE_COUNTS = 325;
     private static final int SAMPLE_FORMAT = 339;
     private static final int COLOR_MAP = 320;
+    private static final int EXTRA_SAMPLES = 338;
 
     /**
      * Reads the first page's directory: its size, and whether its variant is one the decoder reads exactly as
@@ -376,7 +377,8 @@ public final class ImageProbe {
             int tag = u16(d, e, little);
             if (tag == WIDTH || tag == LENGTH || tag == BITS || tag == COMPRESSION || tag == PHOTOMETRIC
                     || tag == STRIP_OFFSETS || tag == SAMPLES || tag == STRIP_COUNTS || tag == PREDICTOR
-                    || tag == TILE_OFFSETS || tag == TILE_COUNTS || tag == SAMPLE_FORMAT || tag == COLOR_MAP) {
+                    || tag == TILE_OFFSETS || tag == TILE_COUNTS || tag == SAMPLE_FORMAT || tag == COLOR_MAP
+                    || tag == EXTRA_SAMPLES) {
                 tags.put(tag, tiffValues(d, e, little));
             }
         }
@@ -390,6 +392,13 @@ public final class ImageProbe {
                 first(tags, SAMPLE_FORMAT, 1));
         if (variant != null) {
             throw new ProbeFailure(variant, true);
+        }
+        for (long extra : tags.getOrDefault(EXTRA_SAMPLES, new long[0])) {
+            if (extra == 1) {
+                // Pillow divides such samples by their alpha; no fixture shows it matched, so it is refused
+                throw new ProbeFailure("TIFF with premultiplied (associated) alpha is not supported: convert it to PNG",
+                        true);
+            }
         }
         if (first(tags, PHOTOMETRIC, -1) == 3 && (!tags.containsKey(COLOR_MAP) || tags.get(COLOR_MAP).length < 3)) {
             throw new ProbeFailure("corrupt TIFF: a palette image without its colour map", true);

@@ -36,7 +36,8 @@ import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.spi.ImageReaderSpi;
 
 /**
- * JPEG, TIFF and BMP through the JDK's ImageIO readers, which give Pillow's samples for these formats when asked
+ * JPEG, BMP and the TIFF variants {@link TiffDecoder} leaves (JPEG compression, tiles, separate planes, 1- and
+ * 16-bit samples) through the JDK's ImageIO readers, which give Pillow's samples for these formats when asked
  * for raw bands (no ICC conversion), and the conversion of any decoded raster to RGB by Pillow's rules:
  * <ul>
  *   <li>grey replicated to R = G = B; 16-bit grey clipped at 255 (Pillow's modes {@code I} and {@code I;16});
@@ -95,6 +96,12 @@ public final class ImageIoDecoder {
                     throw new ScoringException("cannot decode " + source + ": " + message);
                 }
                 throw Decoding.corrupt(format.name(), source, message);
+            }
+            if (format == ImageFormat.TIFF) {
+                DecodedImage strips = TiffDecoder.decodeOrNull(data, source, budget);
+                if (strips != null) {
+                    return strips;
+                }
             }
         }
         ImageReader reader;
@@ -511,6 +518,26 @@ public final class ImageIoDecoder {
     private static void copyCmyk(Raster raster, byte[] out) {
         int w = raster.getWidth();
         int h = raster.getHeight();
+        SampleModel sm = raster.getSampleModel();
+        DataBuffer db = raster.getDataBuffer();
+        if (db instanceof DataBufferByte bytes && sm instanceof ComponentSampleModel csm && db.getNumBanks() == 1
+                && csm.getPixelStride() == 4 && java.util.Arrays.equals(csm.getBandOffsets(), new int[] {0, 1, 2, 3})
+                && raster.getMinX() == raster.getSampleModelTranslateX()
+                && raster.getMinY() == raster.getSampleModelTranslateY()) {
+            // the JPEG and TIFF readers' interleaved CMYK bytes: straight from the array, no per-row int copies
+            byte[] data = bytes.getData();
+            int scanline = csm.getScanlineStride();
+            int o = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0, p = db.getOffset() + y * scanline; x < w; x++, p += 4) {
+                    int nk = 255 - (data[p + 3] & 0xFF);
+                    out[o++] = (byte) Math.max(0, nk - mulDiv255(data[p] & 0xFF, nk));
+                    out[o++] = (byte) Math.max(0, nk - mulDiv255(data[p + 1] & 0xFF, nk));
+                    out[o++] = (byte) Math.max(0, nk - mulDiv255(data[p + 2] & 0xFF, nk));
+                }
+            }
+            return;
+        }
         int[] row = new int[4 * w];
         int o = 0;
         for (int y = 0; y < h; y++) {
