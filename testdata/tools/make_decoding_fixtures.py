@@ -152,6 +152,34 @@ def gif_with(frame, screen, offset, background=0, transparency=None, local_palet
     return bytes(d)
 
 
+def gif_literal_codes(path, w, h, indices, palette, min_code_size=7):
+    """A GIF whose LZW data are plain literals (a clear code every 126 of them keeps the codes 8 bits wide)."""
+    clear = 1 << min_code_size
+    codes = []
+    for i, p in enumerate(indices):
+        if i % 126 == 0:
+            codes.append(clear)
+        codes.append(p)
+    codes.append(clear + 1)
+    data, acc, n = bytearray(), 0, 0
+    for c in codes:
+        acc |= c << n
+        n += min_code_size + 1
+        while n >= 8:
+            data.append(acc & 255)
+            acc >>= 8
+            n -= 8
+    if n:
+        data.append(acc & 255)
+    bits = max(0, (len(palette) // 3).bit_length() - 2)
+    d = b"GIF89a" + struct.pack("<HHBBB", w, h, 0x80 | bits, 0, 0) + bytes(palette)
+    d += b"\x2c" + struct.pack("<HHHHB", 0, 0, w, h, 0) + bytes([min_code_size])
+    for i in range(0, len(data), 255):
+        d += bytes([len(data[i:i + 255])]) + bytes(data[i:i + 255])
+    with open(path, "wb") as f:
+        f.write(d + b"\x00;")
+
+
 # ---------------------------------------------------------------- the fixtures
 def photo(w, h, x=150, y=120):
     return Image.open(PHOTO).convert("RGB").crop((x, y, x + w, y + h))
@@ -244,6 +272,9 @@ def fixtures(out):
     with open(add("gif_no_palette.gif", "GIF", "no colour table at all: indices are grey levels (mode L)"),
               "wb") as f:
         f.write(gif_with(frame, (64, 48), (5, 6), no_palette=True))
+    gif_literal_codes(add("gif_short_palette.gif", "GIF", "a colour table of 4 entries, indices up to 119: index i "
+                          "past the table is grey (i, i, i)"), 96, 64, [(i * 7) % 120 for i in range(96 * 64)],
+                      [200, 10, 20, 30, 200, 40, 50, 60, 200, 90, 80, 70])
     big = photo(96, 64, 10, 300).quantize(colors=200)
     big.save(add("gif_interlaced.gif", "GIF", "interlaced 96x64, 200 colours"), interlace=True)
     frames = [photo(96, 64, 300, 100).quantize(colors=64), base.quantize(colors=64)]
