@@ -17,11 +17,13 @@ import java.util.Properties;
  * image cannot fit at all or the budget stays taken. Parallel decompression bombs therefore queue or fail one by
  * one instead of exhausting the heap together.
  *
- * <p>Why process-wide mutable state: the heap it protects is process-wide. The decoded pixels of an image stay
- * counted until their array is garbage (a {@link Cleaner} gives their share back), because callers keep the
- * decoded image while they resize it; what a decode allocates only while decoding is given back when it ends.
- * A decode waiting for the budget asks for a garbage collection now and then, so that images nobody holds any more
- * are counted out.
+ * <p>Why process-wide mutable state: the heap it protects is process-wide. The decoded pixels of a large image (a
+ * sixteenth of the budget or more) stay counted until their array is garbage (a {@link Cleaner} gives their share
+ * back), because callers keep the decoded image while they resize it; a decode waiting for the budget asks for a
+ * garbage collection now and then, so that large images nobody holds any more are counted out. What a decode
+ * allocates only while decoding, and the pixels of smaller images, are given back when the decode ends: an
+ * application may keep thousands of small decoded images (a training set), which are its data, not decodes in
+ * flight.
  *
  * <p>Settings (a system property wins over the environment variable; read once, at the first decode):
  * <ul>
@@ -56,6 +58,8 @@ public final class DecodeBudget {
 
     private static final Cleaner CLEANER = Cleaner.create();
     private static final long MIB = 1L << 20;
+    /** Decoded pixels of at least this share of the budget stay counted until they are garbage. */
+    private static final int KEPT_SHARE = 16;
     /** Garbage collections asked for while waiting, at most one in this many nanoseconds. */
     private static final long GC_INTERVAL_NANOS = 250_000_000L;
     private static final Object GLOBAL_LOCK = new Object();
@@ -247,12 +251,16 @@ public final class DecodeBudget {
 
         /**
          * Keeps {@code pixels.length} bytes of this reservation counted until the array is garbage (the decoded
-         * image outlives the decode); the rest goes back at {@link #close()}.
+         * image outlives the decode) when they are a sixteenth of the budget or more; the rest goes back at
+         * {@link #close()}.
          *
          * @param pixels the decoded pixels handed to the caller
          * @return {@code pixels}
          */
         public byte[] keep(byte[] pixels) {
+            if (pixels.length < capacity / KEPT_SHARE) {
+                return pixels;
+            }
             long share = Math.min(held, pixels.length);
             held -= share;
             CLEANER.register(pixels, new Release(DecodeBudget.this, share));

@@ -100,8 +100,20 @@ class DecodeBudgetTest {
     }
 
     @Test
+    void thePixelsOfSmallImagesAreNotCountedOnceTheDecodeEnds() {
+        DecodeBudget budget = DecodeBudget.of(16_000, Duration.ofSeconds(1), 1_000_000);
+        byte[] pixels = new byte[999]; // under a sixteenth of the budget: the caller's data, like a training set
+        try (DecodeBudget.Reservation r = budget.reserve(1500, "image")) {
+            r.keep(pixels);
+            assertThat(budget.used()).isEqualTo(1500);
+        }
+        assertThat(budget.used()).isZero();
+        assertThat(pixels).hasSize(999);
+    }
+
+    @Test
     void keptPixelsStayCountedUntilTheyAreGarbage() throws Exception {
-        DecodeBudget budget = DecodeBudget.of(1 << 20, Duration.ofSeconds(1), 1_000_000);
+        DecodeBudget budget = DecodeBudget.of(16_000, Duration.ofSeconds(1), 1_000_000);
         byte[] pixels = new byte[1000];
         try (DecodeBudget.Reservation r = budget.reserve(1500, "image")) {
             r.keep(pixels);
