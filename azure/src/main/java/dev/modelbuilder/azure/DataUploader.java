@@ -302,6 +302,8 @@ final class DataUploader {
             case PNG -> "png";
             case BMP -> "bmp";
             case GIF -> "gif";
+            case WEBP -> "webp";
+            case TIFF -> "tiff";
         };
     }
 
@@ -311,6 +313,8 @@ final class DataUploader {
             case PNG -> "image/png";
             case BMP -> "image/bmp";
             case GIF -> "image/gif";
+            case WEBP -> "image/webp";
+            case TIFF -> "image/tiff";
         };
     }
 }
