@@ -60,8 +60,9 @@ public final class ImageDecoder {
     }
 
     /**
-     * Loads ImageIO's plugin registry and its JPEG reader (and its native code) ahead of the first decode, so that a process's first image does not pay for it. Optional, safe from any
-     * thread; a reader that cannot be loaded is reported by the decode that needs it.
+     * Loads ImageIO's plugin registry and its JPEG reader (and its native code) ahead of the first decode, so that a
+     * process's first image does not pay for it. Optional, safe from any thread; a reader that cannot be loaded is
+     * reported by the decode that needs it.
      */
     public static void warmUp() {
         ImageIoDecoder.warmUp();
