@@ -1,5 +1,7 @@
 package dev.modelbuilder.cli;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,8 +43,8 @@ class DecompressionBombCommandsTest {
     @BeforeAll
     static void setUp() throws Exception {
         model = tmp.resolve("MLModel.zip");
-        CliHarness.Result r = CliHarness.run("package", "--onnx", Fixtures.tinyOnnx().toString(), "--labels",
-                Fixtures.labels().toString(), "--preprocess", "resize-crop", "--output", model.toString());
+        CliHarness.Result r = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(), "--labels",
+                ImageClassificationFixtures.labelMap().toString(), "--preprocess", "resize-crop", "--output", model.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         bomb = blackPng(tmp.resolve("big.png"), 13_000, 13_000);
         // a small black image: after resize and crop, its tensor is the bomb's
@@ -98,7 +100,7 @@ class DecompressionBombCommandsTest {
         List<String> labels = List.of("daisy", "dandelion", "roses", "sunflowers", "tulips");
         for (String label : labels) {
             Files.createDirectories(data.resolve(label));
-            Files.copy(Fixtures.image("rocket.jpg"), data.resolve(label).resolve("rocket.jpg"));
+            Files.copy(ImageClassificationFixtures.image("rocket.jpg"), data.resolve(label).resolve("rocket.jpg"));
         }
         for (int i = 0; i < 6; i++) {
             Files.copy(bomb, data.resolve(labels.get(i % labels.size())).resolve("big" + i + ".png"));

@@ -1,5 +1,11 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+
+import dev.modelbuilder.pipeline.LabelMap;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.testdata.DecodingFixtures;
@@ -21,10 +27,11 @@ class PillowDecodeScoringTest {
 
     @BeforeAll
     static void load() {
-        squash = PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
-                .preprocessing(Fixtures.spec("squash224")).build();
-        crop = PredictionEngine.builder().onnxModel(Fixtures.tinyModel()).labels(Fixtures.labels())
-                .preprocessing(Fixtures.spec("crop224")).build();
+        LabelMap labels = LabelMap.read(ImageClassificationFixtures.labelMap());
+        squash = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).withLabels(labels)
+                .withPreprocessing(PreprocessingSpec.squash(224)).build();
+        crop = PredictionEngine.builder().withOnnxModel(ImageClassificationFixtures.tinyModel()).withLabels(labels)
+                .withPreprocessing(PreprocessingSpec.resizeCrop(256, 224)).build();
     }
 
     @AfterAll
