@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline.implementation;
 
+import dev.modelbuilder.core.support.Setting;
+
 import dev.modelbuilder.core.exception.ImageTooLargeException;
 import dev.modelbuilder.core.exception.ScoringException;
 
@@ -46,7 +48,7 @@ public final class DecodeBudget {
     /** Environment variable of the wait, in seconds. */
     public static final String WAIT_ENV = "MODELBUILDER_DECODE_WAIT";
     /** System property of the pixel cap. */
-    public static final String MAX_PIXELS_PROPERTY = "modelbuilder.decode.maxPixels";
+    public static final String MAX_PIXELS_PROPERTY = "modelbuilder.decode.max-pixels";
     /** Environment variable of the pixel cap. */
     public static final String MAX_PIXELS_ENV = "MODELBUILDER_DECODE_MAX_PIXELS";
     /** Pillow refuses images over twice its warning threshold of 89,478,485 pixels; so does the decoder. */
@@ -128,12 +130,9 @@ public final class DecodeBudget {
         return new DecodeBudget(capacity, maxWait, maxPixels, origin);
     }
 
+    /** One of the settings above, read as every setting of the SDK is ({@link Setting}). */
     private static String setting(Properties properties, Map<String, String> env, String property, String variable) {
-        String v = properties.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = env.get(variable);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
+        return Setting.of(property, variable, property).valueFrom(properties::getProperty, env).orElse(null);
     }
 
     /** {@code 50%} of the heap, or {@code 512m}, {@code 2g}, {@code 64k}, or plain bytes. */
