@@ -77,6 +77,31 @@ class InternalsTest {
         assertThat(inGraph.resizeShorterSide()).isEqualTo(320);
     }
 
+    /** Issue 28, item 6: the input shape is read from the ONNX protobuf without loading the model. */
+    @Test
+    void theOnnxInputShapeIsReadFromTheModelFile() throws Exception {
+        Path model = temp.resolve("m.onnx");
+        java.nio.file.Files.write(model, dev.modelbuilder.azure.testing.OnnxModels.normalizingClassifier(3, 7, 288));
+        assertThat(OnnxInputShape.of(model, "input1")).containsExactly(-1, 3, 288, 288);
+        assertThat(OnnxInputShape.of(model, "input2")).isNull();
+        assertThat(OnnxInputShape.of(dev.modelbuilder.testdata.ImageClassificationFixtures.tinyModel(), "input1"))
+                .containsExactly(-1, 3, 224, 224);
+        Path garbage = temp.resolve("g.onnx");
+        java.nio.file.Files.write(garbage, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x7f});
+        assertThat(OnnxInputShape.of(garbage, "input1")).isNull();
+        ObjectNode job = JSON.createObjectNode();
+        job.putObject("properties").putObject("taskDetails").putObject("modelSettings");
+        PreprocessingSpec auto = ModelDownloader.preprocessing(job, new long[] {-1, 3, 288, 288});
+        assertThat(auto.width()).isEqualTo(288);
+        assertThat(auto.resizeShorterSide()).isEqualTo(329);
+        ((ObjectNode) job.at("/properties/taskDetails/modelSettings")).put("validationCropSize", 224)
+                .put("validationResizeSize", 240);
+        assertThat(ModelDownloader.preprocessing(job, new long[] {-1, 3, 224, 224}).resizeShorterSide())
+                .as("the job's resize for the crop it names").isEqualTo(240);
+        assertThat(ModelDownloader.preprocessing(job, new long[] {-1, 3, 384, 384}).width())
+                .as("the model's own size wins").isEqualTo(384);
+    }
+
     @Test
     void redactionRemovesQueriesSignaturesAndTokens() {
         assertThat(Redact.url("https://h/p?sig=abc&se=1")).isEqualTo("https://h/p?<query redacted>");
