@@ -29,6 +29,8 @@ final class ArmClient {
     /** Microsoft.Resources (template deployments). */
     static final String RESOURCES_API_VERSION = "2021-04-01";
     static final String PROVIDER = "Microsoft.MachineLearningServices";
+    /** Microsoft.Resources subscriptions ({@code Subscriptions_Get}, which names the subscription's tenant). */
+    static final String SUBSCRIPTIONS_API_VERSION = "2022-12-01";
     private static final Logger LOG = LoggerFactory.getLogger(ArmClient.class);
 
     private final HttpPipeline pipeline;
@@ -55,8 +57,53 @@ final class ArmClient {
         this.resourceGroup = resourceGroup;
     }
 
+    private final Object tenantLock = new Object();
+    private volatile boolean tenantKnown;
+    private volatile String tenantId;
+
     String subscriptionId() {
         return subscriptionId;
+    }
+
+    /**
+     * The subscription's tenant, for studio links ({@code &tid=}): Resource Manager's {@code GET /subscriptions/{id}}
+     * ({@code tenantId}), asked once per provider. A studio link works without it, so a failure only leaves it out.
+     *
+     * @return the tenant id, or {@code null} when Resource Manager did not say
+     */
+    String tenantId() {
+        if (!tenantKnown) {
+            synchronized (tenantLock) {
+                if (!tenantKnown) {
+                    try {
+                        ArmResponse r = send(HttpMethod.GET, urlWithVersion("/subscriptions/" + enc(subscriptionId),
+                                SUBSCRIPTIONS_API_VERSION), null);
+                        if (r.isSuccess()) {
+                            tenantId = Json.text(r.json(), "/tenantId");
+                        } else {
+                            LOG.debug("the subscription's tenant is unknown ({}); studio links name none",
+                                    ArmErrors.details(r).describe());
+                        }
+                    } catch (ModelBuilderException e) {
+                        LOG.debug("the subscription's tenant is unknown ({}); studio links name none", e.getMessage());
+                    }
+                    tenantKnown = true;
+                }
+            }
+        }
+        return tenantId;
+    }
+
+    /**
+     * @param link a studio link, or {@code null}
+     * @return the link with {@code tid=<tenant>} added when it names no tenant and the tenant is known
+     */
+    String withTenant(String link) {
+        if (link == null || link.contains("tid=")) {
+            return link;
+        }
+        String tenant = tenantId();
+        return tenant == null ? link : link + (link.contains("?") ? "&" : "?") + "tid=" + enc(tenant);
     }
 
     String resourceGroup() {

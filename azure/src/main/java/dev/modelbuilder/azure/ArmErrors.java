@@ -10,7 +10,12 @@ import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.exception.ThrottledException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,24 +53,74 @@ final class ArmErrors {
     static ServiceErrorDetails details(JsonNode body, int status, String requestId) {
         JsonNode error = body.has("error") && body.get("error").isObject() ? body.get("error") : body;
         String code = firstText(error, "code", "error_code", "errorCode");
-        String message = firstText(error, "message", "Message");
-        JsonNode details = error.path("details");
-        if (details.isArray() && !details.isEmpty()) {
-            StringBuilder b = new StringBuilder(message == null ? "" : message);
-            int n = 0;
-            for (JsonNode d : details) {
-                if (n++ == 3) {
-                    break;
-                }
-                String dc = firstText(d, "code");
-                String dm = firstText(d, "message");
-                if (dm != null && (message == null || !message.contains(dm))) {
-                    b.append(b.length() > 0 ? "; " : "").append(dc == null ? "" : dc + ": ").append(dm);
-                }
+        List<Level> levels = new ArrayList<>();
+        collect(error, 0, levels);
+        // the innermost reason first: a template deployment says DeploymentFailed > ResourceDeploymentFailure > the
+        // resource's own error, and only the last one says what to do
+        levels.sort(Comparator.comparingInt(Level::depth).reversed());
+        StringBuilder b = new StringBuilder();
+        Set<String> seen = new HashSet<>();
+        int shown = 0;
+        for (Level level : levels) {
+            if (level.message() == null || !seen.add(level.message()) || shown == MAX_MESSAGES) {
+                continue;
             }
-            message = b.length() == 0 ? null : b.toString();
+            shown++;
+            b.append(b.length() > 0 ? "; " : "");
+            if (level.depth() > 0 && level.code() != null) {
+                b.append(level.code()).append(": ");
+            }
+            b.append(level.message());
         }
+        String message = b.length() == 0 ? null : b.toString();
         return new ServiceErrorDetails(status, code, message == null ? null : Redact.text(message), requestId);
+    }
+
+    /** One level of an error: its code and message, and how deep it sits. */
+    private record Level(int depth, String code, String message) {
+    }
+
+    private static final int MAX_DEPTH = 32;
+    private static final int MAX_MESSAGES = 8;
+
+    /**
+     * Collects an error and its {@code details}, to any depth (up to {@value #MAX_DEPTH} levels). A message that is
+     * itself a JSON error (deployment operations write their resource's answer that way) counts as the level below.
+     */
+    private static void collect(JsonNode error, int depth, List<Level> out) {
+        if (depth > MAX_DEPTH || error == null || !error.isObject()) {
+            return;
+        }
+        String code = firstText(error, "code", "error_code", "errorCode");
+        String message = firstText(error, "message", "Message");
+        JsonNode embedded = message == null ? null : embeddedError(message);
+        if (embedded != null) {
+            collect(embedded, depth + 1, out);
+            message = null;
+        }
+        if (code != null || message != null) {
+            out.add(new Level(depth, code, message));
+        }
+        JsonNode details = error.path("details");
+        if (details.isArray()) {
+            for (JsonNode d : details) {
+                collect(d, depth + 1, out);
+            }
+        }
+    }
+
+    private static JsonNode embeddedError(String message) {
+        String t = message.strip();
+        if (!t.startsWith("{") || !t.contains("\"error\"")) {
+            return null;
+        }
+        try {
+            JsonNode parsed = Json.MAPPER.readTree(t);
+            JsonNode inner = parsed.path("error");
+            return inner.isObject() ? inner : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String firstText(JsonNode node, String... names) {

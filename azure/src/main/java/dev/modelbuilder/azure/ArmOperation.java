@@ -9,6 +9,8 @@ import dev.modelbuilder.core.exception.QuotaExceededException;
 import dev.modelbuilder.core.exception.RemoteOperationException;
 import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.spi.PollingOperation;
+import dev.modelbuilder.core.exception.ModelBuilderException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,7 @@ final class ArmOperation<T> extends PollingOperation<T> {
     private final String stateUrl;
     private final Supplier<T> result;
     private final String token;
+    private volatile Function<ServiceErrorDetails, ModelBuilderException> failure = d -> null;
 
     private ArmOperation(ArmClient arm, ProviderSettings settings, String description, PollResponse<T> first,
             ProgressListener listener, String asyncUrl, String locationUrl, String stateUrl, Supplier<T> result,
@@ -38,6 +41,18 @@ final class ArmOperation<T> extends PollingOperation<T> {
         this.stateUrl = stateUrl;
         this.result = result;
         this.token = token;
+    }
+
+    /**
+     * Says how to type a failure this operation's caller knows better than a {@link RemoteOperationException}: a
+     * workspace deployment that met a soft-deleted workspace, say.
+     *
+     * @param typed the typed error for what the service said, or {@code null} to keep the generic one
+     * @return this operation
+     */
+    ArmOperation<T> withFailure(Function<ServiceErrorDetails, ModelBuilderException> typed) {
+        this.failure = typed;
+        return this;
     }
 
     /**
@@ -160,6 +175,10 @@ final class ArmOperation<T> extends PollingOperation<T> {
             return super.finalResult();
         } catch (RemoteOperationException e) {
             ServiceErrorDetails d = e.details().orElse(null);
+            ModelBuilderException typed = d == null ? null : failure.apply(d);
+            if (typed != null) {
+                throw typed;
+            }
             if (d != null && ArmErrors.isQuota(d)) {
                 QuotaExceededException q = ArmErrors.quota(d);
                 if (q != null) {

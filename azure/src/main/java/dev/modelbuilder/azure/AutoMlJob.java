@@ -2,9 +2,7 @@ package dev.modelbuilder.azure;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelbuilder.core.model.TrainingSpec;
-import java.math.BigDecimal;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,15 +21,21 @@ import java.util.Set;
  * follows suit.
  *
  * <p>Trials (AutoML image how-to, "AutoMode" and "sweeping hyperparameters"): one trial trains the named model with
- * fixed {@code modelSettings}. More trials of a named model are a sweep: {@code searchSpace} holds
+ * fixed {@code modelSettings} and the spec's seed. More trials of a named model are a sweep: {@code searchSpace} holds
  * {@code modelName: "choice('<model>')"}, each fixed setting as a single choice (except the epochs and ONNX
- * normalization, which stay fixed in {@code modelSettings}) and the options' own search-space expressions;
- * {@code sweepSettings} samples at random (with a Bandit or median-stopping policy when the options ask for one).
- * Without this, a job with {@code maxTrials > 1} and no search space runs in AutoMode and ignores the model. AutoMode
- * is asked for explicitly ({@link AzureTrainingOptions#isAutoMode()}): no model name, no search space.
+ * normalization, which stay fixed in {@code modelSettings}), and what varies: the options' own search-space
+ * expressions, or else {@link AzureTrainingRules#DEFAULT_SEARCH_SPACE} for the settings they leave unset (the options
+ * refuse a sweep with nothing to vary). Values are written as azure-ai-ml writes them ({@link SweepExpressions}). No
+ * {@code randomSeed} is sent in a sweep, so the trials differ. {@code sweepSettings} samples at random (with a Bandit
+ * or median-stopping policy when the options ask for one). Without a search space, a job with {@code maxTrials > 1}
+ * runs in AutoMode and ignores the model. AutoMode is asked for explicitly ({@link AzureTrainingOptions#isAutoMode()}):
+ * no model name, no search space.
  *
  * <p>The training data is the data version's ARM id, as azure-ai-ml resolves {@code azureml:<name>:<version>}
- * before it submits a standalone AutoML job.
+ * before it submits a standalone AutoML job. When the data is in a datastore without stored credentials (the account
+ * refuses shared keys), the job's {@code identity} is {@code Managed}: the trials read it with the compute's
+ * system-assigned identity (REST description {@code JobBase.identity}: AmlToken, Managed or UserIdentity; Learn lists
+ * user identity for command and pipeline jobs only).
  */
 final class AutoMlJob {
     /** Fixed settings that stay in {@code modelSettings} during a sweep instead of becoming a single choice. */
@@ -62,6 +66,11 @@ final class AutoMlJob {
         p.put("description", "Image classification of " + labels.size() + " labels (" + data.images()
                 + " images) by Model Builder for Java");
         p.put("computeId", computeId);
+        if (data.access().byIdentity()) {
+            // JobBase.identity (IdentityConfiguration, discriminator identityType): Managed without an id is the
+            // compute's system-assigned identity, which reads the credential-less datastore the data is in
+            p.putObject("identity").put("identityType", "Managed");
+        }
         ObjectNode tags = p.putObject("tags");
         tags.put("createdBy", "modelbuilder-java");
         tags.put("modelbuilder.data", data.assetUri());
@@ -95,11 +104,13 @@ final class AutoMlJob {
             settings.put("validationCropSize", crop);
             settings.put("validationResizeSize", (int) Math.round(crop * 256.0 / 224.0));
         }
-        settings.put("randomSeed", (int) (spec.seed() & 0x7fffffff));
+        if (!sweep) {
+            // a sweep's trials must differ: the seed is left to each trial
+            settings.put("randomSeed", (int) (spec.seed() & 0x7fffffff));
+        }
         settings.put("enableOnnxNormalization", false);
-        ObjectNode space = null;
+        ObjectNode space = sweep ? task.putArray("searchSpace").addObject() : null;
         if (sweep) {
-            space = task.putArray("searchSpace").addObject();
             space.put("modelName", "choice('" + model + "')");
             ObjectNode sweepSettings = task.putObject("sweepSettings");
             sweepSettings.put("samplingAlgorithm", "Random");
@@ -109,31 +120,23 @@ final class AutoMlJob {
         }
         for (Map.Entry<String, Object> e : fixed.entrySet()) {
             if (space != null && !FIXED_IN_SWEEP.contains(e.getKey())) {
-                space.put(e.getKey(), singleChoice(e.getValue()));
+                space.put(e.getKey(), SweepExpressions.single(e.getValue()));
             } else {
                 put(settings, e.getKey(), e.getValue());
             }
         }
         if (space != null) {
-            options.searchSpace().forEach(space::put);
+            if (options.searchSpace().isEmpty()) {
+                AzureTrainingRules.DEFAULT_SEARCH_SPACE.forEach((field, expression) -> {
+                    if (!fixed.containsKey(field)) {
+                        space.put(field, expression);
+                    }
+                });
+            } else {
+                options.searchSpace().forEach(space::put);
+            }
         }
         return body;
-    }
-
-    /** A fixed value as a search-space expression of one choice, as the sweep has always sent them. */
-    private static String singleChoice(Object value) {
-        if (value instanceof String s) {
-            return "choice('" + s.toLowerCase(Locale.ROOT) + "')";
-        }
-        return "choice(" + plain(value) + ")";
-    }
-
-    /** Numbers as written by hand, without an exponent ({@code 0.0001}, not {@code 1.0E-4}). */
-    private static String plain(Object value) {
-        if (value instanceof Double d) {
-            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-        }
-        return String.valueOf(value);
     }
 
     private static void put(ObjectNode settings, String name, Object value) {

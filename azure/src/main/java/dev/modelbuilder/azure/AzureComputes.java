@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * AmlCompute clusters of a workspace. Before creating one the size is checked: not retired ({@link AzureVmSizes},
  * before any remote call), offered in the workspace's region ({@code locations/{loc}/vmSizes}), and within the vCPU
- * quota of its family and of the region ({@code locations/{loc}/usages}).
+ * quota of its family and of the region ({@code locations/{loc}/usages}). Clusters are created with a system-assigned
+ * managed identity (Learn, "Set up authentication between Azure Machine Learning and other services": the identity
+ * reads identity-based datastores for training jobs, and gets AcrPull on the workspace's registry), which training on
+ * a storage account without shared keys needs ({@link AzureRuns}).
  */
 final class AzureComputes implements ComputeOperations {
     private static final Logger LOG = LoggerFactory.getLogger(AzureComputes.class);
@@ -89,6 +92,10 @@ final class AzureComputes implements ComputeOperations {
 
         ObjectNode body = Json.object();
         body.put("location", location);
+        // a system-assigned identity (ComputeResource.identity, ManagedServiceIdentity): the trials read data that the
+        // storage account will not hand out by key with it (identity-based data access), and Azure Machine Learning
+        // grants it AcrPull on the workspace's registry; it costs nothing and grants nothing else by itself
+        body.putObject("identity").put("type", "SystemAssigned");
         ObjectNode props = body.putObject("properties");
         props.put("computeType", "AmlCompute");
         props.put("description", "Model Builder training cluster");

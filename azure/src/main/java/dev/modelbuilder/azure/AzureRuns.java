@@ -77,11 +77,12 @@ final class AzureRuns implements RunOperations {
             throw new ValidationException("compute", null, "name the GPU compute cluster to train on, e.g. "
                     + "withCompute(\"gpu-cluster\")");
         }
-        workspaces.getJson(workspace);
+        JsonNode ws = workspaces.getJson(workspace);
 
         long provisionStart = System.nanoTime();
         ProgressListener.emit(events, new ProgressEvent.StepStarted(WorkStep.PROVISION_COMPUTE));
         JsonNode compute;
+        DataUploader.Access access;
         try {
             compute = computes.getJson(workspace, computeName);
             String vmSize = Json.text(compute, "/properties/properties/vmSize");
@@ -89,6 +90,10 @@ final class AzureRuns implements RunOperations {
             if (size != null && !size.hasGpu()) {
                 throw new ValidationException("compute", computeName, "its size " + vmSize + " has no GPU; AutoML "
                         + "image classification needs a GPU size such as " + AzureVmSizes.STANDARD_NC4AS_T4_V3.name());
+            }
+            access = uploader.access(workspace);
+            if (access.byIdentity()) {
+                requireIdentity(workspace, ws, computeName, compute, access, events);
             }
         } catch (RuntimeException e) {
             ProgressListener.emit(events, new ProgressEvent.StepFailed(WorkStep.PROVISION_COMPUTE,
@@ -98,7 +103,7 @@ final class AzureRuns implements RunOperations {
         ProgressListener.emit(events, new ProgressEvent.StepCompleted(WorkStep.PROVISION_COMPUTE,
                 Duration.ofNanos(System.nanoTime() - provisionStart)));
 
-        DataUploader.Uploaded data = uploader.upload(workspace, dataset, events);
+        DataUploader.Uploaded data = uploader.upload(workspace, dataset, access, events);
         String id = Names.sanitize(experiment, 40).toLowerCase(Locale.ROOT) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
         String dataAssetId = arm.workspacePath(workspace) + "/data/" + data.assetName() + "/versions/"
@@ -117,6 +122,59 @@ final class AzureRuns implements RunOperations {
         experiments.remember(workspace, experiment);
         JsonNode job = r.json().has("properties") ? r.json() : getJobJson(workspace, id);
         return new AzureTrainingRun(this, workspace, job, events, true);
+    }
+
+    /**
+     * The trials read data in a datastore without stored credentials with the compute's managed identity (Learn,
+     * "Set up authentication between Azure Machine Learning and other services", access data for training jobs on
+     * compute using managed identity: the compute needs an identity and the role Storage Blob Data Reader on the
+     * account). A compute without an identity is refused here, before anything is uploaded. The role is not checked
+     * (reading role assignments needs rights a data scientist seldom has) and never assigned: the listener and the
+     * log are told the exact {@code az role assignment create} command.
+     */
+    private void requireIdentity(String workspace, JsonNode ws, String computeName, JsonNode compute,
+            DataUploader.Access access, ProgressListener events) {
+        String why = access.keysRefused() ? "storage account " + access.account() + " takes no shared keys"
+                : "datastore '" + Datastores.DATA_STORE + "' stores no credentials (identity-based)";
+        String principal = Json.text(compute, "/identity/principalId");
+        if (principal == null) {
+            throw new ValidationException("compute", computeName, "it has no managed identity, and the trials read "
+                    + "the training data with it because " + why + ": create the compute again with this SDK "
+                    + "(computes().delete(\"" + computeName + "\") then define(\"" + computeName + "\")...create(); "
+                    + "it gives clusters a system-assigned identity), or give it one in Azure Machine Learning studio "
+                    + "(Compute, Compute clusters, " + computeName + ", Managed identity)");
+        }
+        String scope = storageAccountId(ws, access.account());
+        String line = why + ", so the trials read the training data with the managed identity of compute '"
+                + computeName + "' (principal " + principal + "), which needs the role Storage Blob Data Reader on "
+                + "storage account " + access.account() + "; without it the run fails with "
+                + "AuthorizationPermissionMismatch. Model Builder never assigns roles; if it is not assigned yet, "
+                + "run once: az role assignment create --assignee-object-id " + principal
+                + " --assignee-principal-type ServicePrincipal --role \"Storage Blob Data Reader\" --scope " + scope;
+        LOG.warn("workspace '{}': {}", workspace, line);
+        ProgressListener.emit(events, new ProgressEvent.LogLine(AzureMlProvider.NAME, line));
+    }
+
+    /**
+     * @return the ARM id of the storage account: the workspace's {@code storageAccount} when it is that account (as
+     *     for the default datastore), else the account under the resource group of the workspace's storage
+     */
+    private String storageAccountId(JsonNode ws, String account) {
+        String workspaceStorage = Json.text(ws, "/properties/storageAccount");
+        if (workspaceStorage != null && workspaceStorage.toLowerCase(Locale.ROOT)
+                .endsWith("/storageaccounts/" + account.toLowerCase(Locale.ROOT))) {
+            return workspaceStorage;
+        }
+        String group = arm.resourceGroup();
+        if (workspaceStorage != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)/resourceGroups/([^/]+)/")
+                    .matcher(workspaceStorage);
+            if (m.find()) {
+                group = m.group(1);
+            }
+        }
+        return "/subscriptions/" + arm.subscriptionId() + "/resourceGroups/" + group
+                + "/providers/Microsoft.Storage/storageAccounts/" + account;
     }
 
     @Override
@@ -219,7 +277,9 @@ final class AzureRuns implements RunOperations {
     }
 
     /**
-     * Builds the run. Start and end come from the job's {@code properties.properties.StartTimeUtc} and
+     * Builds the run. The studio link is the job's {@code services.Studio.endpoint} with the tenant added
+     * ({@code &tid=}, {@link ArmClient#withTenant}). Start and end come from the job's
+     * {@code properties.properties.StartTimeUtc} and
      * {@code EndTimeUtc} ({@code yyyy-MM-dd HH:mm:ss}, UTC), as the service writes them; a job GET carries no
      * {@code systemData.lastModifiedAt}. MLflow's times stand in while the job does not name them.
      *
@@ -234,7 +294,7 @@ final class AzureRuns implements RunOperations {
         Instant end = serviceTime(Json.text(job, "/properties/properties/EndTimeUtc"));
         return new Run(Json.text(job, "/name"), experimentOf(job), workspace, status, created,
                 start != null ? start : started, status.isTerminal() ? (end != null ? end : ended) : null,
-                Json.text(job, "/properties/services/Studio/endpoint"), metrics, error);
+                arm.withTenant(Json.text(job, "/properties/services/Studio/endpoint")), metrics, error);
     }
 
     /**

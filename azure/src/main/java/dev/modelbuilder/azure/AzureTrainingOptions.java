@@ -32,8 +32,11 @@ import java.util.Objects;
  *
  * <p>Trials: one trial trains {@link #model()} with fixed settings. Several trials of a named model are a sweep: the
  * job's search space holds the model and each fixed setting as a single {@code choice(...)}, plus the expressions of
- * {@link #searchSpace()}, sampled at random. In AutoMode ({@link AzureTrainingOptionsBuilder#withAutoMode()}) AutoML
- * chooses models and settings itself over the trials: no model name and no search space are sent.
+ * {@link #searchSpace()} or, when there are none, the documented default ranges of the learning rate, epochs and
+ * optimizer that are not fixed; trials are sampled at random, without a fixed seed. A sweep with nothing to vary, and
+ * an early-termination policy outside a sweep, are refused. In AutoMode
+ * ({@link AzureTrainingOptionsBuilder#withAutoMode()}) AutoML chooses models and settings itself over the trials: no
+ * model name and no search space are sent.
  *
  * @param model the AutoML model name ({@code modelName}, e.g. {@code resnet50}; kept in lower case), or {@code null}
  *     in AutoMode
@@ -44,8 +47,9 @@ import java.util.Objects;
  *     {@code round(size * 256 / 224)} first), or {@code null} only in AutoMode, where AutoML chooses
  * @param modelSettings further fixed settings by their REST name (see {@link AzureTrainingOptionsBuilder}'s
  *     {@code withX} methods); values are {@code Integer}, {@code Double}, {@code Boolean} or {@code String}; copied
- * @param searchSpace sweep expressions by their REST name, e.g. {@code learningRate -> uniform(0.0001, 0.01)}; only for
- *     a sweep of a named model; copied
+ * @param searchSpace sweep expressions by their REST name, e.g. {@code learningRate -> uniform(0.0001,0.01)}; only for
+ *     a sweep of a named model; copied, each written as azure-ai-ml writes it ({@code True}/{@code False}, numbers
+ *     without an exponent, quoted strings, arguments joined by commas)
  */
 public record AzureTrainingOptions(String model, int maxTrials, int maxConcurrentTrials,
         EarlyTermination earlyTermination, Integer imageSize, Map<String, Object> modelSettings,
@@ -99,9 +103,19 @@ public record AzureTrainingOptions(String model, int maxTrials, int maxConcurren
         earlyTermination = Objects.requireNonNull(earlyTermination, "earlyTermination");
         modelSettings = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(modelSettings,
                 "modelSettings")));
-        searchSpace = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(searchSpace,
-                "searchSpace")));
-        AzureTrainingRules.check(model, maxTrials, maxConcurrentTrials, imageSize, modelSettings, searchSpace);
+        Map<String, String> written = new LinkedHashMap<>();
+        Objects.requireNonNull(searchSpace, "searchSpace").forEach((field, expression) -> {
+            String text = expression;
+            try {
+                text = SweepExpressions.parse(expression).text();
+            } catch (IllegalArgumentException e) {
+                // kept as given: the rules below name the problem
+            }
+            written.put(field, text);
+        });
+        searchSpace = Collections.unmodifiableMap(written);
+        AzureTrainingRules.check(model, maxTrials, maxConcurrentTrials, earlyTermination, imageSize, modelSettings,
+                searchSpace);
     }
 
     /** @return a builder with the defaults: {@value #DEFAULT_MODEL}, one trial, crop size 224 */

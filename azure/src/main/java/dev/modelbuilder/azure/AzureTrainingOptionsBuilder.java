@@ -51,7 +51,8 @@ public final class AzureTrainingOptionsBuilder {
 
     /**
      * @param trials the most trials ({@code limitSettings.maxTrials}); default 1. Several trials of a named model are
-     *     a sweep of it; in AutoMode, AutoML's own choices
+     *     a sweep of it, which must vary something ({@link #build()} refuses identical trials); in AutoMode, AutoML's
+     *     own choices
      * @return this builder
      */
     public AzureTrainingOptionsBuilder withMaxTrials(int trials) {
@@ -69,7 +70,8 @@ public final class AzureTrainingOptionsBuilder {
     }
 
     /**
-     * @param policy the policy that stops poor trials of a sweep; default {@code NONE}
+     * @param policy the policy that stops poor trials of a sweep; default {@code NONE}. Only for a sweep: with one
+     *     trial or in AutoMode it would be dropped, so {@link #build()} refuses it
      * @return this builder
      */
     public AzureTrainingOptionsBuilder withEarlyTermination(AzureTrainingOptions.EarlyTermination policy) {
@@ -181,7 +183,10 @@ public final class AzureTrainingOptionsBuilder {
 
     /**
      * Adds a search-space expression for a sweep (several trials of a named model), sampled at random with the other
-     * settings, e.g. {@code withSearchSpace("learningRate", "uniform(0.0001, 0.01)")}.
+     * settings, e.g. {@code withSearchSpace("learningRate", "uniform(0.0001, 0.01)")}. Giving any replaces the
+     * default ranges a sweep varies otherwise ({@code learningRate}, {@code numberOfEpochs}, {@code optimizer}).
+     * Values are sent as azure-ai-ml writes them: {@code true}/{@code false} as {@code True}/{@code False}, numbers
+     * without an exponent ({@code 1e-4} as {@code 0.0001}), bare words as quoted strings.
      *
      * @param field a field of the REST description's {@code ImageModelDistributionSettingsClassification}, e.g.
      *     {@code learningRate}, {@code trainingBatchSize}, {@code optimizer}
@@ -190,6 +195,61 @@ public final class AzureTrainingOptionsBuilder {
      */
     public AzureTrainingOptionsBuilder withSearchSpace(String field, String expression) {
         searchSpace.put(Objects.requireNonNull(field, "field"), Objects.requireNonNull(expression, "expression"));
+        return this;
+    }
+
+    /**
+     * Adds several search-space expressions, as {@link #withSearchSpace(String, String)} does for each.
+     *
+     * @param expressions expressions by field of {@code ImageModelDistributionSettingsClassification}
+     * @return this builder
+     */
+    public AzureTrainingOptionsBuilder withSearchSpace(Map<String, String> expressions) {
+        Objects.requireNonNull(expressions, "expressions").forEach(this::withSearchSpace);
+        return this;
+    }
+
+    /**
+     * Adds the search-space expressions of a JSON file (what {@code modelbuilder train --search-space FILE.json}
+     * reads): one object whose keys are fields of the REST description's
+     * {@code ImageModelDistributionSettingsClassification} and whose values are their expressions, e.g.
+     * {@code {"learningRate": "uniform(0.0001, 0.01)", "optimizer": "choice('sgd', 'adamw')"}}. The expressions are
+     * checked by {@link #build()}, with every other rule.
+     *
+     * @param jsonFile the file, UTF-8
+     * @return this builder
+     * @throws dev.modelbuilder.core.exception.FileAccessException when the file cannot be read
+     * @throws ValidationException when it is not such a JSON object (naming the file and what is wrong)
+     */
+    public AzureTrainingOptionsBuilder withSearchSpace(java.nio.file.Path jsonFile) {
+        Objects.requireNonNull(jsonFile, "jsonFile");
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(java.nio.file.Files.readAllBytes(jsonFile));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ValidationException("search space file", jsonFile.toString(), "it is not JSON ("
+                    + e.getOriginalMessage() + "); write one object such as {\"learningRate\": \"uniform(0.0001, "
+                    + "0.01)\"}");
+        } catch (java.io.IOException e) {
+            throw new dev.modelbuilder.core.exception.FileAccessException(jsonFile, "cannot read the search space "
+                    + "file " + jsonFile + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new ValidationException("search space file", jsonFile.toString(), "write one non-empty JSON object "
+                    + "of field names and expressions, e.g. {\"learningRate\": \"uniform(0.0001, 0.01)\"}");
+        }
+        List<Violation> problems = new ArrayList<>();
+        root.properties().forEach(e -> {
+            if (e.getValue().isTextual()) {
+                withSearchSpace(e.getKey(), e.getValue().asText());
+            } else {
+                problems.add(new Violation("search space " + e.getKey() + " in " + jsonFile, e.getValue().toString(),
+                        "write the expression as a string, e.g. \"choice(16, 32)\""));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new ValidationException(problems);
+        }
         return this;
     }
 

@@ -96,9 +96,26 @@ final class AzureTrainingRules {
             "trainingBatchSize", "validationBatchSize", "warmupCosineLRCycles", "warmupCosineLRWarmupEpochs",
             "weightDecay", "weightedLoss");
 
-    /** A sweep expression as AutoML writes them, e.g. {@code choice(16, 32)} or {@code uniform(0.001, 0.01)}. */
-    private static final Pattern EXPRESSION = Pattern.compile("(choice|randint|uniform|loguniform|normal|lognormal"
-            + "|quniform|qloguniform|qnormal|qlognormal)\\(.*\\)", Pattern.DOTALL);
+    /** The search-space fields that {@code ImageModelSettingsClassification} types boolean. */
+    static final Set<String> BOOLEAN_FIELDS = Set.of("amsGradient", "distributed", "earlyStopping", "nesterov");
+
+    /**
+     * What a sweep of a named model varies when the options give no search space of their own, for the settings they
+     * leave unset: the ranges of the AutoML image how-to and of the azureml-examples image-classification notebooks
+     * (learning rate {@code uniform(0.001, 0.01)}, epochs {@code choice(15, 30)}) and the optimizers of the
+     * REST description's {@code StochasticOptimizer} as those notebooks sweep them ({@code choice('sgd', 'adam',
+     * 'adamw')}), written as azure-ai-ml writes them.
+     */
+    static final Map<String, String> DEFAULT_SEARCH_SPACE = defaultSearchSpace();
+
+    private static Map<String, String> defaultSearchSpace() {
+        Map<String, String> space = new java.util.LinkedHashMap<>();
+        space.put("learningRate", "uniform(0.001,0.01)");
+        space.put("numberOfEpochs", "choice(15,30)");
+        space.put("optimizer", "choice('sgd','adam','adamw')");
+        return java.util.Collections.unmodifiableMap(space);
+    }
+
     private static final Pattern MODEL = Pattern.compile("[a-z0-9_.-]{1,64}");
     /** Models that take one input size only (the ViT models of AutoML's image how-to). */
     static final Map<String, Integer> FIXED_SIZE_MODELS = Map.of("vitb16r224", 224, "vits16r224", 224,
@@ -110,8 +127,8 @@ final class AzureTrainingRules {
     /**
      * @throws ValidationException listing every broken rule
      */
-    static void check(String model, int maxTrials, int maxConcurrentTrials, Integer imageSize,
-            Map<String, Object> modelSettings, Map<String, String> searchSpace) {
+    static void check(String model, int maxTrials, int maxConcurrentTrials, AzureTrainingOptions.EarlyTermination
+            earlyTermination, Integer imageSize, Map<String, Object> modelSettings, Map<String, String> searchSpace) {
         List<Violation> problems = new ArrayList<>();
         if (model != null && !MODEL.matcher(model).matches()) {
             problems.add(new Violation("model", model, "use an AutoML model name such as resnet50 (1-64 lower-case "
@@ -149,18 +166,60 @@ final class AzureTrainingRules {
                     "a search space is swept over the trials of a named model: name a model and give "
                             + "withMaxTrials(2) or more (AutoMode chooses its own)"));
         }
-        searchSpace.forEach((name, expression) -> {
+        boolean anyVaries = false;
+        boolean allValid = true;
+        for (Map.Entry<String, String> e : searchSpace.entrySet()) {
+            String name = e.getKey();
+            String expression = e.getValue();
+            SweepExpressions.Expression parsed = null;
+            String why = null;
+            try {
+                parsed = SweepExpressions.parse(expression);
+            } catch (IllegalArgumentException bad) {
+                why = bad.getMessage();
+            }
             if (name == null || !SEARCH_SPACE_FIELDS.contains(name)) {
                 problems.add(new Violation("search space field", name, "use one of "
                         + new TreeSet<>(SEARCH_SPACE_FIELDS)));
-            } else if (expression == null || !EXPRESSION.matcher(expression.strip()).matches()) {
-                problems.add(new Violation("search space " + name, expression, "use an expression such as "
+                allValid = false;
+            } else if (parsed == null) {
+                problems.add(new Violation("search space " + name, expression, why + "; use an expression such as "
                         + "choice(16, 32) or uniform(0.0001, 0.01)"));
+                allValid = false;
+            } else if (BOOLEAN_FIELDS.contains(name) && (!parsed.distribution().equals("choice")
+                    || !parsed.booleans())) {
+                problems.add(new Violation("search space " + name, expression, name + " is true or false: use "
+                        + "choice(True, False) or choice(True)"));
+                allValid = false;
             } else if (modelSettings.containsKey(name)) {
                 problems.add(new Violation("search space " + name, expression, "it is also a fixed model setting; "
                         + "give it either fixed or as a search-space expression"));
+                allValid = false;
+            } else {
+                anyVaries |= parsed.varies();
             }
-        });
+        }
+        boolean sweep = model != null && maxTrials > 1;
+        if (sweep && allValid && problems.isEmpty()) {
+            List<String> defaults = DEFAULT_SEARCH_SPACE.keySet().stream()
+                    .filter(f -> !modelSettings.containsKey(f)).toList();
+            if (searchSpace.isEmpty() ? defaults.isEmpty() : !anyVaries) {
+                problems.add(new Violation("maximum trials", String.valueOf(maxTrials), "the " + maxTrials
+                        + " trials of model " + model + " have nothing to vary and would be identical: "
+                        + (searchSpace.isEmpty() ? "every setting a sweep varies by default ("
+                                + String.join(", ", DEFAULT_SEARCH_SPACE.keySet()) + ") is fixed"
+                                : "the search space holds single values only")
+                        + "; give ranges with withSearchSpace(field, expression), e.g. withSearchSpace("
+                        + "\"learningRate\", \"uniform(0.001, 0.01)\") (command line: train --search-space "
+                        + "FILE.json), leave a setting unfixed, or use withMaxTrials(1)"));
+            }
+        }
+        if (earlyTermination != AzureTrainingOptions.EarlyTermination.NONE && !sweep) {
+            problems.add(new Violation("early termination", earlyTermination.name(), model == null
+                    ? "AutoMode is sent no sweep settings, so the policy would be dropped: drop withEarlyTermination"
+                    : "it stops poor trials of a sweep, and a single trial has none to stop: give withMaxTrials(2) "
+                            + "or more, or drop withEarlyTermination"));
+        }
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * long-running operations: the job status is polled, every 15 s by default, within the read budget ARM allows);
  * while the job runs and when it ends, its metrics are read from MLflow. Status changes, step changes and new metric
  * values go to the listener (status changes through {@link PollingTrainingRun}, after the step and metric events of
- * the same poll). A failed run carries the service's error code and message, taken from the failed
+ * the same poll). While several trials run, the metrics are the best trial's so far (by accuracy, the primary metric),
+ * over the parent's; once the job completed, those of the trial AutoML tagged best. A failed run carries the service's error code and message, taken from the failed
  * trial when the parent only says that a trial failed.
  */
 final class AzureTrainingRun extends PollingTrainingRun {
@@ -40,6 +41,7 @@ final class AzureTrainingRun extends PollingTrainingRun {
     private volatile JsonNode job;
     private boolean trainStarted;
     private boolean metricsWarned;
+    private String bestTrialId;
     private volatile java.time.Instant startedAt;
     private volatile java.time.Instant endedAt;
 
@@ -119,6 +121,11 @@ final class AzureTrainingRun extends PollingTrainingRun {
                 if (bestRun != null) {
                     found.putAll(DataPlane.metrics(bestRun));
                 }
+            } else if (Json.integer(current, "/properties/taskDetails/limitSettings/maxTrials", 1) > 1) {
+                JsonNode bestSoFar = bestTrialSoFar(base, parent);
+                if (bestSoFar != null) {
+                    found.putAll(DataPlane.metrics(bestSoFar));
+                }
             }
             synchronized (metrics) {
                 found.forEach((k, v) -> {
@@ -134,6 +141,39 @@ final class AzureTrainingRun extends PollingTrainingRun {
                 LOG.warn("cannot read the metrics of run {} from MLflow: {}", id, e.getMessage());
             }
         }
+    }
+
+    /**
+     * While several trials run, the parent run logs little; the trials are the children of the HyperDrive run
+     * {@code <job>_HD}. The best so far is the trial, finished or still running, with the highest accuracy (the
+     * job's primary metric) logged yet.
+     *
+     * @return the best trial's MLflow run, or {@code null} when no trial has logged an accuracy yet
+     */
+    private JsonNode bestTrialSoFar(String base, JsonNode parent) {
+        String experimentId = Json.text(parent, "/info/experiment_id");
+        if (experimentId == null) {
+            return null;
+        }
+        JsonNode best = null;
+        double bestAccuracy = Double.NEGATIVE_INFINITY;
+        for (JsonNode trial : runs.dataPlane.mlflowChildren(base, experimentId, id + ModelDownloader.SWEEP_SUFFIX)) {
+            String status = Json.text(trial, "/info/status");
+            Double accuracy = DataPlane.metrics(trial).get("accuracy");
+            if (accuracy == null || "FAILED".equalsIgnoreCase(status) || "KILLED".equalsIgnoreCase(status)) {
+                continue;
+            }
+            if (accuracy > bestAccuracy) {
+                best = trial;
+                bestAccuracy = accuracy;
+            }
+        }
+        String trialId = best == null ? null : Json.text(best, "/info/run_id");
+        if (trialId != null && !trialId.equals(bestTrialId)) {
+            bestTrialId = trialId;
+            LOG.info("run {}: best trial so far is {} (accuracy {})", id, trialId, bestAccuracy);
+        }
+        return best;
     }
 
     @Override

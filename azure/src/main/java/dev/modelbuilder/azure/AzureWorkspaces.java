@@ -7,6 +7,7 @@ import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.exception.ResourceExistsException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.ServiceErrorDetails;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
@@ -85,17 +86,42 @@ final class AzureWorkspaces implements WorkspaceOperations {
                     + "az group create --name " + arm.resourceGroup() + " --location " + region + " ("
                     + ArmErrors.details(r).describe() + ")");
         }
-        String refusal = ArmErrors.details(r).message();
-        if (!r.isSuccess() && refusal != null && refusal.toLowerCase(Locale.ROOT).matches("(?s).*soft[- ]deleted.*")) {
-            throw new ResourceExistsException("workspace", name, "a workspace of that name was deleted within the "
-                    + "last 14 days and is kept soft-deleted, which keeps its name taken. Either recover it (Azure "
-                    + "portal, Azure Machine Learning, Recently deleted workspaces, Recover), or purge it for good: "
-                    + "modelbuilder workspace delete " + name + " --purge (API: workspaces().delete(\"" + name
-                    + "\", true)); purging cannot be undone (" + ArmErrors.details(r).describe() + ")");
+        if (!r.isSuccess()) {
+            ResourceExistsException softDeleted = softDeleted(name, ArmErrors.details(r));
+            if (softDeleted != null) {
+                throw softDeleted;
+            }
         }
         ArmClient.check(r, description, "workspace", name);
         return ArmOperation.start(arm, settings, description, r, deploymentUrl, () -> get(name),
-                TOKEN_PREFIX + name + ":" + deployment, listener);
+                TOKEN_PREFIX + name + ":" + deployment, listener).withFailure(d -> softDeleted(name, d));
+    }
+
+    /**
+     * Names both ways out of a soft-deleted workspace that blocks its name. Azure accepts the template deployment and
+     * fails it later, the reason nested two levels down (DeploymentFailed, ResourceDeploymentFailure, BadRequest
+     * "Soft-deleted workspace exists. Please purge or recover it": Azure/ResourceModules#3596,
+     * Azure/CanadaPubSecALZ#380), which {@link ArmErrors#details} reads. Resource Manager does not find a workspace
+     * once it is soft-deleted (a GET answers 404, and so does azure-ai-ml's delete, which gets it first:
+     * Azure/azure-cli#33756); Learn's "Workspace soft deletion" names the portal's "Recently deleted" view to recover
+     * or permanently delete it.
+     *
+     * @param name the workspace
+     * @param said what the service said
+     * @return the error, or {@code null} when the failure is another one
+     */
+    static ResourceExistsException softDeleted(String name, ServiceErrorDetails said) {
+        String message = said.message();
+        if (message == null || !message.toLowerCase(Locale.ROOT).matches("(?s).*soft[- ]deleted workspace.*")) {
+            return null;
+        }
+        return new ResourceExistsException("workspace", name, "a workspace of that name was deleted and is kept "
+                + "soft-deleted (for up to 14 days), which keeps its name taken. Recover it or permanently delete it "
+                + "in the Azure portal: Azure Machine Learning, Recently deleted, select '" + name + "', then Recover "
+                + "or Permanently delete (permanent deletion cannot be undone). Resource Manager no longer finds a "
+                + "soft-deleted workspace, so a purge through the API (workspaces().delete(name, true), modelbuilder "
+                + "workspace delete --purge) cannot reach it; otherwise wait until its retention period ends, or "
+                + "choose another name (" + said.describe() + ")");
     }
 
     /**
@@ -134,7 +160,7 @@ final class AzureWorkspaces implements WorkspaceOperations {
         String url = arm.urlWithVersion(arm.resourceGroupPath() + "/providers/Microsoft.Resources/deployments/"
                 + ArmClient.enc(deployment), ArmClient.RESOURCES_API_VERSION);
         return ArmOperation.byState(arm, settings, description, url, () -> get(name), resumeToken,
-                ProgressListener.none());
+                ProgressListener.none()).withFailure(d -> softDeleted(name, d));
     }
 
     @Override
@@ -166,8 +192,11 @@ final class AzureWorkspaces implements WorkspaceOperations {
 
     /**
      * Deletes the workspace. Azure keeps a deleted workspace soft-deleted for 14 days, its name taken, unless
-     * {@code forceToPurge=true}; a purge also removes a workspace that is soft-deleted already. Dependent resources
-     * (storage, key vault, Application Insights) stay, as with {@code az ml workspace delete}.
+     * {@code forceToPurge=true} deletes it for good. A workspace that is soft-deleted already is not found by Resource
+     * Manager: the DELETE is still sent with {@code forceToPurge} when {@code purge} is asked (whether it reaches a
+     * soft-deleted workspace is not documented), and the result says no workspace existed; Learn names the portal's
+     * "Recently deleted" view for those. Dependent resources (storage, key vault, Application Insights) stay, as with
+     * {@code az ml workspace delete}.
      */
     @Override
     public LongRunningOperation<Deletion> beginDelete(String name, boolean purge) {
@@ -183,6 +212,9 @@ final class AzureWorkspaces implements WorkspaceOperations {
                 String.valueOf(purge)), null);
         if (existing.status() == 404) {
             ArmClient.check(r, description, "workspace", name);
+            LOG.info("Resource Manager knows no workspace '{}' to purge; if a soft-deleted workspace of that name "
+                    + "blocks it, recover or permanently delete it in the Azure portal (Azure Machine Learning, "
+                    + "Recently deleted)", name);
             return PollingOperation.completed(description, new Deletion("workspace", name, false), "");
         }
         if (r.status() == 404 || r.status() == 204) {
@@ -205,7 +237,7 @@ final class AzureWorkspaces implements WorkspaceOperations {
         if (id == null || !arm.endpoint().toLowerCase(Locale.ROOT).equals("https://management.azure.com")) {
             return null;
         }
-        return "https://ml.azure.com/?wsid=" + id;
+        return arm.withTenant("https://ml.azure.com/?wsid=" + id);
     }
 
     static String normalRegion(String region) {

@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * what is new, and a retried upload never duplicates anything. Uploads run in parallel and carry a Content-MD5 that
  * the service checks. The data asset ({@code PUT {WS}/data/{name}/versions/{version}}, type {@code mltable}) is
  * versioned by the annotations' hash.
+ *
+ * <p>When the storage account refuses shared keys, the blobs are written by token, and the annotations and the data
+ * asset name {@value #IDENTITY_DATASTORE}, a datastore without stored credentials over the same container, so that
+ * the trials read the data with the compute's managed identity instead of the refused key ({@link #access}).
  */
 final class DataUploader {
     private static final Logger LOG = LoggerFactory.getLogger(DataUploader.class);
@@ -74,16 +78,43 @@ final class DataUploader {
      * @param bytesUploaded bytes sent
      */
     record Uploaded(String assetName, String assetVersion, String folderPath, int images, int uploaded, int skipped,
-            long bytesUploaded) {
+            long bytesUploaded, Access access) {
+        /** What was uploaded through the default datastore with its stored credentials. */
+        Uploaded(String assetName, String assetVersion, String folderPath, int images, int uploaded, int skipped,
+                long bytesUploaded) {
+            this(assetName, assetVersion, folderPath, images, uploaded, skipped, bytesUploaded,
+                    new Access(Datastores.DATA_STORE, false, false, null));
+        }
+
         /** @return the job input URI of the data asset */
         String assetUri() {
             return "azureml:" + assetName + ":" + assetVersion;
         }
     }
 
+    /**
+     * How the job's trials will reach the uploaded data.
+     *
+     * @param datastore the datastore the annotations and the data asset name
+     * @param byIdentity whether that datastore stores no credentials, so that the trials read it with the compute's
+     *     managed identity (Learn, "Data administration": a job reads a datastore with its stored credentials when it
+     *     has some, else with the compute's managed identity or the user's identity)
+     * @param keysRefused whether the workspace's default datastore stores a key that the account refuses
+     * @param account the storage account
+     */
+    record Access(String datastore, boolean byIdentity, boolean keysRefused, String account) {
+    }
+
+    /**
+     * The datastore registered, without credentials, over the default datastore's container when the account refuses
+     * shared keys: the trials read the data through it with the compute's identity.
+     */
+    static final String IDENTITY_DATASTORE = "modelbuilderblobstore";
+
     private final ArmClient arm;
     private final Datastores datastores;
     private final ExecutorService executor;
+    private final Map<String, Boolean> identityDatastores = new java.util.concurrent.ConcurrentHashMap<>();
 
     DataUploader(ArmClient arm, Datastores datastores, ExecutorService executor) {
         this.arm = arm;
@@ -91,11 +122,72 @@ final class DataUploader {
         this.executor = executor;
     }
 
+    /**
+     * Finds out how the trials will read the data: through the default datastore with its stored key or SAS, or, when
+     * it has none or the account refuses them, by identity; for a refused key, registers (once per provider and
+     * workspace) {@value #IDENTITY_DATASTORE}, an Azure Blob datastore without credentials (credentials type
+     * {@code None}, the REST description's {@code NoneDatastoreCredentials}) over the same account and container.
+     *
+     * @param workspace the workspace
+     * @return how the trials reach the data
+     */
+    Access access(String workspace) {
+        Datastores.Store store;
+        try {
+            store = datastores.open(workspace, Datastores.DATA_STORE);
+        } catch (RuntimeException e) {
+            throw ArmErrors.unexpected("open datastore '" + Datastores.DATA_STORE + "'", e);
+        }
+        if (store.credentialLess()) {
+            return new Access(Datastores.DATA_STORE, true, false, store.account());
+        }
+        if (!store.keysRefused()) {
+            return new Access(Datastores.DATA_STORE, false, false, store.account());
+        }
+        identityDatastores.computeIfAbsent(workspace, w -> {
+            registerIdentityDatastore(w, store);
+            return Boolean.TRUE;
+        });
+        return new Access(IDENTITY_DATASTORE, true, true, store.account());
+    }
+
+    private void registerIdentityDatastore(String workspace, Datastores.Store store) {
+        ObjectNode body = Json.object();
+        ObjectNode p = body.putObject("properties");
+        p.put("datastoreType", "AzureBlob");
+        p.put("accountName", store.account());
+        p.put("containerName", store.containerName());
+        p.put("endpoint", store.endpointSuffix());
+        p.put("protocol", store.protocol());
+        p.putObject("credentials").put("credentialsType", "None");
+        p.put("description", "The container of " + Datastores.DATA_STORE + " without stored credentials, so that jobs "
+                + "read it with the compute's managed identity: storage account " + store.account() + " refuses "
+                + "shared keys (created by Model Builder for Java)");
+        p.putObject("tags").put("createdBy", "modelbuilder-java");
+        ArmResponse r = arm.send(HttpMethod.PUT, arm.url(arm.workspacePath(workspace) + "/datastores/"
+                + IDENTITY_DATASTORE), body);
+        ArmClient.check(r, "register datastore '" + IDENTITY_DATASTORE + "'", "datastore", IDENTITY_DATASTORE);
+        LOG.info("storage account {} refuses shared keys; registered datastore '{}' (no stored credentials) over "
+                + "container {} of workspace '{}'", store.account(), IDENTITY_DATASTORE, store.containerName(),
+                workspace);
+    }
+
     Uploaded upload(String workspace, ImageFolderDataset dataset, ProgressListener listener) {
+        return upload(workspace, dataset, access(workspace), listener);
+    }
+
+    /**
+     * @param workspace the workspace
+     * @param dataset the validated dataset
+     * @param access how the trials will reach it ({@link #access})
+     * @param listener progress
+     * @return what was uploaded
+     */
+    Uploaded upload(String workspace, ImageFolderDataset dataset, Access access, ProgressListener listener) {
         long start = System.nanoTime();
         ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.UPLOAD_DATA));
         try {
-            Uploaded u = doUpload(workspace, dataset, listener);
+            Uploaded u = doUpload(workspace, dataset, access, listener);
             ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.UPLOAD_DATA,
                     Duration.ofNanos(System.nanoTime() - start)));
             return u;
@@ -106,7 +198,8 @@ final class DataUploader {
         }
     }
 
-    private Uploaded doUpload(String workspace, ImageFolderDataset dataset, ProgressListener listener) {
+    private Uploaded doUpload(String workspace, ImageFolderDataset dataset, Access access,
+            ProgressListener listener) {
         Datastores.Store store = datastores.open(workspace, Datastores.DATA_STORE);
         List<LabeledImage> images = dataset.images();
         long totalBytes = dataset.totalBytes();
@@ -150,7 +243,7 @@ final class DataUploader {
 
         StringBuilder jsonl = new StringBuilder();
         String prefix = "azureml://subscriptions/" + arm.subscriptionId() + "/resourcegroups/" + arm.resourceGroup()
-                + "/workspaces/" + workspace + "/datastores/" + Datastores.DATA_STORE + "/paths/";
+                + "/workspaces/" + workspace + "/datastores/" + access.datastore() + "/paths/";
         for (int i = 0; i < images.size(); i++) {
             LabeledImage image = images.get(i);
             ObjectNode line = Json.object();
@@ -181,12 +274,13 @@ final class DataUploader {
         String assetName = Names.sanitize("modelbuilder-" + dataset.root().getFileName(), 200)
                 .toLowerCase(Locale.ROOT);
         String version = hash.substring(0, 16);
-        ensureDataAsset(workspace, assetName, version, folder, dataset);
+        ensureDataAsset(workspace, assetName, version, folder, dataset, access.datastore());
         int sent = uploaded.get();
         LOG.info("dataset {}: {} images, {} uploaded, {} already in datastore '{}' ({} bytes sent); data asset {}:{}",
                 dataset.root(), images.size(), sent, images.size() - sent, Datastores.DATA_STORE, bytesSent.get(),
                 assetName, version);
-        return new Uploaded(assetName, version, folder, images.size(), sent, images.size() - sent, bytesSent.get());
+        return new Uploaded(assetName, version, folder, images.size(), sent, images.size() - sent, bytesSent.get(),
+                access);
     }
 
     private String uploadImage(Datastores.Store store, LabeledImage image, AtomicInteger uploaded,
@@ -242,7 +336,7 @@ final class DataUploader {
     }
 
     private void ensureDataAsset(String workspace, String name, String version, String folder,
-            ImageFolderDataset dataset) {
+            ImageFolderDataset dataset, String datastore) {
         String url = arm.url(arm.workspacePath(workspace) + "/data/" + ArmClient.enc(name) + "/versions/"
                 + ArmClient.enc(version));
         ArmResponse existing = arm.send(HttpMethod.GET, url, null);
@@ -255,7 +349,7 @@ final class DataUploader {
         ObjectNode body = Json.object();
         ObjectNode p = body.putObject("properties");
         p.put("dataType", "mltable");
-        p.put("dataUri", "azureml://datastores/" + Datastores.DATA_STORE + "/paths/" + folder + "/");
+        p.put("dataUri", "azureml://datastores/" + datastore + "/paths/" + folder + "/");
         p.put("description", "Image classification dataset from " + dataset.root().getFileName() + ": "
                 + dataset.size() + " images, labels " + String.join(", ", dataset.labels()));
         ObjectNode tags = p.putObject("tags");
@@ -302,6 +396,8 @@ final class DataUploader {
             case PNG -> "png";
             case BMP -> "bmp";
             case GIF -> "gif";
+            case WEBP -> "webp";
+            case TIFF -> "tiff";
         };
     }
 
@@ -311,6 +407,8 @@ final class DataUploader {
             case PNG -> "image/png";
             case BMP -> "image/bmp";
             case GIF -> "image/gif";
+            case WEBP -> "image/webp";
+            case TIFF -> "image/tiff";
         };
     }
 }

@@ -38,10 +38,18 @@ final class Datastores {
      * @param name the datastore name
      * @param account the storage account
      * @param containerName the container
+     * @param endpointSuffix the storage endpoint suffix the datastore names, e.g. {@code core.windows.net}
+     * @param protocol the protocol the datastore names, e.g. {@code https}
      * @param client the container client, with credentials
-     * @param byToken whether the client uses the caller's token (identity-based datastore, or shared keys refused)
+     * @param byToken whether the client uses the caller's token (identity-based datastore, credentials not handed
+     *     out, or shared keys refused)
+     * @param credentialLess whether the datastore stores no credentials (identity-based: jobs read it with an
+     *     identity)
+     * @param keysRefused whether the account refuses shared keys ({@code KeyBasedAuthenticationNotPermitted}), so
+     *     that a job reading through this datastore's stored key or SAS would be refused too
      */
-    record Store(String name, String account, String containerName, BlobContainerClient client, boolean byToken) {
+    record Store(String name, String account, String containerName, String endpointSuffix, String protocol,
+            BlobContainerClient client, boolean byToken, boolean credentialLess, boolean keysRefused) {
     }
 
     private final ArmClient arm;
@@ -86,14 +94,19 @@ final class Datastores {
         BlobContainerClientBuilder builder = builder(endpoint, container);
         String credentialsType = Json.text(p, "/credentials/credentialsType");
         String kind = credentialsType == null ? "None" : credentialsType;
-        boolean byToken = !kind.equalsIgnoreCase("AccountKey") && !kind.equalsIgnoreCase("Sas");
+        boolean credentialLess = !kind.equalsIgnoreCase("AccountKey") && !kind.equalsIgnoreCase("Sas");
+        boolean byToken = credentialLess;
+        boolean keysRefused = false;
         if (!byToken) {
             ArmResponse s = arm.sendQuietly(HttpMethod.POST, arm.url(path + "/listSecrets"), null);
             if (s.status() == 403) {
-                // shared-key access disabled by policy: the account key is refused, the caller's token may do
+                // the key is not handed out: shared-key access disabled by policy, or no listSecrets permission;
+                // the caller's token may do
+                String code = ArmErrors.details(s).code();
                 LOG.info("datastore '{}' of workspace '{}' gives no key ({}); reaching storage account {} with your "
-                        + "token", datastore, workspace, ArmErrors.details(s).code(), account);
+                        + "token", datastore, workspace, code, account);
                 byToken = true;
+                keysRefused = KEYS_REFUSED.equalsIgnoreCase(code);
             } else {
                 ArmClient.check(s, "get the credentials of datastore '" + datastore + "'", "datastore", datastore);
                 JsonNode secrets = s.json();
@@ -117,11 +130,13 @@ final class Datastores {
             LOG.info("storage account {} refuses shared keys; reaching datastore '{}' of workspace '{}' with your "
                     + "token", account, datastore, workspace);
             byToken = true;
+            keysRefused = true;
             client = builder(endpoint, container).credential(credential).buildClient();
         }
         LOG.debug("datastore '{}' of workspace '{}': account {}, container {} ({} credentials{})", datastore,
                 workspace, account, container, kind, byToken ? ", by token" : "");
-        return new Store(datastore, account, container, client, byToken);
+        return new Store(datastore, account, container, suffix == null ? "core.windows.net" : suffix,
+                protocol == null ? "https" : protocol, client, byToken, credentialLess, keysRefused);
     }
 
     /** A container client without credentials yet; azure-storage-blob asks a token credential for the scope

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  *       written with the scoring module's {@code ModelPackage}: resize the shorter side to the job's
  *       {@code validationResizeSize} (AutoML's default 256), centre-crop {@code validationCropSize} (224), and
  *       ImageNet normalization unless the job exported the model with {@code enableOnnxNormalization}, in which case
- *       the graph normalizes and the pipeline only scales to [0, 1]. Either way the pixels are normalized exactly
- *       once, and pipeline.json records which.</li>
+ *       the graph divides by 255 and normalizes itself and the pipeline feeds it raw pixel values 0-255
+ *       ({@code scale: x}, MLModel.zip format 2.0). Either way the pixels are scaled and normalized exactly once, and
+ *       pipeline.json records which. The crop is the model's own input size where its ONNX input fixes it (AutoMode
+ *       names none in the job).</li>
  * </ol>
  */
 final class ModelDownloader {
@@ -132,7 +134,14 @@ final class ModelDownloader {
         try {
             LabelMap map = LabelMap.of(labels);
             map.write(model.labelMap());
-            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, PipelineSpec.of(preprocessing(job)));
+            long[] shape;
+            try {
+                shape = OnnxInputShape.of(onnx, PipelineSpec.DEFAULT_INPUT_NAME);
+            } catch (IOException e) {
+                throw new FileAccessException(onnx, "cannot read " + onnx + ": " + e.getMessage(), e);
+            }
+            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map,
+                    PipelineSpec.of(preprocessing(job, shape)));
         } catch (RuntimeException e) {
             ModelBuilderException failure = ArmErrors.unexpected("package the model of " + jobName, e);
             fail(listener, WorkStep.PACKAGE_MODEL, failure.getMessage());
@@ -145,14 +154,42 @@ final class ModelDownloader {
 
     /**
      * @param job the job's ARM representation
-     * @return the preprocessing its model expects
+     * @return the preprocessing its model expects, from the job's settings alone
      */
     static PreprocessingSpec preprocessing(JsonNode job) {
+        return preprocessing(job, null);
+    }
+
+    /**
+     * The preprocessing the best trial's model expects. The crop is the model's input size when its ONNX input
+     * {@code [N,3,H,W]} fixes it (AutoMode chooses models and sizes itself and the job names none; Learn's ONNX
+     * inference how-to says to read H and W from the model), else the job's {@code validationCropSize}, else AutoML's
+     * default 224. The resize is the job's {@code validationResizeSize} when the job names the crop the model has,
+     * else AutoML's default ratio (resize 256 for crop 224). With {@code enableOnnxNormalization} the graph divides by
+     * 255 and normalizes itself (the AutoML vision package's {@code export_onnx_model}), so it is fed raw pixel values
+     * 0-255 ({@link PreprocessingSpec#withRawPixels()}); otherwise {@code x / 255} and ImageNet normalization.
+     *
+     * @param job the job's ARM representation
+     * @param inputShape the model's {@code input1} dimensions ({@code -1} where symbolic), or {@code null} when unknown
+     * @return the preprocessing
+     */
+    static PreprocessingSpec preprocessing(JsonNode job, long[] inputShape) {
         JsonNode settings = job.at("/properties/taskDetails/modelSettings");
-        int crop = Json.integer(settings, "/validationCropSize", 224);
-        int resize = Json.integer(settings, "/validationResizeSize", 256);
-        PreprocessingSpec spec = PreprocessingSpec.resizeCrop(Math.max(resize, crop), crop);
-        return settings.path("enableOnnxNormalization").asBoolean(false) ? spec.withoutNormalization() : spec;
+        int jobCrop = Json.integer(settings, "/validationCropSize", 0);
+        int jobResize = Json.integer(settings, "/validationResizeSize", 0);
+        int height = jobCrop > 0 ? jobCrop : AzureTrainingOptions.DEFAULT_IMAGE_SIZE;
+        int width = height;
+        if (inputShape != null && inputShape.length == 4 && inputShape[2] > 0 && inputShape[3] > 0
+                && inputShape[2] <= Integer.MAX_VALUE && inputShape[3] <= Integer.MAX_VALUE) {
+            height = (int) inputShape[2];
+            width = (int) inputShape[3];
+        }
+        int longer = Math.max(width, height);
+        boolean jobNamesThisCrop = jobCrop > 0 && jobCrop == width && jobCrop == height;
+        int resize = jobResize > 0 && (jobNamesThisCrop || jobCrop == 0 && inputShape == null) ? jobResize
+                : (int) Math.round(longer * 256.0 / 224.0);
+        PreprocessingSpec spec = PreprocessingSpec.resizeCrop(Math.max(resize, longer), width, height);
+        return settings.path("enableOnnxNormalization").asBoolean(false) ? spec.withRawPixels() : spec;
     }
 
     /**

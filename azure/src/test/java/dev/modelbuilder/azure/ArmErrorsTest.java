@@ -79,4 +79,33 @@ class ArmErrorsTest {
         assertThat(q.quotaName()).isEqualToIgnoringCase("Standard NC family");
         assertThat(ArmErrors.isQuota(new ServiceErrorDetails(0, "UserError", "bad image", null))).isFalse();
     }
+
+    /**
+     * Issue 28, item 4: a template deployment's error holds the reason several levels down; every level is read,
+     * the innermost first, also when a level's message is itself a JSON error (as deployment operations write them).
+     */
+    @Test
+    void nestedDetailsAreReadToAnyDepthInnermostFirst() {
+        ServiceErrorDetails d = ArmErrors.details(response("GET", 200, "{\"status\":\"Failed\",\"error\":{"
+                + "\"code\":\"DeploymentFailed\",\"message\":\"At least one resource deployment operation failed.\","
+                + "\"details\":[{\"code\":\"ResourceDeploymentFailure\",\"message\":\"The resource write "
+                + "operation failed to complete successfully.\",\"details\":[{\"code\":\"BadRequest\",\"message\":"
+                + "\"Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete\"}]}]}}"));
+        assertThat(d.code()).isEqualTo("DeploymentFailed");
+        assertThat(d.message()).startsWith("BadRequest: Soft-deleted workspace exists. Please purge or recover it.")
+                .contains("; ResourceDeploymentFailure: The resource write operation")
+                .endsWith("; At least one resource deployment operation failed.");
+        ServiceErrorDetails json = ArmErrors.details(response("GET", 200, "{\"error\":{\"code\":\"DeploymentFailed\","
+                + "\"message\":\"At least one resource deployment operation failed.\",\"details\":[{\"code\":"
+                + "\"Conflict\",\"message\":\"{\\r\\n  \\\"status\\\": \\\"Failed\\\",\\r\\n  \\\"error\\\": {"
+                + "\\\"code\\\": \\\"QuotaExceeded\\\", \\\"message\\\": \\\"Deep reason.\\\"}}\"}]}}"));
+        assertThat(json.message()).startsWith("QuotaExceeded: Deep reason.");
+        StringBuilder deep = new StringBuilder("{\"error\":{\"code\":\"L0\",\"message\":\"level 0\"");
+        for (int i = 1; i <= 12; i++) {
+            deep.append(",\"details\":[{\"code\":\"L").append(i).append("\",\"message\":\"level ").append(i)
+                    .append('"');
+        }
+        deep.append("}]".repeat(12)).append("}}");
+        assertThat(ArmErrors.details(response("GET", 400, deep.toString())).message()).startsWith("L12: level 12");
+    }
 }

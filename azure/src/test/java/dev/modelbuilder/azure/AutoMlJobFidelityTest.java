@@ -10,6 +10,10 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+import dev.modelbuilder.scoring.PredictionEngine;
 import dev.modelbuilder.core.model.TrainingOptions;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
@@ -23,6 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +88,8 @@ class AutoMlJobFidelityTest {
         assertThat(task.at("/searchSpace/0/modelName").asText()).isEqualTo("choice('resnet50')");
         assertThat(task.at("/searchSpace/0/learningRate").asText()).isEqualTo("choice(0.01)");
         assertThat(task.at("/searchSpace/0/optimizer").asText()).isEqualTo("choice('adamw')");
+        assertThat(task.at("/searchSpace/0/numberOfEpochs").asText()).as("the documented range of what is not fixed")
+                .isEqualTo("choice(15,30)");
         assertThat(task.at("/sweepSettings/samplingAlgorithm").asText()).isEqualTo("Random");
         assertThat(task.at("/sweepSettings/earlyTermination/policyType").asText()).isEqualTo("Bandit");
         assertThat(task.at("/limitSettings/maxTrials").asInt()).isEqualTo(3);
@@ -97,8 +107,8 @@ class AutoMlJobFidelityTest {
         JsonNode space = task.at("/searchSpace/0");
         assertThat(space.path("modelName").asText()).isEqualTo("choice('seresnext')");
         assertThat(space.path("optimizer").asText()).isEqualTo("choice('sgd')");
-        assertThat(space.path("learningRate").asText()).isEqualTo("uniform(0.0001, 0.01)");
-        assertThat(space.path("trainingBatchSize").asText()).isEqualTo("choice(16, 32)");
+        assertThat(space.path("learningRate").asText()).isEqualTo("uniform(0.0001,0.01)");
+        assertThat(space.path("trainingBatchSize").asText()).isEqualTo("choice(16,32)");
         assertThat(task.at("/modelSettings/numberOfEpochs").asInt()).as("epochs stay fixed").isEqualTo(7);
         assertThat(task.at("/limitSettings/maxConcurrentTrials").asInt()).isEqualTo(2);
         assertThat(azure.arm.violations()).isEmpty();
@@ -162,5 +172,117 @@ class AutoMlJobFidelityTest {
         assertThat(ws.runs().list("pets")).singleElement()
                 .satisfies(r -> assertThat(r.endedAt()).isEqualTo(times[1]));
         assertThat(run.snapshot().startedAt()).isEqualTo(times[0]);
+    }
+
+    // ------------------------------------------------------------------------------------------------ issue 28
+
+    /**
+     * Item 2: several trials of a named model sample a real search space (the documented ranges of the AutoML image
+     * how-to and the azureml-examples notebooks for what the options leave unset), without a fixed seed, so that the
+     * trials differ; the emulator samples each trial's hyperparameters from the space, as Random sampling does.
+     */
+    @Test
+    void aSweepSamplesARealSearchSpaceAndLeavesTheSeedOut() {
+        TrainingRun run = submit("real", AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(3).build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+
+        JsonNode task = azure.arm.jobProperties("fid-ws", run.id()).path("taskDetails");
+        assertThat(task.at("/modelSettings/randomSeed").isMissingNode()).as("no fixed seed in a sweep").isTrue();
+        JsonNode space = task.at("/searchSpace/0");
+        assertThat(space.path("modelName").asText()).isEqualTo("choice('resnet50')");
+        assertThat(space.path("learningRate").asText()).isEqualTo("uniform(0.001,0.01)");
+        assertThat(space.path("numberOfEpochs").asText()).isEqualTo("choice(15,30)");
+        assertThat(space.path("optimizer").asText()).isEqualTo("choice('sgd','adam','adamw')");
+        List<Map<String, String>> trials = azure.arm.trialParameters("fid-ws", run.id());
+        assertThat(trials).hasSize(3);
+        assertThat(trials.stream().map(t -> t.get("learningRate")).collect(Collectors.toSet()))
+                .as("three trials, three learning rates").hasSize(3);
+        assertThat(trials).allSatisfy(t -> assertThat(t).doesNotContainKey("randomSeed"));
+    }
+
+    /** Item 2: more trials than one with nothing to vary would buy identical trials: refused before anything runs. */
+    @Test
+    void aSweepWithNothingToVaryIsRefusedSayingWhatToDo() {
+        assertThatThrownBy(() -> submit("same", AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(3)
+                .withLearningRate(0.01).withEpochs(10).withOptimizer(AzureTrainingOptions.Optimizer.SGD).build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("nothing to vary")
+                .hasMessageContaining("withSearchSpace").hasMessageContaining("withMaxTrials(1)");
+        assertThatThrownBy(() -> submit("same", AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(2)
+                .withSearchSpace("trainingBatchSize", "choice(16)").build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("nothing to vary");
+        assertThat(azure.arm.count("PUT", "/jobs/")).isZero();
+    }
+
+    /**
+     * Item 3: values as azure-ai-ml writes them ({@code search_space_utils._convert_to_rest_object}): booleans as
+     * Python's {@code str(bool)}, {@code True} or {@code False}, which is all its reader takes as booleans; floats
+     * through {@code float_to_str}, without an exponent and with {@code .0} on whole numbers. The emulator refuses
+     * what that reader would misread.
+     */
+    @Test
+    void searchSpaceValuesAreWrittenAsAzureAiMlWritesThem() {
+        TrainingRun run = submit("formats", AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(2)
+                .withEarlyStopping(true).withMomentum(1.0).withWeightDecay(0.00001)
+                .withSearchSpace("learningRate", "uniform(1e-4, 1E-2)")
+                .withSearchSpace("nesterov", "choice(true, false)").build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        JsonNode space = azure.arm.jobProperties("fid-ws", run.id()).at("/taskDetails/searchSpace/0");
+        assertThat(space.path("earlyStopping").asText()).isEqualTo("choice(True)");
+        assertThat(space.path("momentum").asText()).isEqualTo("choice(1.0)");
+        assertThat(space.path("weightDecay").asText()).isEqualTo("choice(0.00001)");
+        assertThat(space.path("learningRate").asText()).isEqualTo("uniform(0.0001,0.01)");
+        assertThat(space.path("nesterov").asText()).isEqualTo("choice(True,False)");
+    }
+
+    /**
+     * Item 3: an early-termination policy stops poor trials of a sweep; with one trial (or in AutoMode, which is sent
+     * no sweep settings) it would be dropped, so the options refuse it instead of ignoring it.
+     */
+    @Test
+    void anEarlyTerminationPolicyThatWouldBeDroppedIsRefused() {
+        assertThatThrownBy(() -> submit("one", AzureTrainingOptions.builder()
+                .withEarlyTermination(AzureTrainingOptions.EarlyTermination.BANDIT).build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("early termination")
+                .hasMessageContaining("withMaxTrials(2)");
+        assertThatThrownBy(() -> submit("auto", AzureTrainingOptions.builder().withAutoMode().withMaxTrials(4)
+                .withEarlyTermination(AzureTrainingOptions.EarlyTermination.MEDIAN_STOPPING).build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("AutoMode");
+        assertThat(azure.arm.count("PUT", "/jobs/")).isZero();
+    }
+
+    /** Item 6: while a sweep runs, the run's metrics are those of its best trial so far, not only the parent's. */
+    @Test
+    void whileASweepRunsItsMetricsAreTheBestTrialsSoFar() {
+        azure.arm.setHoldJobsRunning(true);
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu")
+                .withOptions(AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(3).build()).build())
+                .inExperiment("live").withListener(events::add).beginCreate();
+        for (int i = 0; i < 6; i++) {
+            run.poll();
+        }
+        assertThat(run.snapshot().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(run.snapshot().metrics()).as("trial 0 finished at 0.71, trial 1 is at 0.64, the parent says 0.5")
+                .containsEntry("accuracy", 0.71);
+        assertThat(events).contains(new ProgressEvent.MetricLogged(run.id(), "accuracy", 0, 0.71));
+        run.cancel();
+    }
+
+    /**
+     * Item 6: in AutoMode the job names no crop size; the package takes it from the best trial's ONNX input
+     * ({@code [N,3,288,288]} in the emulator) instead of assuming 224.
+     */
+    @Test
+    void autoModeTakesTheCropSizeFromTheBestTrialsModel() throws Exception {
+        TrainingRun run = submit("auto", AzureTrainingOptions.builder().withAutoMode().withMaxTrials(2).build());
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        TrainedModel model = run.downloadModel(temp.resolve("auto-model"));
+        PreprocessingSpec pre = ModelPackage.read(model.pipeline()).pipeline().preprocessing();
+        assertThat(pre.width()).isEqualTo(288);
+        assertThat(pre.height()).isEqualTo(288);
+        assertThat(pre.resizeShorterSide()).as("AutoML's 256/224 ratio").isEqualTo(329);
+        try (PredictionEngine engine = PredictionEngine.builder().withModelPackage(model.pipeline()).build()) {
+            assertThat(engine.predict(data.resolve("cat").resolve("cat_0.png")).label()).isIn("cat", "dog");
+        }
     }
 }

@@ -57,7 +57,8 @@ class InternalsTest {
         assertThat(ms.path("validationResizeSize").asInt()).isEqualTo(342);
         assertThat(ms.path("enableOnnxNormalization").asBoolean()).isTrue();
         assertThat(ms.has("maxConcurrentTrials")).isFalse();
-        assertThat(ms.path("randomSeed").asInt()).isEqualTo(42);
+        assertThat(ms.has("randomSeed")).as("a sweep's trials must differ: no fixed seed (issue 28)").isFalse();
+        assertThat(p.has("identity")).as("data read with stored credentials: no job identity").isFalse();
         assertThat(ImageFolderDataset.scan(data).size()).isEqualTo(10);
     }
 
@@ -74,6 +75,31 @@ class InternalsTest {
         assertThat(inGraph.normalize()).isFalse();
         assertThat(inGraph.width()).isEqualTo(288);
         assertThat(inGraph.resizeShorterSide()).isEqualTo(320);
+    }
+
+    /** Issue 28, item 6: the input shape is read from the ONNX protobuf without loading the model. */
+    @Test
+    void theOnnxInputShapeIsReadFromTheModelFile() throws Exception {
+        Path model = temp.resolve("m.onnx");
+        java.nio.file.Files.write(model, dev.modelbuilder.azure.testing.OnnxModels.normalizingClassifier(3, 7, 288));
+        assertThat(OnnxInputShape.of(model, "input1")).containsExactly(-1, 3, 288, 288);
+        assertThat(OnnxInputShape.of(model, "input2")).isNull();
+        assertThat(OnnxInputShape.of(dev.modelbuilder.testdata.ImageClassificationFixtures.tinyModel(), "input1"))
+                .containsExactly(-1, 3, 224, 224);
+        Path garbage = temp.resolve("g.onnx");
+        java.nio.file.Files.write(garbage, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x7f});
+        assertThat(OnnxInputShape.of(garbage, "input1")).isNull();
+        ObjectNode job = JSON.createObjectNode();
+        job.putObject("properties").putObject("taskDetails").putObject("modelSettings");
+        PreprocessingSpec auto = ModelDownloader.preprocessing(job, new long[] {-1, 3, 288, 288});
+        assertThat(auto.width()).isEqualTo(288);
+        assertThat(auto.resizeShorterSide()).isEqualTo(329);
+        ((ObjectNode) job.at("/properties/taskDetails/modelSettings")).put("validationCropSize", 224)
+                .put("validationResizeSize", 240);
+        assertThat(ModelDownloader.preprocessing(job, new long[] {-1, 3, 224, 224}).resizeShorterSide())
+                .as("the job's resize for the crop it names").isEqualTo(240);
+        assertThat(ModelDownloader.preprocessing(job, new long[] {-1, 3, 384, 384}).width())
+                .as("the model's own size wins").isEqualTo(384);
     }
 
     @Test

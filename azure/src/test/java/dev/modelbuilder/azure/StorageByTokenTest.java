@@ -11,6 +11,11 @@ import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.operation.TrainingRun;
 import dev.modelbuilder.core.WorkspaceScope;
 import dev.modelbuilder.core.exception.AuthorizationException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.operation.ProgressEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.azure.testing.ArmEmulator;
+import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainedModel;
@@ -18,6 +23,9 @@ import dev.modelbuilder.core.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,8 +78,16 @@ class StorageByTokenTest {
         assertThat(azure.arm.violations()).as("spec violations").isEmpty();
     }
 
+    /** Does what the provider's message tells the user: gives the compute's identity Storage Blob Data Reader. */
+    private void grantTheComputesIdentityTheRole() {
+        String principal = azure.arm.computePrincipal("keyless", "gpu");
+        assertThat(principal).as("the compute has a system-assigned identity").isNotNull();
+        azure.arm.grantStorageBlobDataReader(principal);
+    }
+
     @Test
     void refusedKeysFallBackToTheCallersTokenForUploadAndDownload() {
+        grantTheComputesIdentityTheRole();
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
@@ -94,6 +110,7 @@ class StorageByTokenTest {
         KeylessStorage keyless = new KeylessStorage(azure.httpClient, tokenAzurite.port());
         mb = ModelBuilder.using(azure.builder().withHttpClient(keyless).build());
         ws = mb.workspace("keyless");
+        grantTheComputesIdentityTheRole();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate();
@@ -107,6 +124,7 @@ class StorageByTokenTest {
     void anIdentityBasedDatastoreIsReachedByTokenWithoutAskingForSecrets() {
         azure.arm.setSharedKeyDisabled(false);
         azure.arm.setIdentityDatastores(true);
+        grantTheComputesIdentityTheRole();
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
@@ -127,5 +145,61 @@ class StorageByTokenTest {
                 .isInstanceOf(AuthorizationException.class)
                 .hasMessageContaining("Storage Blob Data Contributor")
                 .hasMessageContaining("storage account " + Azurite.ACCOUNT);
+    }
+
+    private static final Pattern ROLE_COMMAND = Pattern.compile("az role assignment create --assignee-object-id "
+            + "(\\S+) --assignee-principal-type ServicePrincipal --role \"Storage Blob Data Reader\" --scope (\\S+)");
+
+    /**
+     * Issue 28, item 5: with keys refused, upload works by token, but the trials read the data on the cluster: a
+     * datastore with a stored key is read with the key (refused), so the provider registers a datastore without
+     * credentials over the same container, creates computes with a system-assigned identity, sends the job with the
+     * identity {@code Managed}, and tells the user the exact role assignment the compute's identity needs, which it
+     * never performs itself. The emulator fails the trials until the role is assigned.
+     */
+    @Test
+    void trainingOnStorageWithoutKeysReadsTheDataWithTheComputesIdentity() {
+        String principal = azure.arm.computePrincipal("keyless", "gpu");
+        assertThat(principal).as("computes are created with a system-assigned identity").isNotNull();
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        TrainingRun refused = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").withListener(events::add).beginCreate();
+        Run failed = refused.waitForCompletion(Duration.ofMinutes(1));
+        assertThat(failed.status()).as("the role is not assigned yet").isEqualTo(RunStatus.FAILED);
+        assertThat(failed.failure()).hasValueSatisfying(e -> assertThat(e.message())
+                .contains("AuthorizationPermissionMismatch"));
+
+        String line = events.stream().filter(ProgressEvent.LogLine.class::isInstance)
+                .map(e -> ((ProgressEvent.LogLine) e).line()).filter(l -> l.contains("az role assignment create"))
+                .findFirst().orElseThrow(() -> new AssertionError("no role assignment told: " + events));
+        Matcher command = ROLE_COMMAND.matcher(line);
+        assertThat(command.find()).as(line).isTrue();
+        assertThat(command.group(1)).isEqualTo(principal);
+        assertThat(command.group(2)).isEqualTo("/subscriptions/" + ArmEmulator.SUBSCRIPTION + "/resourceGroups/rg/"
+                + "providers/Microsoft.Storage/storageAccounts/" + Azurite.ACCOUNT);
+        azure.arm.grantStorageBlobDataReader(command.group(1));
+
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").beginCreate();
+        assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
+        JsonNode job = azure.arm.jobProperties("keyless", run.id());
+        assertThat(job.at("/identity/identityType").asText()).isEqualTo("Managed");
+        assertThat(azure.arm.registeredDatastores("keyless")).hasEntrySatisfying("modelbuilderblobstore",
+                d -> assertThat(d.at("/properties/credentials/credentialsType").asText()).isEqualTo("None"));
+        assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
+    }
+
+    /** Issue 28, item 5: a compute without an identity cannot read credential-less data: refused before upload. */
+    @Test
+    void aComputeWithoutAnIdentityIsRefusedBeforeAnythingIsUploaded() {
+        azure.arm.removeComputeIdentity("keyless", "gpu");
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("keyless").beginCreate())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("compute 'gpu'")
+                .hasMessageContaining("managed identity").hasMessageContaining(Azurite.ACCOUNT);
+        assertThat(azure.arm.count("PUT", "/jobs/")).isZero();
+        assertThat(azure.arm.dataContainer("keyless").listBlobs().stream().count()).isZero();
     }
 }

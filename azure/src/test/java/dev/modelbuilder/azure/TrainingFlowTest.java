@@ -207,4 +207,22 @@ class TrainingFlowTest {
         List<BlobItem> blobs = azure.arm.dataContainer("flow-ws").listBlobs().stream().toList();
         assertThat(blobs).isEmpty();
     }
+
+    /**
+     * Issue 28, item 6: the studio link names the tenant ({@code &tid=}), read once from Resource Manager's
+     * {@code GET /subscriptions/{id}}, so that a user signed in to several directories lands in the right one.
+     */
+    @Test
+    void theStudioLinkNamesTheTenant() {
+        Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
+        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                .inExperiment("links").beginCreate();
+        Run done = run.waitForCompletion(Duration.ofMinutes(1));
+        assertThat(done.portalLink()).hasValueSatisfying(l -> assertThat(l)
+                .startsWith("https://ml.azure.com/runs/" + run.id() + "?wsid=/subscriptions/")
+                .endsWith("&tid=" + ArmEmulator.TENANT));
+        assertThat(ws.runs().get(run.id()).portalLink()).hasValueSatisfying(l -> assertThat(l)
+                .contains("&tid=" + ArmEmulator.TENANT));
+        assertThat(azure.arm.count("GET", "^/subscriptions/[^/]+$")).as("read once per provider").isEqualTo(1);
+    }
 }

@@ -49,6 +49,12 @@ final class PackageCommand implements Callable<Integer> {
             description = "Feed values scaled to [0, 1] without ImageNet mean/std (the model normalizes itself).")
     boolean noNormalize;
 
+    @Option(names = "--raw-pixels",
+            description = "Feed pixel values 0-255 without scaling or normalization: the model divides by 255 and "
+                    + "normalizes inside its graph (Azure AutoML's export with enableOnnxNormalization). Implies "
+                    + "--no-normalize; writes MLModel.zip format 2.0.")
+    boolean rawPixels;
+
     @Option(names = "--output-kind", defaultValue = "logits", paramLabel = "KIND",
             description = "What the model outputs: logits (default) or probabilities.")
     String outputKind;
@@ -67,7 +73,9 @@ final class PackageCommand implements Callable<Integer> {
             case SQUASH -> PreprocessingSpec.squash(size);
             case RESIZE_CROP -> PreprocessingSpec.resizeCrop(resize, size);
         };
-        if (noNormalize) {
+        if (rawPixels) {
+            preprocessing = preprocessing.withRawPixels();
+        } else if (noNormalize) {
             preprocessing = preprocessing.withoutNormalization();
         }
         PipelineSpec pipeline = PipelineSpec.of(preprocessing)

@@ -41,7 +41,7 @@ final class PredictCommand implements Callable<Integer>, ScoresImages {
     @Option(names = "--fallback-to-cpu", description = "With --gpu: use the CPU when CUDA cannot be used.")
     boolean fallbackToCpu;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Images (JPEG, PNG, BMP or GIF).")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Images (JPEG, PNG, GIF, BMP, TIFF or WebP).")
     List<Path> images;
 
     @Override

@@ -10,6 +10,7 @@ import dev.modelbuilder.core.model.ComputeSpec;
 import dev.modelbuilder.azure.AzureTrainingOptions;
 import dev.modelbuilder.azure.AzureTrainingOptionsBuilder;
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.TrainingOptions;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.TrainingSpecBuilder;
 import dev.modelbuilder.local.LocalTrainingOptions;
@@ -89,6 +90,12 @@ final class TrainCommand implements Callable<Integer> {
             + "--architecture are a hyper-parameter sweep of it; with --auto-mode, AutoML's own choices.")
     Integer maxTrials;
 
+    @Option(names = "--search-space", paramLabel = "FILE.json",
+            description = "Azure: the sweep's search space, a JSON object of ImageModelDistributionSettingsClassification "
+                    + "fields and expressions, e.g. {\"learningRate\": \"uniform(0.0001, 0.01)\"}; replaces the default "
+                    + "ranges; needs --architecture and --max-trials 2 or more.")
+    Path searchSpace;
+
     @Option(names = "--backbone", paramLabel = "NAME|FILE.onnx",
             description = "Local: start from a pretrained ImageNet classifier (mobilenetv2, resnet50, resnet18, or an"
                     + " ONNX file) and train only a new head; 'none' trains from scratch. Default: mobilenetv2 when it"
@@ -122,7 +129,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The local backend's options; the Azure-only ones are refused, naming the option. */
     private LocalTrainingOptions localOptions() {
-        refuseFor("local", "--auto-mode", autoMode ? "true" : null, "--max-trials", maxTrials);
+        refuseFor("local", "--auto-mode", autoMode ? "true" : null, "--max-trials", maxTrials, "--search-space",
+                searchSpace);
         LocalTrainingOptionsBuilder b = LocalTrainingOptions.builder();
         if (backbone != null) {
             b.withBackbone(backbone);
@@ -164,6 +172,9 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null) {
             b.withEpochs(epochs);
         }
+        if (searchSpace != null) {
+            b.withSearchSpace(searchSpace);
+        }
         return b.build();
     }
 
@@ -179,6 +190,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the backend's own options first: a wrong one is bad input, found before any work
+        TrainingOptions options = backend.isAzure() ? azureOptions() : localOptions();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
         Path target = OutputFolder.validate(output, data, overwrite);
@@ -189,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
             String ws = workspace(mb);
             String computeName = compute(mb.workspace(ws));
             TrainingSpecBuilder training = TrainingSpec.fromFolder(data).withValidationSplit(validationSplit)
-                    .withCompute(computeName).withOptions(backend.isAzure() ? azureOptions() : localOptions());
+                    .withCompute(computeName).withOptions(options);
             if (timeBudget != null) {
                 training.withTimeBudget(timeBudget);
             }

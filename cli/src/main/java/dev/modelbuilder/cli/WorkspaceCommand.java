@@ -90,8 +90,10 @@ final class WorkspaceCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--purge", description = "Azure: remove it for good (also one deleted before and kept "
-                + "soft-deleted for 14 days), so that its name is free at once. Cannot be undone.")
+        @Option(names = "--purge", description = "Azure: delete a live workspace for good instead of keeping it "
+                + "soft-deleted for 14 days, so that its name is free at once. Cannot be undone. A workspace deleted "
+                + "before must be recovered or permanently deleted in the Azure portal (Azure Machine Learning > "
+                + "Recently deleted).")
         boolean purge;
 
         @Option(names = "--yes", description = "Do not ask before purging.")

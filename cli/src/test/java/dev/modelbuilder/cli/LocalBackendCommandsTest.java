@@ -134,6 +134,14 @@ class LocalBackendCommandsTest {
     }
 
     @Test
+    void optionsOfTheOtherBackendAreRefusedNamingThem() {
+        CliHarness.Result r = run("train", "--data", tmp.resolve("no-data").toString(), "--experiment", "e",
+                "--output", tmp.resolve("no-model").toString(), "--search-space", tmp.resolve("space.json").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--search-space").contains("does not apply to --backend local");
+    }
+
+    @Test
     void purgeAsksFirstAndAutoModeNamesNoArchitecture() {
         CliHarness.Result purge = run("workspace", "delete", "ws-purged", "--purge");
         assertThat(purge.exitCode()).isEqualTo(2);

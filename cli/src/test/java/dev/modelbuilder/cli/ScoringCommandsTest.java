@@ -1,5 +1,7 @@
 package dev.modelbuilder.cli;
 
+import dev.modelbuilder.pipeline.PreprocessingSpec;
+
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +27,19 @@ class ScoringCommandsTest {
                 ImageClassificationFixtures.labelMap().toString(), "--preprocess", "resize-crop", "--output", zip.toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         return zip;
+    }
+
+    @Test
+    void packageWithRawPixelsWritesFormatTwoThatFeedsZeroTo255() throws Exception {
+        Path zip = tmp.resolve("raw.zip");
+        CliHarness.Result r = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(),
+                "--labels", ImageClassificationFixtures.labelMap().toString(), "--preprocess", "squash", "--raw-pixels",
+                "--output", zip.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        dev.modelbuilder.pipeline.PipelineSpec pipeline = dev.modelbuilder.pipeline.ModelPackage.read(zip).pipeline();
+        assertThat(pipeline.formatVersion()).isEqualTo("2.0");
+        assertThat(pipeline.preprocessing().scale()).isEqualTo(PreprocessingSpec.PixelScale.RAW);
+        assertThat(pipeline.preprocessing().normalize()).isFalse();
     }
 
     @Test

@@ -5,7 +5,13 @@ import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.model.Workspace;
 import dev.modelbuilder.core.model.WorkspaceSpec;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
+import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.model.Rules;
+import dev.modelbuilder.core.spi.PollingOperation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,13 +83,44 @@ public final class WorkspaceDefinition {
     }
 
     /**
-     * Starts creating the workspace (or finds the existing one) without waiting.
+     * Starts creating the workspace (or finds the existing one) without waiting. A name that only an existing
+     * workspace may have (one with an underscore, which Azure allows and the SDK does not create) is looked up: the
+     * workspace is returned when it exists, else the stricter rule for new names is reported.
      *
      * @return the operation
-     * @throws dev.modelbuilder.core.exception.ValidationException before any remote call, for invalid input
+     * @throws dev.modelbuilder.core.exception.ValidationException for invalid input, before any remote call except
+     *     that lookup
      */
     public LongRunningOperation<Workspace> beginCreate() {
+        List<ValidationException.Violation> forNew = Rules.workspaceName(name);
+        if (!forNew.isEmpty()) {
+            toSpecOfExisting();
+            Workspace existing;
+            try {
+                existing = provider.workspaces().get(name);
+            } catch (ResourceNotFoundException e) {
+                List<ValidationException.Violation> problems = new ArrayList<>();
+                for (ValidationException.Violation v : forNew) {
+                    problems.add(new ValidationException.Violation(v.field(), v.value(), v.rule() + " (there is no "
+                            + "workspace '" + name + "' to use, and the SDK creates workspaces only with such names)"));
+                }
+                throw new ValidationException(problems);
+            }
+            return PollingOperation.completed("create workspace '" + name + "'", existing, "");
+        }
         return provider.workspaces().beginCreateOrGet(toSpec(), listener);
+    }
+
+    /** Checks region and resource group as {@link #toSpec()} would, for a name only an existing workspace has. */
+    private void toSpecOfExisting() {
+        List<ValidationException.Violation> problems = new ArrayList<>();
+        if (region != null) {
+            problems.addAll(Rules.region(region));
+        }
+        if (resourceGroup != null) {
+            problems.addAll(Rules.resourceGroup(resourceGroup));
+        }
+        Rules.throwIfAny(problems);
     }
 
     /**

@@ -23,16 +23,20 @@ public final class Workspaces {
     }
 
     /**
-     * @param name 3-33 letters, digits or hyphens, starting with a letter or digit
+     * @param name 3-33 letters, digits or hyphens, starting with a letter or digit; the name of an existing workspace
+     *     may also hold underscores, as Azure allows (create-or-get then returns it, and refuses to create a new one)
      * @return a definition to complete with region and resource group where the provider needs them
-     * @throws dev.modelbuilder.core.exception.ValidationException for an invalid name
+     * @throws dev.modelbuilder.core.exception.ValidationException for a name no workspace can have
      */
     public WorkspaceDefinition define(String name) {
-        return new WorkspaceDefinition(provider, Rules.requireWorkspaceName(name), listener);
+        if (!Rules.existingWorkspaceName(name).isEmpty()) {
+            Rules.throwIfAny(Rules.workspaceName(name));
+        }
+        return new WorkspaceDefinition(provider, name, listener);
     }
 
     /**
-     * @param name the workspace name
+     * @param name the workspace name (Azure's rule: letters, digits, underscores or hyphens)
      * @return the workspace
      * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when there is none of that name
      */

@@ -7,6 +7,7 @@ import dev.modelbuilder.core.exception.RunFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.model.ComputeTier;
@@ -30,9 +31,12 @@ class FluentApiTest {
     void invalidInputFailsBeforeAnyProviderCall() {
         InMemoryProvider provider = new InMemoryProvider();
         ModelBuilder mb = ModelBuilder.using(provider);
-        assertThatThrownBy(() -> mb.workspaces().define("a_b")).isInstanceOf(ValidationException.class)
-                .hasMessage("workspace name 'a_b' is invalid: use 3-33 letters, digits or hyphens, starting with a"
+        assertThatThrownBy(() -> mb.workspaces().define("-ws")).isInstanceOf(ValidationException.class)
+                .hasMessage("workspace name '-ws' is invalid: use 3-33 letters, digits or hyphens, starting with a"
                         + " letter or digit");
+        assertThatThrownBy(() -> mb.workspace("a.b")).isInstanceOf(ValidationException.class)
+                .hasMessage("workspace name 'a.b' is invalid: use 3-33 letters, digits, underscores or hyphens, "
+                        + "starting with a letter or digit");
         assertThatThrownBy(() -> mb.workspaces().define("good-ws").withRegion("East US").create())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("region 'East US'");
         assertThatThrownBy(() -> mb.workspace("ws1").computes().define("gpu").withMinNodes(2).withMaxNodes(1)
@@ -42,6 +46,26 @@ class FluentApiTest {
                 .hasMessageContaining("experiment name 'bad name'");
         assertThatThrownBy(() -> mb.workspace("ws1").runs().get("bad id!")).hasMessageContaining("run id 'bad id!'");
         assertThat(provider.calls()).isEmpty();
+    }
+
+    /**
+     * Issue 28: Azure allows '_' in workspace names; an existing workspace with one can be got, used and returned by
+     * create-or-get, while a new workspace is still held to the stricter rule (one lookup, no create).
+     */
+    @Test
+    void aWorkspaceNameWithAnUnderscoreAddressesAnExistingWorkspaceButIsNotCreated() {
+        InMemoryProvider provider = new InMemoryProvider();
+        ModelBuilder mb = ModelBuilder.using(provider);
+        assertThatThrownBy(() -> mb.workspaces().define("new_ws").withRegion("eastus").create())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("workspace name 'new_ws' is invalid: use 3-33 letters, digits or hyphens")
+                .hasMessageContaining("there is no workspace 'new_ws' to use");
+        assertThat(provider.calls()).noneMatch(c -> c.startsWith("workspaces.createOrGet"));
+        assertThatThrownBy(() -> mb.workspaces().define("new_ws").withRegion("East US").create())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("region 'East US'");
+        assertThat(mb.workspace("team_ws").name()).isEqualTo("team_ws");
+        assertThatThrownBy(() -> mb.workspaces().get("team_ws")).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(mb.workspaces().delete("team_ws").existed()).isFalse();
     }
 
     @Test

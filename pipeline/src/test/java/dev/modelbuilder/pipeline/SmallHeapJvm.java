@@ -33,12 +33,21 @@ final class SmallHeapJvm {
     }
 
     static Outcome run(Class<?> main, String... args) throws IOException, InterruptedException {
+        return run(HEAP, System.getProperty("java.class.path"), main, args);
+    }
+
+    /**
+     * @param heap the heap option, e.g. {@code -Xmx1g}
+     * @param classPath the class path of the forked JVM
+     */
+    static Outcome run(String heap, String classPath, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(HEAP);
+        command.add(heap);
         command.add("-XX:-UsePerfData");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(main.getName());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -47,6 +56,20 @@ final class SmallHeapJvm {
             p.destroyForcibly();
         }
         return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** @return this process's peak resident set size in KiB (VmHWM), or -1 where /proc is not there */
+    static long peakRssKib() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** Runs an action and prints the class of what it threw ("none" when it returned). */

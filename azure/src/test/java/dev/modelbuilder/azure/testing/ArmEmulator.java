@@ -90,6 +90,9 @@ public final class ArmEmulator extends JobResources {
     @Override
     Reply dispatch(String method, String path, Map<String, String> query, String body) {
         Matcher m;
+        if ((m = SUBSCRIPTION_ONLY.matcher(path)).matches() && method.equals("GET")) {
+            return subscription(m.group(1), query);
+        }
         if ((m = DEPLOYMENT_OP.matcher(path)).matches() && method.equals("GET")) {
             return asyncStatus(m.group(4), query, false);
         }
@@ -181,6 +184,9 @@ public final class ArmEmulator extends JobResources {
                     : Reply.json(200, s);
         }
         if ((m = DATASTORE.matcher(path)).matches()) {
+            if (method.equals("PUT")) {
+                return putDatastore(w, m.group(4), body);
+            }
             ObjectNode d = datastore(w, m.group(4));
             return d == null ? error(404, "UserError", "Could not find datastore: " + m.group(4)) : Reply.json(200, d);
         }

@@ -167,6 +167,13 @@ public abstract class ComputeResources extends WorkspaceResources {
         c.put("name", name);
         c.put("type", "Microsoft.MachineLearningServices/workspaces/computes");
         c.put("location", w.location);
+        if ("SystemAssigned".equalsIgnoreCase(req.path("identity").path("type").asText())) {
+            // ManagedServiceIdentity (common-types v3): the service fills in the principal and tenant
+            ObjectNode identity = c.putObject("identity");
+            identity.put("type", "SystemAssigned");
+            identity.put("principalId", UUID.randomUUID().toString());
+            identity.put("tenantId", TENANT);
+        }
         c.set("systemData", systemData(Instant.now(), Instant.now()));
         ObjectNode p = c.putObject("properties");
         p.put("computeType", "AmlCompute");

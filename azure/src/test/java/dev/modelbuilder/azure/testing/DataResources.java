@@ -57,6 +57,10 @@ public abstract class DataResources extends ComputeResources {
     // ------------------------------------------------------------------------------------------------ data
 
     ObjectNode datastore(Workspace w, String name) {
+        ObjectNode registered = w.datastores.get(name);
+        if (registered != null) {
+            return registered;
+        }
         boolean data = name.equals("workspaceblobstore");
         if (!data && !name.equals("workspaceartifactstore")) {
             return null;
@@ -87,6 +91,36 @@ public abstract class DataResources extends ComputeResources {
         return d;
     }
 
+    /**
+     * Datastores_CreateOrUpdate for an Azure Blob datastore over the workspace's own storage account (the only account
+     * the emulator has): kept with the credentials it was given ({@code None} makes it identity-based), answered 201
+     * the first time and 200 after.
+     */
+    Reply putDatastore(Workspace w, String name, String body) {
+        JsonNode props = read(body).path("properties");
+        if (!"AzureBlob".equals(props.path("datastoreType").asText())) {
+            return error(400, "UserError", "only AzureBlob datastores are emulated");
+        }
+        if (!Azurite.ACCOUNT.equals(props.path("accountName").asText())) {
+            return error(400, "UserError", "Storage account " + props.path("accountName").asText()
+                    + " was not found.");
+        }
+        boolean existed = w.datastores.containsKey(name);
+        ObjectNode d = JSON.createObjectNode();
+        d.put("id", wsId(w) + "/datastores/" + name);
+        d.put("name", name);
+        d.put("type", "Microsoft.MachineLearningServices/workspaces/datastores");
+        d.set("systemData", systemData(Instant.now(), Instant.now()));
+        ObjectNode p = ((ObjectNode) props).deepCopy();
+        p.put("isDefault", false);
+        if (!p.has("serviceDataAccessAuthIdentity")) {
+            p.put("serviceDataAccessAuthIdentity", "None");
+        }
+        d.set("properties", p);
+        w.datastores.put(name, d);
+        return Reply.json(existed ? 200 : 201, d);
+    }
+
     Reply getData(Workspace w, String name, String version) {
         ObjectNode d = w.data.get(name + ":" + version);
         return d == null ? error(404, "UserError", "Could not find asset with ID: azureml://locations/" + w.location
@@ -96,7 +130,8 @@ public abstract class DataResources extends ComputeResources {
     Reply putData(Workspace w, String name, String version, String body) {
         JsonNode props = read(body).path("properties");
         String uri = props.path("dataUri").asText();
-        if (!uri.startsWith("azureml://datastores/workspaceblobstore/paths/")) {
+        java.util.regex.Matcher store = Pattern.compile("azureml://datastores/([^/]+)/paths/.+").matcher(uri);
+        if (!store.matches() || datastore(w, store.group(1)) == null) {
             return error(400, "UserError", "dataUri must name a path in a datastore: " + uri);
         }
         ObjectNode existing = w.data.get(name + ":" + version);

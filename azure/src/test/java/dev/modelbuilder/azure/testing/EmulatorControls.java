@@ -102,6 +102,7 @@ public abstract class EmulatorControls extends EmulatorState {
         sharedKeyDisabled = false;
         secretsHandedOut.clear();
         jobsDeletedWhileActive.clear();
+        storageReaders.clear();
         identityDatastores = false;
         scriptedErrors.clear();
         nextJobFailure = null;
@@ -232,6 +233,104 @@ public abstract class EmulatorControls extends EmulatorState {
         String id = workspaces.get(key("rg-any", workspace)).properties.path("keyVault").asText();
         return id.substring(id.lastIndexOf('/') + 1);
     }
+
+    /**
+     * What the Azure portal's "Recently deleted" view does with "Permanently delete" (Learn, "Workspace soft
+     * deletion"): the soft-deleted workspace is gone and its name free.
+     *
+     * @param name the workspace
+     */
+    public synchronized void purgeSoftDeletedInPortal(String name) {
+        softDeleted.remove(key(null, name));
+    }
+
+    /**
+     * Adds a workspace made elsewhere (the portal, the CLI), whose name may hold what Azure allows and the SDK would
+     * not create, such as an underscore.
+     *
+     * @param name the workspace name
+     * @param region its region
+     */
+    public synchronized void addWorkspaceMadeElsewhere(String name, String region) {
+        ObjectNode resource = JSON.createObjectNode();
+        resource.put("name", name);
+        resource.put("location", region);
+        ObjectNode p = resource.putObject("properties");
+        String base = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/";
+        p.put("friendlyName", name);
+        p.put("storageAccount", base + "Microsoft.Storage/storageAccounts/portalstore");
+        p.put("keyVault", base + "Microsoft.KeyVault/vaults/portal-vault");
+        p.put("applicationInsights", base + "Microsoft.Insights/components/portal-insights");
+        createWorkspace("rg", resource);
+    }
+
+    /**
+     * Performs a role assignment the way {@code az role assignment create} would: Storage Blob Data Reader for a
+     * principal on the workspace's storage account. The provider never assigns roles; a test does what its message
+     * told the user to do.
+     *
+     * @param principalId the assignee's object id
+     */
+    public void grantStorageBlobDataReader(String principalId) {
+        storageReaders.add(principalId);
+    }
+
+    /**
+     * @param workspace a workspace
+     * @param compute a compute
+     * @return the principal id of its system-assigned identity, or {@code null} when it has none
+     */
+    public synchronized String computePrincipal(String workspace, String compute) {
+        ObjectNode c = workspaces.get(key("rg-any", workspace)).computes.get(compute.toLowerCase(Locale.ROOT));
+        String principal = c == null ? "" : c.at("/identity/principalId").asText("");
+        return principal.isEmpty() ? null : principal;
+    }
+
+    /**
+     * Takes a compute's identity away, as a compute created without one (elsewhere, or by an older SDK) has none.
+     *
+     * @param workspace a workspace
+     * @param compute a compute
+     */
+    public synchronized void removeComputeIdentity(String workspace, String compute) {
+        workspaces.get(key("rg-any", workspace)).computes.get(compute.toLowerCase(Locale.ROOT)).remove("identity");
+    }
+
+    /**
+     * @param workspace a workspace
+     * @return the datastores registered in it with a PUT, by name, as stored
+     */
+    public synchronized Map<String, JsonNode> registeredDatastores(String workspace) {
+        return Map.copyOf(workspaces.get(key("rg-any", workspace)).datastores);
+    }
+
+    /**
+     * @param workspace a workspace
+     * @param job a job
+     * @return the hyperparameters each of its trials sampled, in trial order
+     */
+    public synchronized List<Map<String, String>> trialParameters(String workspace, String job) {
+        return List.copyOf(workspaces.get(key("rg-any", workspace)).jobs.get(job).trialParameters.values());
+    }
+
+    /**
+     * @param workspace a workspace
+     * @param job a completed job whose model was exported with {@code enableOnnxNormalization}
+     * @return the same network without the scaling and normalization nodes in front, which takes
+     *     ImageNet-normalized input
+     */
+    public synchronized byte[] modelWithoutNormalization(String workspace, String job) {
+        Job j = workspaces.get(key("rg-any", workspace)).jobs.get(job);
+        return OnnxModels.classifier(j.labels.size(), j.modelSeed, j.modelSize, false);
+    }
+
+    /**
+     * Creates (or updates) a workspace from its template resource; {@link WorkspaceResources} implements it.
+     *
+     * @param rg the resource group
+     * @param resource the workspace resource of a template
+     */
+    abstract void createWorkspace(String rg, JsonNode resource);
 
     /** @return the requests answered so far */
     public List<Interaction> interactions() {

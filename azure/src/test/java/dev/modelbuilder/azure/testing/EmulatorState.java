@@ -65,6 +65,8 @@ public abstract class EmulatorState implements AutoCloseable {
     static final String MLS = "/providers/Microsoft\\.MachineLearningServices";
     static final String WS = RG + MLS + "/workspaces/([^/]+)";
     static final String LOC = "/subscriptions/([^/]+)" + MLS + "/locations/([^/]+)";
+    /** Resource Manager's own {@code Subscriptions_Get}, where the provider reads the tenant for studio links. */
+    static final Pattern SUBSCRIPTION_ONLY = p("/subscriptions/([^/]+)");
     static final Pattern DEPLOYMENT = p(RG + "/providers/Microsoft\\.Resources/deployments/([^/]+)");
     static final Pattern DEPLOYMENT_OP = p(RG + "/providers/Microsoft\\.Resources/deployments/([^/]+)"
             + "/operationStatuses/([^/]+)");
@@ -144,6 +146,8 @@ public abstract class EmulatorState implements AutoCloseable {
         final Map<String, ObjectNode> computes = new LinkedHashMap<>();
         final Map<String, Job> jobs = new LinkedHashMap<>();
         final Map<String, ObjectNode> data = new LinkedHashMap<>();
+        /** Datastores registered with a PUT, beside the two every workspace has. */
+        final Map<String, ObjectNode> datastores = new LinkedHashMap<>();
 
         String blobContainer() {
             return "azureml-blobstore-" + workspaceId;
@@ -167,6 +171,11 @@ public abstract class EmulatorState implements AutoCloseable {
         boolean hold;
         String modelSha256;
         List<String> labels;
+        /** The hyperparameters each trial sampled from the search space, by trial index. */
+        final Map<Integer, Map<String, String>> trialParameters = new LinkedHashMap<>();
+        /** The weights' seed and input size of the model "trained", to build its twin without normalization. */
+        long modelSeed;
+        int modelSize;
     }
 
     final HttpsServer server;
@@ -199,6 +208,8 @@ public abstract class EmulatorState implements AutoCloseable {
     volatile boolean identityDatastores;
     final List<String> secretsHandedOut = new CopyOnWriteArrayList<>();
     final List<String> jobsDeletedWhileActive = new CopyOnWriteArrayList<>();
+    /** Principals that hold Storage Blob Data Reader on the storage account (role assignments made by a test). */
+    final Set<String> storageReaders = ConcurrentHashMap.newKeySet();
     volatile boolean holdJobsRunning;
     volatile boolean omitBestChildTag;
     volatile String[] nextJobFailure;

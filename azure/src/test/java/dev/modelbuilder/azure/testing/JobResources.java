@@ -95,6 +95,10 @@ public abstract class JobResources extends RunHistoryResources {
                     + "and ignores modelName. Give a searchSpace and sweepSettings to sweep the model, or leave out "
                     + "modelName for AutoMode.");
         }
+        String spaceProblem = searchSpaceProblem(task.path("searchSpace"));
+        if (spaceProblem != null) {
+            return error(400, "UserError", spaceProblem);
+        }
         Job j = new Job();
         j.name = name;
         j.properties = (ObjectNode) props.deepCopy();
@@ -107,6 +111,113 @@ public abstract class JobResources extends RunHistoryResources {
         }
         w.jobs.put(name, j);
         return Reply.json(201, jobBody(w, j));
+    }
+
+    /** The fields {@code ImageModelSettingsClassification} types boolean: their sweep values are True or False. */
+    static final Set<String> BOOLEAN_FIELDS = Set.of("amsGradient", "distributed", "earlyStopping", "nesterov",
+            "enableOnnxNormalization");
+    /** The distributions of a search-space expression and how many arguments each takes (-1: one or more). */
+    static final Map<String, Integer> DISTRIBUTIONS = Map.of("choice", -1, "randint", 1, "uniform", 2,
+            "loguniform", 2, "normal", 2, "lognormal", 2, "quniform", 3, "qloguniform", 3, "qnormal", 3,
+            "qlognormal", 3);
+    private static final Pattern EXPRESSION = Pattern.compile("\\s*([A-Za-z]+)\\((.*)\\)\\s*", Pattern.DOTALL);
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    /**
+     * Checks a job's search space the way azure-ai-ml writes and reads it ({@code search_space_utils}): a distribution
+     * name and its arguments, strings quoted, booleans {@code True} or {@code False} (the SDK writes Python's
+     * {@code str(bool)} and reads only those two as booleans: {@code true} would be the string 'true'), numbers
+     * without an exponent (the SDK's {@code float_to_str}). Whether the service refuses such a job at once or a trial
+     * fails later is not known; the emulator refuses it at once.
+     *
+     * @return what is wrong, or {@code null}
+     */
+    static String searchSpaceProblem(JsonNode space) {
+        if (!space.isArray()) {
+            return null;
+        }
+        for (JsonNode entry : space) {
+            for (Map.Entry<String, JsonNode> field : entry.properties()) {
+                String text = field.getValue().asText();
+                Matcher m = EXPRESSION.matcher(text);
+                if (!m.matches() || !DISTRIBUTIONS.containsKey(m.group(1).toLowerCase(Locale.ROOT))) {
+                    return "searchSpace." + field.getKey() + " '" + text + "' is not a distribution expression";
+                }
+                List<String> args = arguments(m.group(2));
+                int expected = DISTRIBUTIONS.get(m.group(1).toLowerCase(Locale.ROOT));
+                if (expected < 0 ? args.isEmpty() : args.size() != expected) {
+                    return "searchSpace." + field.getKey() + " '" + text + "' has " + args.size() + " arguments";
+                }
+                for (String a : args) {
+                    boolean quoted = a.length() >= 2 && (a.startsWith("'") && a.endsWith("'")
+                            || a.startsWith("\"") && a.endsWith("\""));
+                    if (BOOLEAN_FIELDS.contains(field.getKey()) && !a.equals("True") && !a.equals("False")) {
+                        return "searchSpace." + field.getKey() + " '" + text + "': the value " + a + " is not a "
+                                + "boolean (True or False)";
+                    }
+                    if (!quoted && !a.equals("True") && !a.equals("False") && !NUMBER.matcher(a).matches()) {
+                        return "searchSpace." + field.getKey() + " '" + text + "': the value " + a + " is neither a "
+                                + "quoted string, True, False nor a number written without an exponent";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static List<String> arguments(String inside) {
+        List<String> out = new ArrayList<>();
+        for (String a : inside.split(",")) {
+            if (!a.isBlank()) {
+                out.add(a.strip());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random sampling of one trial's hyperparameters from the job's first search space (HyperDrive's
+     * {@code samplingAlgorithm: Random}), seeded by the job and the trial so that runs repeat.
+     */
+    static Map<String, String> sample(JsonNode task, String job, int trial) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        java.util.Random r = new java.util.Random(job.hashCode() * 31L + trial);
+        JsonNode space = task.path("searchSpace").path(0);
+        for (Map.Entry<String, JsonNode> field : space.properties()) {
+            Matcher m = EXPRESSION.matcher(field.getValue().asText());
+            if (!m.matches()) {
+                continue;
+            }
+            List<String> args = arguments(m.group(2));
+            String kind = m.group(1).toLowerCase(Locale.ROOT);
+            String value;
+            if (kind.equals("choice")) {
+                value = args.get(r.nextInt(args.size())).replace("'", "").replace("\"", "");
+            } else if (kind.equals("randint")) {
+                value = String.valueOf(r.nextInt(Math.max(1, (int) Double.parseDouble(args.get(0)))));
+            } else {
+                double a = Double.parseDouble(args.get(0));
+                double b = Double.parseDouble(args.get(1));
+                double x = kind.contains("normal") ? a + r.nextGaussian() * b : a + r.nextDouble() * (b - a);
+                value = String.valueOf(kind.contains("log") ? Math.exp(x) : x);
+            }
+            out.put(field.getKey(), value);
+        }
+        task.path("modelSettings").properties().forEach(e -> out.putIfAbsent(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /** Starts a trial run under {@code <job>_HD}: its sampled hyperparameters as MLflow params. */
+    ObjectNode trialRun(Workspace w, Job j, int index) {
+        ObjectNode child = mlflowRun(w, j.name + "_HD_" + index);
+        child.put("parent", j.name + "_HD");
+        Map<String, String> params = j.trialParameters.computeIfAbsent(index,
+                i -> sample(j.properties.path("taskDetails"), j.name, i));
+        ArrayNode list = (ArrayNode) child.path("data").path("params");
+        if (list.isEmpty()) {
+            params.forEach((k, v) -> list.addObject().put("key", k).put("value", v));
+        }
+        return child;
     }
 
     ObjectNode jobBody(Workspace w, Job j) {
@@ -175,6 +286,19 @@ public abstract class JobResources extends RunHistoryResources {
             ObjectNode run = mlflowRun(w, j.name);
             info(run).put("status", "RUNNING");
             logMetric(run, "accuracy", 0.5);
+            if (j.properties.at("/taskDetails/limitSettings/maxTrials").asInt(1) > 1) {
+                // several trials: the HyperDrive run <job>_HD and its first trials, one done and one still going,
+                // each with the accuracy it logged so far
+                ObjectNode sweep = mlflowRun(w, j.name + "_HD");
+                info(sweep).put("status", "RUNNING");
+                sweep.put("parent", j.name);
+                ObjectNode done = trialRun(w, j, 0);
+                info(done).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
+                logMetric(done, "accuracy", 0.71);
+                ObjectNode going = trialRun(w, j, 1);
+                info(going).put("status", "RUNNING");
+                logMetric(going, "accuracy", 0.64);
+            }
         }
         if (next.equals("Finalizing")) {
             String problem = j.failCode != null ? j.failMessage : train(w, j);
@@ -225,8 +349,8 @@ public abstract class JobResources extends RunHistoryResources {
             return "no blob storage behind the emulator";
         }
         JsonNode asset = dataAsset(w, j.properties.path("taskDetails").path("trainingData").path("uri").asText());
-        String folder = asset.path("properties").path("dataUri").asText()
-                .substring("azureml://datastores/workspaceblobstore/paths/".length());
+        String folder = asset.path("properties").path("dataUri").asText().replaceFirst("^azureml://datastores/[^/]+/paths/",
+                "");
         folder = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder;
         BlobContainerClient data = blobs.getBlobContainerClient(w.blobContainer());
         String mltable;
@@ -242,9 +366,10 @@ public abstract class JobResources extends RunHistoryResources {
         } catch (RuntimeException e) {
             return "MLTable input is invalid. Not able to find MLTable file in " + folder + ": " + e.getMessage();
         }
-        String prefix = "azureml://subscriptions/" + SUBSCRIPTION + "/resourcegroups/" + w.resourceGroup
-                + "/workspaces/" + w.name + "/datastores/workspaceblobstore/paths/";
+        Pattern imageUrl = Pattern.compile(Pattern.quote("azureml://subscriptions/" + SUBSCRIPTION + "/resourcegroups/"
+                + w.resourceGroup + "/workspaces/" + w.name + "/datastores/") + "([^/]+)/paths/(.+)");
         Set<String> labels = new TreeSet<>();
+        Set<String> stores = new TreeSet<>();
         int lines = 0;
         for (String line : annotations.split("\n")) {
             if (line.isBlank()) {
@@ -254,10 +379,14 @@ public abstract class JobResources extends RunHistoryResources {
             JsonNode a = read(line);
             String url = a.path("image_url").asText();
             String label = a.path("label").asText(null);
-            if (!url.startsWith(prefix) || label == null) {
+            Matcher u = imageUrl.matcher(url);
+            ObjectNode store = u.matches() ? datastore(w, u.group(1)) : null;
+            if (store == null || label == null
+                    || !w.blobContainer().equals(store.at("/properties/containerName").asText())) {
                 return "annotation line " + lines + " is invalid: " + line;
             }
-            String blob = url.substring(prefix.length());
+            stores.add(u.group(1));
+            String blob = u.group(2);
             byte[] image;
             try {
                 image = data.getBlobClient(blob).downloadContent().toBytes();
@@ -274,11 +403,24 @@ public abstract class JobResources extends RunHistoryResources {
         if (labels.size() < 2 || lines < 2) {
             return "the dataset needs at least 2 labels";
         }
+        String access = dataAccessProblem(w, j, stores);
+        if (access != null) {
+            return access;
+        }
         List<String> ordered = List.copyOf(labels);
+        JsonNode task = j.properties.path("taskDetails");
+        boolean normalizing = task.at("/modelSettings/enableOnnxNormalization").asBoolean(false);
+        boolean autoMode = task.at("/modelSettings/modelName").isMissingNode()
+                && (task.path("searchSpace").isMissingNode() || task.path("searchSpace").isEmpty());
+        // AutoMode chooses the models and their sizes itself: its best trial here was trained at 288 x 288
+        int size = autoMode ? AUTO_MODE_CROP : task.at("/modelSettings/validationCropSize").asInt(224);
+        j.modelSeed = ordered.hashCode();
+        j.modelSize = size;
         byte[] model;
         try {
-            model = ordered.equals(TINY_LABELS) ? Files.readAllBytes(ImageClassificationFixtures.tinyModel())
-                    : OnnxModels.classifier(ordered.size(), ordered.hashCode());
+            model = ordered.equals(TINY_LABELS) && !normalizing && size == 224
+                    ? Files.readAllBytes(ImageClassificationFixtures.tinyModel())
+                    : OnnxModels.classifier(ordered.size(), j.modelSeed, size, normalizing);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -301,9 +443,8 @@ public abstract class JobResources extends RunHistoryResources {
         info(sweep).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
         sweep.put("parent", j.name);
         for (int i = 0; i < trials; i++) {
-            ObjectNode child = mlflowRun(w, j.name + "_HD_" + i);
+            ObjectNode child = trialRun(w, j, i);
             info(child).put("status", "FINISHED").put("end_time", System.currentTimeMillis());
-            child.put("parent", j.name + "_HD");
             logMetric(child, "accuracy", 0.9375 - 0.1 * (trials - 1 - i));
             logMetric(child, "loss", 0.21);
             for (String label : ordered) {
@@ -315,6 +456,51 @@ public abstract class JobResources extends RunHistoryResources {
         if (!omitBestChildTag) {
             ((ArrayNode) parent.path("data").path("tags")).addObject().put("key", "automl_best_child_run_id")
                     .put("value", trial);
+        }
+        return null;
+    }
+
+    /** The crop size of AutoMode's best trial in the emulator (AutoML chooses it; the job does not say). */
+    static final int AUTO_MODE_CROP = 288;
+
+    /**
+     * How the job's trials reach the training data, as Learn's "Data administration" table and "identity-based data
+     * access" describe it: a datastore with stored credentials is read with them (refused by an account that takes no
+     * shared keys); a datastore without credentials is read with the compute's managed identity (the job's identity
+     * {@code Managed}, or none: the compute's identity is the fallback), which needs an identity and the role Storage
+     * Blob Data Reader on the account.
+     *
+     * @return why the trials cannot read the data, or {@code null}
+     */
+    String dataAccessProblem(Workspace w, Job j, Set<String> stores) {
+        for (String name : stores) {
+            ObjectNode store = datastore(w, name);
+            boolean credentialLess = "None".equals(store.at("/properties/credentials/credentialsType").asText());
+            if (!credentialLess) {
+                if (sharedKeyDisabled) {
+                    return "KeyBasedAuthenticationNotPermitted: Key based authentication is not permitted on this "
+                            + "storage account. (reading datastore " + name + " with its stored account key)";
+                }
+                continue;
+            }
+            String identity = j.properties.at("/identity/identityType").asText("");
+            if (!identity.isEmpty() && !identity.equals("Managed")) {
+                return "UserError: identity " + identity + " cannot read the credential-less datastore " + name
+                        + " in an AutoML job";
+            }
+            String computeId = j.properties.path("computeId").asText();
+            JsonNode compute = w.computes.values().stream().filter(c -> c.path("id").asText()
+                    .equalsIgnoreCase(computeId)).findFirst().orElse(null);
+            String principal = compute == null ? "" : compute.at("/identity/principalId").asText("");
+            if (principal.isEmpty()) {
+                return "UserError: compute " + computeId + " has no managed identity to read the credential-less "
+                        + "datastore " + name;
+            }
+            if (!storageReaders.contains(principal)) {
+                return "AuthorizationPermissionMismatch: This request is not authorized to perform this operation "
+                        + "using this permission. (the managed identity " + principal + " of the compute reading "
+                        + "datastore " + name + ")";
+            }
         }
         return null;
     }

@@ -8,8 +8,17 @@ import java.util.Random;
 
 /**
  * Writes small, real ONNX models (protobuf encoded by hand) with the contract of AutoML's exported image
- * classifiers: input {@code input1} float32 {@code [N,3,224,224]}, output {@code output1} float32 {@code [N,C]}
- * logits. The graph is ReduceMean over the pixels of each channel, then Gemm with seeded weights, opset 13.
+ * classifiers: input {@code input1} float32 {@code [N,3,S,S]} (S = 224 unless asked otherwise), output
+ * {@code output1} float32 {@code [N,C]} logits. The graph is ReduceMean over the pixels of each channel, then Gemm
+ * with seeded weights, opset 13.
+ *
+ * <p>{@link #normalizingClassifier} is the same network with what AutoML's export puts in front of it when a job
+ * sets {@code enableOnnxNormalization}: the AutoML vision package's {@code BaseModelWrapper.export_onnx_model} wraps
+ * the model in a module that divides its input by 255 and then subtracts the ImageNet mean and divides by the
+ * standard deviation per channel (float32), and exports it with a dummy input multiplied by 255, so the exported
+ * graph takes pixel values 0-255. Here that is {@code Div(input1, 255)}, {@code Sub(mean[1,3,1,1])},
+ * {@code Div(std[1,3,1,1])} before the same ReduceMean and Gemm: fed raw pixels it computes exactly what the plain
+ * network computes when fed {@code (x / 255 - mean) / std}.
  */
 public final class OnnxModels {
     private OnnxModels() {
@@ -21,6 +30,27 @@ public final class OnnxModels {
      * @return the model's bytes
      */
     public static byte[] classifier(int classes, long seed) {
+        return classifier(classes, seed, 224, false);
+    }
+
+    /**
+     * @param classes the class count C
+     * @param seed varies the weights (the same seed gives the same weights as {@link #classifier(int, long)})
+     * @param size the input's height and width
+     * @return the model's bytes: the plain network with AutoML's in-graph scaling and normalization in front
+     */
+    public static byte[] normalizingClassifier(int classes, long seed, int size) {
+        return classifier(classes, seed, size, true);
+    }
+
+    /**
+     * @param classes the class count C
+     * @param seed varies the weights
+     * @param size the input's height and width
+     * @param normalizing whether the graph divides by 255 and normalizes with the ImageNet mean and std itself
+     * @return the model's bytes
+     */
+    public static byte[] classifier(int classes, long seed, int size, boolean normalizing) {
         Random r = new Random(seed);
         float[] w = new float[classes * 3];
         float[] b = new float[classes];
@@ -31,7 +61,14 @@ public final class OnnxModels {
             b[i] = (float) (r.nextGaussian() * 0.1);
         }
         Proto graph = new Proto();
-        graph.bytes(1, node("ReduceMean", new String[] {"input1"}, "pooled",
+        String pixels = "input1";
+        if (normalizing) {
+            graph.bytes(1, node("Div", new String[] {"input1", "K255"}, "scaled"));
+            graph.bytes(1, node("Sub", new String[] {"scaled", "MEAN"}, "centred"));
+            graph.bytes(1, node("Div", new String[] {"centred", "STD"}, "normalized"));
+            pixels = "normalized";
+        }
+        graph.bytes(1, node("ReduceMean", new String[] {pixels}, "pooled",
                 new Proto().string(1, "axes").int64s(8, 2, 3).varint(20, 7),
                 new Proto().string(1, "keepdims").varint(3, 0).varint(20, 2)));
         graph.bytes(1, node("Gemm", new String[] {"pooled", "W", "B"}, "output1",
@@ -39,7 +76,12 @@ public final class OnnxModels {
         graph.string(2, "modelbuilder-test-classifier");
         graph.bytes(5, tensor("W", w, classes, 3));
         graph.bytes(5, tensor("B", b, classes));
-        graph.bytes(11, valueInfo("input1", new Object[] {"N", 3L, 224L, 224L}));
+        if (normalizing) {
+            graph.bytes(5, tensor("K255", new float[] {255f}));
+            graph.bytes(5, tensor("MEAN", new float[] {0.485f, 0.456f, 0.406f}, 1, 3, 1, 1));
+            graph.bytes(5, tensor("STD", new float[] {0.229f, 0.224f, 0.225f}, 1, 3, 1, 1));
+        }
+        graph.bytes(11, valueInfo("input1", new Object[] {"N", 3L, (long) size, (long) size}));
         graph.bytes(12, valueInfo("output1", new Object[] {"N", (long) classes}));
         Proto model = new Proto();
         model.varint(1, 8);
@@ -55,7 +97,7 @@ public final class OnnxModels {
             n.string(1, in);
         }
         n.string(2, output);
-        n.string(3, op.toLowerCase() + "_0");
+        n.string(3, output + "_" + op.toLowerCase());
         n.string(4, op);
         for (Proto a : attributes) {
             n.bytes(5, a);

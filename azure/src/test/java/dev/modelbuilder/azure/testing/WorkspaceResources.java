@@ -133,15 +133,16 @@ public abstract class WorkspaceResources extends EmulatorTransport {
                     + "https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.");
         }
         Workspace deleted = softDeleted.get(key(rg, ws.path("name").asText()));
+        boolean blockedBySoftDelete = false;
         if (deleted != null) {
             if (!deleted.properties.path("keyVault").asText().equalsIgnoreCase(ws.at("/properties/keyVault").asText())
                     || !deleted.properties.path("storageAccount").asText()
                             .equalsIgnoreCase(ws.at("/properties/storageAccount").asText())) {
-                return error(409, "Conflict", "Soft-deleted workspace exists. Please purge or recover it. "
-                        + "https://aka.ms/wsoftdelete");
+                blockedBySoftDelete = true;
+            } else {
+                softDeleted.remove(key(rg, deleted.name));
+                workspaces.put(key(rg, deleted.name), deleted);
             }
-            softDeleted.remove(key(rg, deleted.name));
-            workspaces.put(key(rg, deleted.name), deleted);
         }
         vaults.put(vaultName, Boolean.TRUE);
         byType.forEach((type, r) -> createdResources.computeIfAbsent(type, k -> new TreeSet<>())
@@ -162,14 +163,61 @@ public abstract class WorkspaceResources extends EmulatorTransport {
         }
         deployments.put(name, dep);
         AsyncOp op = newOperation(null);
-        op.onDone = () -> {
-            createWorkspace(rg, ws);
-            dp.put("provisioningState", "Succeeded");
-        };
+        if (blockedBySoftDelete) {
+            // as Azure answers it (Azure/ResourceModules#3596, Azure/CanadaPubSecALZ#380): the deployment is
+            // accepted, the workspace's write fails with BadRequest, and the deployment fails with that reason two
+            // levels down: DeploymentFailed > ResourceDeploymentFailure > BadRequest
+            ObjectNode err = softDeletedDeploymentError();
+            op.onDone = () -> {
+                dp.put("provisioningState", "Failed");
+                dp.set("error", err);
+                op.status = "Failed";
+                op.error = err;
+            };
+        } else {
+            op.onDone = () -> {
+                createWorkspace(rg, ws);
+                dp.put("provisioningState", "Succeeded");
+            };
+        }
         pendingByResource.put("deployment/" + name, op.id);
         return Reply.json(existed ? 200 : 201, dep).header("Azure-AsyncOperation", endpoint + "/subscriptions/"
                 + SUBSCRIPTION + "/resourcegroups/" + rg + "/providers/Microsoft.Resources/deployments/" + name
                 + "/operationStatuses/" + op.id + "?api-version=2021-04-01");
+    }
+
+    /** The error of a workspace deployment that meets a soft-deleted workspace of the same name. */
+    static ObjectNode softDeletedDeploymentError() {
+        ObjectNode top = JSON.createObjectNode();
+        top.put("code", "DeploymentFailed");
+        top.put("message", "At least one resource deployment operation failed. Please list deployment operations for "
+                + "details. Please see https://aka.ms/arm-deployment-operations for usage details.");
+        ObjectNode resource = top.putArray("details").addObject();
+        resource.put("code", "ResourceDeploymentFailure");
+        resource.put("message", "The resource write operation failed to complete successfully, because it reached "
+                + "terminal provisioning state 'Failed'.");
+        ObjectNode cause = resource.putArray("details").addObject();
+        cause.put("code", "BadRequest");
+        cause.put("message", "Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete");
+        return top;
+    }
+
+    /** Resource Manager's {@code Subscriptions_Get} (api-version 2022-12-01): id, state and the tenant. */
+    Reply subscription(String id, Map<String, String> query) {
+        if (!SUBSCRIPTION.equalsIgnoreCase(id)) {
+            return error(404, "SubscriptionNotFound", "The subscription '" + id + "' could not be found.");
+        }
+        if (!"2022-12-01".equals(query.get("api-version"))) {
+            return error(400, "InvalidApiVersionParameter", "The api-version '" + query.get("api-version")
+                    + "' is invalid for subscriptions; use 2022-12-01.");
+        }
+        ObjectNode s = JSON.createObjectNode();
+        s.put("id", "/subscriptions/" + SUBSCRIPTION);
+        s.put("subscriptionId", SUBSCRIPTION);
+        s.put("tenantId", TENANT);
+        s.put("displayName", "Emulated subscription");
+        s.put("state", "Enabled");
+        return Reply.json(200, s);
     }
 
     Reply getDeployment(String rg, String name) {
@@ -274,16 +322,16 @@ public abstract class WorkspaceResources extends EmulatorTransport {
     }
 
     /**
-     * Workspace soft delete (Azure docs, "Workspace soft deletion"): a deleted workspace is kept 14 days and its name
-     * stays taken, unless {@code forceToPurge=true}, which also purges one that is soft-deleted already.
+     * Workspace soft delete (Learn, "Workspace soft deletion"): a deleted workspace is kept 14 days and its name stays
+     * taken, unless {@code forceToPurge=true} deletes it for good. A workspace already soft-deleted is not found by
+     * Resource Manager (a GET answers 404, as in Azure/azure-cli#33756); the docs name only the portal's "Recently
+     * deleted" view to recover or permanently delete it, so a DELETE here answers 204 (nothing there) and leaves it
+     * soft-deleted: see {@code EmulatorControls.purgeSoftDeletedInPortal}.
      */
     Reply deleteWorkspace(String name, Map<String, String> query) {
         Workspace w = workspace(name);
         boolean purge = "true".equalsIgnoreCase(query.get("forceToPurge"));
         if (w == null) {
-            if (purge) {
-                softDeleted.remove(key(null, name));
-            }
             return Reply.json(204, null);
         }
         w.state = "Deleting";

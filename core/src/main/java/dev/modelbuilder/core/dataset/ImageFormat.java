@@ -16,8 +16,12 @@ public enum ImageFormat {
     PNG(Set.of("png")),
     /** Windows bitmap. */
     BMP(Set.of("bmp", "dib")),
-    /** GIF (the first frame is used). */
-    GIF(Set.of("gif"));
+    /** GIF (the first frame, on its logical screen, is used). */
+    GIF(Set.of("gif")),
+    /** WebP, lossy or lossless (the first frame of an animation is used). */
+    WEBP(Set.of("webp")),
+    /** TIFF (the first page is used). */
+    TIFF(Set.of("tif", "tiff"));
 
     private final Set<String> extensions;
 
@@ -28,17 +32,18 @@ public enum ImageFormat {
     /** The number of leading bytes {@link #sniff} and {@link #describe} look at (more are ignored). */
     public static final int SNIFF_BYTES = 512;
 
-    /** @return the format's ImageIO name ("jpeg", "png", "bmp", "gif") */
+    /** @return the format's ImageIO name ("jpeg", "png", "bmp", "gif", "webp", "tiff") */
     public String imageIoName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
      * Recognises a format from the content, not the name: JPEG ({@code FF D8 FF}), PNG (its 8-byte signature),
-     * GIF ({@code GIF87a} / {@code GIF89a}) and BMP ({@code BM}).
+     * GIF ({@code GIF87a} / {@code GIF89a}), BMP ({@code BM}), WebP ({@code RIFF....WEBP}) and TIFF ({@code II*\0}
+     * or {@code MM\0*}; BigTIFF is not recognised).
      *
-     * @param head the first bytes of the data (at least 8 to tell every format; all of it is fine)
-     * @return the format, or empty when the data is none of the four
+     * @param head the first bytes of the data (at least 12 to tell every format; all of it is fine)
+     * @return the format, or empty when the data is none of these
      */
     public static Optional<ImageFormat> sniff(byte[] head) {
         if (startsWith(head, 0, 0xFF, 0xD8, 0xFF)) {
@@ -54,11 +59,17 @@ public enum ImageFormat {
         if (startsWith(head, 0, 'B', 'M')) {
             return Optional.of(BMP);
         }
+        if (startsWith(head, 0, 'R', 'I', 'F', 'F') && startsWith(head, 8, 'W', 'E', 'B', 'P')) {
+            return Optional.of(WEBP);
+        }
+        if (startsWith(head, 0, 'I', 'I', 0x2A, 0x00) || startsWith(head, 0, 'M', 'M', 0x00, 0x2A)) {
+            return Optional.of(TIFF);
+        }
         return Optional.empty();
     }
 
     /**
-     * Names what data is, for messages: one of the four formats, or what was found instead ("WebP", "TIFF",
+     * Names what data is, for messages: one of the formats, or what was found instead ("BigTIFF", "AVIF",
      * "text, not an image", "unknown data starting with 3c 21 44 4f", ...).
      *
      * @param head the first bytes of the data (the first {@value #SNIFF_BYTES} are enough)
@@ -73,12 +84,8 @@ public enum ImageFormat {
         if (b.length == 0) {
             return "empty data (0 bytes)";
         }
-        if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'E', 'B', 'P')) {
-            return "WebP";
-        }
-        if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)
-                || startsWith(b, 0, 'I', 'I', 0x2B, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2B)) {
-            return "TIFF";
+        if (startsWith(b, 0, 'I', 'I', 0x2B, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2B)) {
+            return "BigTIFF";
         }
         if (startsWith(b, 4, 'f', 't', 'y', 'p') && b.length >= 12) {
             String brand = new String(b, 8, 4, StandardCharsets.ISO_8859_1);

@@ -43,6 +43,10 @@ public final class ImageProbe {
                     return png(data);
                 case GIF:
                     return gif(data);
+                case WEBP:
+                    return webp(data);
+                case TIFF:
+                    return tiff(data);
                 default:
                     return bmp(data);
             }
@@ -51,12 +55,8 @@ public final class ImageProbe {
     }
 
     private static String foreignFormat(byte[] d) {
-        if (startsWith(d, 'R', 'I', 'F', 'F') && d.length >= 12 && d[8] == 'W' && d[9] == 'E' && d[10] == 'B'
-                && d[11] == 'P') {
-            return "WebP is not supported: convert it to JPEG or PNG";
-        }
-        if (startsWith(d, 'I', 'I', 0x2A, 0) || startsWith(d, 'M', 'M', 0, 0x2A)) {
-            return "TIFF is not supported: convert it to JPEG or PNG";
+        if (startsWith(d, 'I', 'I', 0x2B, 0) || startsWith(d, 'M', 'M', 0, 0x2B)) {
+            return "BigTIFF is not supported: save it as a classic TIFF, or convert it to PNG";
         }
         if (d.length >= 12 && d[4] == 'f' && d[5] == 't' && d[6] == 'y' && d[7] == 'p') {
             return "HEIC/AVIF is not supported: convert it to JPEG or PNG";
@@ -64,7 +64,7 @@ public final class ImageProbe {
         if (d.length == 0) {
             return "the file is empty";
         }
-        return "not a JPEG, PNG, BMP or GIF image";
+        return "not a JPEG, PNG, BMP, GIF, WebP or TIFF image";
     }
 
     private static ImageInfo jpeg(byte[] d) throws ProbeFailure {
@@ -266,6 +266,196 @@ public final class ImageProbe {
             throw truncated("BMP", "the end of its pixel data");
         }
         return new ImageInfo(ImageFormat.BMP, width, height);
+    }
+
+    private static ImageInfo webp(byte[] d) throws ProbeFailure {
+        int n = d.length;
+        if (n < 20) {
+            throw truncated("WebP", "its first chunk");
+        }
+        long riff = u32le(d, 4) + 8;
+        if (riff > n) {
+            throw truncated("WebP", "the end its RIFF header declares (" + riff + " bytes)");
+        }
+        int pos = 12;
+        int width = -1;
+        int height = -1;
+        boolean frame = false;
+        while (pos + 8 <= riff) {
+            String type = new String(d, pos, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            long size = u32le(d, pos + 4);
+            int data = pos + 8;
+            if (data + size > riff) {
+                throw truncated("WebP", "the end of its " + type.trim() + " chunk");
+            }
+            switch (type) {
+                case "VP8X" -> {
+                    if (size < 10) {
+                        throw new ProbeFailure("corrupt WebP: short VP8X chunk", true);
+                    }
+                    width = u24le(d, data + 4) + 1;
+                    height = u24le(d, data + 7) + 1;
+                }
+                case "VP8 ", "VP8L", "ANMF" -> {
+                    int[] size2 = webpFrameSize(d, type, data, (int) size);
+                    if (width < 0) {
+                        width = size2[0];
+                        height = size2[1];
+                    }
+                    frame = true;
+                }
+                default -> {
+                    // ALPH, ANIM, ICCP, EXIF, XMP and unknown chunks: nothing to check
+                }
+            }
+            pos = (int) (data + size + (size & 1));
+        }
+        if (!frame) {
+            throw new ProbeFailure("corrupt WebP: no image data (no VP8, VP8L or ANMF chunk)", true);
+        }
+        return new ImageInfo(ImageFormat.WEBP, width, height);
+    }
+
+    private static int[] webpFrameSize(byte[] d, String type, int data, int size) throws ProbeFailure {
+        if ("VP8 ".equals(type)) {
+            if (size < 10 || (d[data + 3] & 0xFF) != 0x9D || (d[data + 4] & 0xFF) != 0x01
+                    || (d[data + 5] & 0xFF) != 0x2A) {
+                throw new ProbeFailure("corrupt WebP: the VP8 chunk has no key-frame header", true);
+            }
+            return new int[] {u16le(d, data + 6) & 0x3FFF, u16le(d, data + 8) & 0x3FFF};
+        }
+        if ("VP8L".equals(type)) {
+            if (size < 5 || (d[data] & 0xFF) != 0x2F) {
+                throw new ProbeFailure("corrupt WebP: the VP8L chunk has no signature", true);
+            }
+            long bits = u32le(d, data + 1);
+            return new int[] {(int) (bits & 0x3FFF) + 1, (int) ((bits >> 14) & 0x3FFF) + 1};
+        }
+        if (size < 16) {
+            throw new ProbeFailure("corrupt WebP: short ANMF chunk", true);
+        }
+        return new int[] {u24le(d, data + 6) + 1, u24le(d, data + 9) + 1};
+    }
+
+    /** TIFF tags the probe reads. */
+    private static final int WIDTH = 256;
+    private static final int LENGTH = 257;
+    private static final int BITS = 258;
+    private static final int COMPRESSION = 259;
+    private static final int PHOTOMETRIC = 262;
+    private static final int STRIP_OFFSETS = 273;
+    private static final int SAMPLES = 277;
+    private static final int STRIP_COUNTS = 279;
+    private static final int PREDICTOR = 317;
+    private static final int TILE_OFFSETS = 324;
+    private static final int TILE_COUNTS = 325;
+    private static final int SAMPLE_FORMAT = 339;
+    private static final int COLOR_MAP = 320;
+    private static final int EXTRA_SAMPLES = 338;
+
+    /**
+     * Reads the first page's directory: its size, and whether its variant is one the decoder reads exactly as
+     * Pillow does (the message names the variant when not), and that every strip or tile lies inside the file.
+     */
+    private static ImageInfo tiff(byte[] d) throws ProbeFailure {
+        int n = d.length;
+        if (n < 8) {
+            throw truncated("TIFF", "its header");
+        }
+        boolean little = d[0] == 'I';
+        long ifd = u32(d, 4, little);
+        if (ifd < 8 || ifd + 2 > n) {
+            throw truncated("TIFF", "its first directory (at byte " + ifd + ")");
+        }
+        int entries = u16(d, (int) ifd, little);
+        if (ifd + 2 + 12L * entries > n) {
+            throw truncated("TIFF", "the end of its first directory");
+        }
+        java.util.Map<Integer, long[]> tags = new java.util.HashMap<>();
+        for (int i = 0; i < entries; i++) {
+            int e = (int) ifd + 2 + 12 * i;
+            int tag = u16(d, e, little);
+            if (tag == WIDTH || tag == LENGTH || tag == BITS || tag == COMPRESSION || tag == PHOTOMETRIC
+                    || tag == STRIP_OFFSETS || tag == SAMPLES || tag == STRIP_COUNTS || tag == PREDICTOR
+                    || tag == TILE_OFFSETS || tag == TILE_COUNTS || tag == SAMPLE_FORMAT || tag == COLOR_MAP
+                    || tag == EXTRA_SAMPLES) {
+                tags.put(tag, tiffValues(d, e, little));
+            }
+        }
+        long width = first(tags, WIDTH, -1);
+        long height = first(tags, LENGTH, -1);
+        if (width < 1 || height < 1 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
+            throw new ProbeFailure("corrupt TIFF: size " + width + "x" + height, true);
+        }
+        String variant = TiffVariant.unsupported(first(tags, PHOTOMETRIC, -1), first(tags, SAMPLES, 1),
+                tags.getOrDefault(BITS, new long[] {1}), first(tags, COMPRESSION, 1), first(tags, PREDICTOR, 1),
+                first(tags, SAMPLE_FORMAT, 1));
+        if (variant != null) {
+            throw new ProbeFailure(variant, true);
+        }
+        for (long extra : tags.getOrDefault(EXTRA_SAMPLES, new long[0])) {
+            if (extra == 1) {
+                // Pillow divides such samples by their alpha; no fixture shows it matched, so it is refused
+                throw new ProbeFailure("TIFF with premultiplied (associated) alpha is not supported: convert it to PNG",
+                        true);
+            }
+        }
+        if (first(tags, PHOTOMETRIC, -1) == 3 && (!tags.containsKey(COLOR_MAP) || tags.get(COLOR_MAP).length < 3)) {
+            throw new ProbeFailure("corrupt TIFF: a palette image without its colour map", true);
+        }
+        long[] offsets = tags.containsKey(TILE_OFFSETS) ? tags.get(TILE_OFFSETS) : tags.get(STRIP_OFFSETS);
+        long[] counts = tags.containsKey(TILE_OFFSETS) ? tags.get(TILE_COUNTS) : tags.get(STRIP_COUNTS);
+        if (offsets == null || counts == null || offsets.length != counts.length) {
+            throw new ProbeFailure("corrupt TIFF: the strip or tile offsets and byte counts are missing or disagree",
+                    true);
+        }
+        for (int i = 0; i < offsets.length; i++) {
+            if (offsets[i] + counts[i] > n) {
+                throw truncated("TIFF", "the end of strip or tile " + i);
+            }
+        }
+        return new ImageInfo(ImageFormat.TIFF, (int) width, (int) height);
+    }
+
+    /** The values of one directory entry (BYTE, SHORT or LONG), inline or at their offset; empty for other types. */
+    private static long[] tiffValues(byte[] d, int entry, boolean little) throws ProbeFailure {
+        int type = u16(d, entry + 2, little);
+        long count = u32(d, entry + 4, little);
+        int size = type == 1 ? 1 : type == 3 ? 2 : type == 4 ? 4 : 0;
+        if (size == 0) {
+            return new long[0];
+        }
+        if (count > d.length / size) {
+            throw new ProbeFailure("corrupt TIFF: tag " + u16(d, entry, little) + " declares " + count
+                    + " values, more than the file holds", true);
+        }
+        long at = count * size <= 4 ? entry + 8 : u32(d, entry + 8, little);
+        if (at + count * size > d.length) {
+            throw truncated("TIFF", "the values of tag " + u16(d, entry, little));
+        }
+        long[] out = new long[(int) count];
+        for (int i = 0; i < count; i++) {
+            int p = (int) at + i * size;
+            out[i] = size == 1 ? d[p] & 0xFF : size == 2 ? u16(d, p, little) : u32(d, p, little);
+        }
+        return out;
+    }
+
+    private static long first(java.util.Map<Integer, long[]> tags, int tag, long otherwise) {
+        long[] v = tags.get(tag);
+        return v == null || v.length == 0 ? otherwise : v[0];
+    }
+
+    private static int u16(byte[] d, int p, boolean little) {
+        return little ? u16le(d, p) : u16be(d, p);
+    }
+
+    private static long u32(byte[] d, int p, boolean little) {
+        return little ? u32le(d, p) : u32be(d, p);
+    }
+
+    private static int u24le(byte[] d, int p) {
+        return (d[p] & 0xFF) | ((d[p + 1] & 0xFF) << 8) | ((d[p + 2] & 0xFF) << 16);
     }
 
     private static ProbeFailure truncated(String format, String what) {

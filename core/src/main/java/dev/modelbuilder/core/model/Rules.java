@@ -12,8 +12,16 @@ import java.util.regex.Pattern;
  * error can report everything wrong with a spec at once.
  */
 public final class Rules {
-    /** Workspace names: 3-33 letters, digits or hyphens, starting with a letter or digit. */
+    /**
+     * Names of workspaces the SDK creates: 3-33 letters, digits or hyphens, starting with a letter or digit (stricter
+     * than Azure, so that every resource name derived from it is valid too).
+     */
     public static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{2,32}");
+    /**
+     * Names that may address an existing workspace: Azure Machine Learning's own rule (the REST description's
+     * {@code workspaceName} pattern {@code ^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$}), which also allows underscores.
+     */
+    public static final Pattern EXISTING_WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{2,32}");
     /** Compute names: 2-16 letters, digits or hyphens, starting with a letter. */
     public static final Pattern COMPUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{1,15}");
     /** Experiment names: 1-256 letters, digits, underscores or hyphens. */
@@ -24,6 +32,8 @@ public final class Rules {
     public static final Pattern REGION = Pattern.compile("[a-z][a-z0-9]{1,39}");
 
     static final String WORKSPACE_NAME_RULE = "use 3-33 letters, digits or hyphens, starting with a letter or digit";
+    static final String EXISTING_WORKSPACE_NAME_RULE =
+            "use 3-33 letters, digits, underscores or hyphens, starting with a letter or digit";
     static final String COMPUTE_NAME_RULE = "use 2-16 letters, digits or hyphens, starting with a letter";
     static final String EXPERIMENT_NAME_RULE = "use 1-256 letters, digits, underscores or hyphens";
     static final String RESOURCE_GROUP_RULE =
@@ -34,13 +44,24 @@ public final class Rules {
     }
 
     /**
-     * Checks a workspace name.
+     * Checks the name of a workspace to create ({@link #WORKSPACE_NAME}).
      *
      * @param name the name
      * @return the violations, empty when valid
      */
     public static List<Violation> workspaceName(String name) {
         return check("workspace name", name, WORKSPACE_NAME, WORKSPACE_NAME_RULE);
+    }
+
+    /**
+     * Checks a name that addresses a workspace that may exist already ({@link #EXISTING_WORKSPACE_NAME}: Azure's rule,
+     * underscores allowed).
+     *
+     * @param name the name
+     * @return the violations, empty when valid
+     */
+    public static List<Violation> existingWorkspaceName(String name) {
+        return check("workspace name", name, EXISTING_WORKSPACE_NAME, EXISTING_WORKSPACE_NAME_RULE);
     }
 
     /**
@@ -84,14 +105,16 @@ public final class Rules {
     }
 
     /**
-     * Throws when the name is not a valid workspace name.
+     * Throws when the name cannot address a workspace: it must follow Azure's rule ({@link #EXISTING_WORKSPACE_NAME},
+     * underscores allowed), so that workspaces made elsewhere can be got, used and deleted. A workspace the SDK creates
+     * is held to the stricter {@link #workspaceName}.
      *
      * @param name the name
      * @return the name
      * @throws ValidationException naming the rule
      */
     public static String requireWorkspaceName(String name) {
-        throwIfAny(workspaceName(name));
+        throwIfAny(existingWorkspaceName(name));
         return name;
     }
 

@@ -107,7 +107,7 @@ class ImageFolderDatasetTest {
                             org.assertj.core.groups.Tuple.tuple(Kind.TOO_FEW_IMAGES, root.resolve("bird")),
                             org.assertj.core.groups.Tuple.tuple(Kind.EMPTY_LABEL, root.resolve("empty")));
                     assertThat(e.getMessage()).startsWith("dataset " + root + " has 5 problems:")
-                            .contains(fakePng + ": not a JPEG, PNG, BMP or GIF image")
+                            .contains(fakePng + ": not a JPEG, PNG, BMP, GIF, WebP or TIFF image")
                             .contains(truncated + ": truncated JPEG: the file ends before its end-of-image marker")
                             .contains(corruptPng + ": corrupt PNG: checksum mismatch in chunk")
                             .contains("label 'bird' has 2 images: at least 5 are needed")

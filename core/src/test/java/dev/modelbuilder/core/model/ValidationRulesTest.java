@@ -36,6 +36,22 @@ class ValidationRulesTest {
                         + "' is invalid: use 3-33 letters, digits or hyphens, starting with a letter or digit");
     }
 
+    /** Issue 28: names of existing workspaces follow Azure's rule, which also allows underscores. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a_b", "team_ws", "x1_", "abc", "A-B_C"})
+    void existingWorkspaceNamesMayHoldUnderscores(String name) {
+        assertThat(Rules.existingWorkspaceName(name)).isEmpty();
+        assertThat(Rules.requireWorkspaceName(name)).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "_ws", "-ws", "ws.1", "ws 1", "abcdefghijabcdefghijabcdefghijabcd", "wörk"})
+    void namesNoWorkspaceCanHave(String name) {
+        assertThat(Rules.existingWorkspaceName(name)).singleElement().satisfies(v -> assertThat(v.rule())
+                .isEqualTo("use 3-33 letters, digits, underscores or hyphens, starting with a letter or digit"));
+        assertThatThrownBy(() -> Rules.requireWorkspaceName(name)).isInstanceOf(ValidationException.class);
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     void missingWorkspaceName(String name) {
