@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
                 + "empty folder, a label the model does not know)."})
 final class EvaluateCommand implements Callable<Integer>, ScoresImages {
     private static final int SKIPPED_SHOWN = 20;
+    /** Above this many labels the console shows the largest confusions instead of the whole matrix. */
+    static final int MATRIX_LABELS = 20;
+    private static final int CONFUSIONS_SHOWN = 20;
 
     @Spec
     CommandSpec spec;
@@ -41,8 +44,16 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write a self-contained HTML report (confusion matrix, per-label bars, misclassified "
-                    + "images).")
+                    + "images). A report written before is replaced; any other existing file only with --overwrite.")
     Path report;
+
+    @Option(names = "--overwrite", description = "With --report: replace an existing file that is not a report.")
+    boolean overwrite;
+
+    @Option(names = "--absolute-paths",
+            description = "With --report: show this machine's absolute paths (default: paths relative to the data "
+                    + "folder, since reports are shared).")
+    boolean absolutePaths;
 
     @Option(names = "--json", description = "Print the whole result as one JSON document.")
     boolean json;
@@ -53,6 +64,9 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
         if (top < 1) {
             throw new ValidationException("--top", top, "use 1 or more");
         }
+        if (report != null) {
+            ReportTarget.check(report, overwrite, model, data);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         EvaluationResult result;
@@ -61,7 +75,8 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
         }
         if (report != null) {
             EvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
-                    + result.dataFolder()).write(report);
+                    + (absolutePaths ? result.dataFolder() : data.toAbsolutePath().normalize().getFileName()))
+                    .withAbsolutePaths(absolutePaths).write(report);
         }
         if (json) {
             out.println(result.toJson());
@@ -113,6 +128,10 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
      * (the rows then carry the numbers).
      */
     private static void printMatrix(PrintWriter out, EvaluationResult r) {
+        if (r.labels().size() > MATRIX_LABELS) {
+            printLargestConfusions(out, r);
+            return;
+        }
         List<String> labels = r.labels();
         long[][] counts = r.confusionMatrix().counts();
         int n = labels.size();
@@ -148,6 +167,24 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
                 line.append(' ').append(String.format(Locale.ROOT, "%" + cw + "d", counts[t][p]));
             }
             out.println(line);
+        }
+    }
+
+    /** For many labels: the most frequent (true, predicted) mistakes, not a matrix of labels squared. */
+    private static void printLargestConfusions(PrintWriter out, EvaluationResult r) {
+        List<long[]> wrong = r.confusionMatrix().nonZeroCells().stream().filter(c -> c[0] != c[1])
+                .sorted((a, b) -> Long.compare(b[2], a[2])).toList();
+        out.printf(Locale.ROOT, "Largest confusions (%d labels: the whole matrix is in --json and the --report)%n",
+                r.labels().size());
+        if (wrong.isEmpty()) {
+            out.println("  none: every image got its true label");
+            return;
+        }
+        for (long[] c : wrong.subList(0, Math.min(CONFUSIONS_SHOWN, wrong.size()))) {
+            out.printf(Locale.ROOT, "  %6d  %s -> %s%n", c[2], r.labels().get((int) c[0]), r.labels().get((int) c[1]));
+        }
+        if (wrong.size() > CONFUSIONS_SHOWN) {
+            out.println("  ... and " + (wrong.size() - CONFUSIONS_SHOWN) + " more pairs");
         }
     }
 }

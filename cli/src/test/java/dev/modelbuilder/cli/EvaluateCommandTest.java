@@ -123,4 +123,55 @@ class EvaluateCommandTest {
                 "--top", "0");
         assertThat(badTop.exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void theReportGoesOnlyWhereItCannotDestroyAnything() throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.html"), "<p>mine</p>");
+        Path fifo = tmp.resolve("pipe.html");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        for (Path bad : new Path[] {tmp, model, data.resolve("cat/report.html"), notes, fifo}) {
+            CliHarness.Result r = CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(),
+                    "--report", bad.toString());
+            assertThat(r.exitCode()).as("--report %s: %s", bad, r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--report");
+        }
+        assertThat(Files.readString(notes)).isEqualTo("<p>mine</p>");
+        assertThat(Files.isRegularFile(fifo)).as("the pipe is still a pipe").isFalse();
+        assertThat(model).isRegularFile();
+
+        Path report = tmp.resolve("out/report.html");
+        assertThat(CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--report",
+                report.toString()).exitCode()).isZero();
+        assertThat(CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--report",
+                report.toString()).exitCode()).as("a report written before is replaced").isZero();
+        assertThat(Files.readString(report)).doesNotContain(tmp.toString()).contains("Evaluation of MLModel.zip on data");
+        assertThat(CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--report",
+                notes.toString(), "--overwrite").exitCode()).isZero();
+        assertThat(Files.readString(notes)).contains("<svg class=\"heatmap\"");
+    }
+
+    @Test
+    void manyLabelsPrintTheLargestConfusionsNotTheWholeMatrix() throws Exception {
+        int n = EvaluateCommand.MATRIX_LABELS + 5;
+        float[][] weights = new float[3][n];
+        weights[0][0] = 10; // everything is predicted as label 0 (red is the strongest channel of every image)
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = "label-" + i;
+        }
+        Path many = tmp.resolve("many.zip");
+        ModelPackage.write(many, ColourClassifier.writeModel(tmp.resolve("many.onnx"), weights), LabelMap.of(labels),
+                PipelineSpec.of(PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization()));
+        Path folder = tmp.resolve("many-data");
+        for (int i = 0; i < 3; i++) {
+            ColourClassifier.writeSolidPng(folder.resolve("label-" + (i + 1)).resolve("a.png"), 200, 10 * i, 0, 5);
+        }
+
+        CliHarness.Result r = CliHarness.run("evaluate", "--model", many.toString(), "--data", folder.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Largest confusions (25 labels").contains("1  label-1 -> label-0")
+                .doesNotContain("Confusion matrix (rows");
+    }
 }

@@ -158,6 +158,25 @@ class LocalRunFailuresTest {
     }
 
     @Test
+    void aReportThatCannotBeWrittenCostsTheRunNothingButAWarning() throws Exception {
+        Path data = TestData.tinyShapes(temp.resolve("data"));
+        AtomicFiles noReport = new AtomicFiles(file -> file.getFileName().toString().startsWith(".report.html")
+                ? DiskFull.failingAfter(Files.newOutputStream(file), 10) : Files.newOutputStream(file));
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        try (ModelBuilder mb = open(noReport)) {
+            TrainingRun run = mb.workspace("ws1").runs().define(TestData.quick(data)).inExperiment("exp")
+                    .withListener(events::add).beginCreate();
+            Run done = run.waitForCompletion(Duration.ofMinutes(2));
+
+            assertThat(done.status()).as("%s", done.error()).isEqualTo(RunStatus.COMPLETED);
+            TrainedModel model = run.downloadModel(temp.resolve("model"));
+            assertThat(model.pipeline()).isRegularFile();
+            assertThat(events).filteredOn(e -> e instanceof ProgressEvent.LogLine l
+                    && l.line().startsWith("warning: the run's report could not be written")).hasSize(1);
+        }
+    }
+
+    @Test
     void aFullDiskWhileDownloadingKeepsThePreviousModelIntact() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         AtomicBoolean diskFull = new AtomicBoolean();

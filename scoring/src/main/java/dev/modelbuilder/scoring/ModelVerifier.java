@@ -1,5 +1,7 @@
 package dev.modelbuilder.scoring;
 
+import dev.modelbuilder.scoring.implementation.ExternalDataCheck;
+
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.pipeline.LabelMap;
 import dev.modelbuilder.pipeline.ModelPackage;
@@ -42,6 +44,20 @@ public final class ModelVerifier {
         try (ModelSession session = ModelSession.open(new ModelSession.Request(onnxFile, null, what, -1, false, 0, null))) {
             session.check(labels, pipeline.preprocessing(), pipeline.inputName(), pipeline.outputName(), false);
         }
+    }
+
+    /**
+     * Checks, without ONNX Runtime, that a model holds all its weights: a tensor kept in an external data file makes
+     * ONNX Runtime open whatever file the entry names (an absolute path, or {@code ../../etc/passwd} resolved against
+     * the working folder), so such a model is refused before any runtime sees it. Models over 2 GiB, which need
+     * external data, are refused too.
+     *
+     * @param onnxFile the ONNX model (mapped, not read whole)
+     * @param name the model in words, for the error, e.g. {@code the backbone bb.onnx}
+     * @throws ModelLoadException naming the tensor and the file it points at, or when the model cannot be read
+     */
+    public static void requireSelfContained(Path onnxFile, String name) {
+        ExternalDataCheck.check(Objects.requireNonNull(onnxFile, "onnxFile"), Objects.requireNonNull(name, "name"));
     }
 
     /**

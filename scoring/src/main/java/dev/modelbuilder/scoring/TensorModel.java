@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.scoring.implementation.ExternalDataCheck;
 import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class TensorModel implements AutoCloseable {
      * @param description what the model is, for error messages, e.g. {@code the cut backbone}
      * @param threads ONNX Runtime's intra-op threads (1 or more)
      * @return the loaded model
-     * @throws ModelLoadException when ONNX Runtime cannot load it
+     * @throws ModelLoadException when ONNX Runtime cannot load it, or it keeps a tensor in an external data file
      */
     public static TensorModel load(byte[] onnx, String description, int threads) {
         Objects.requireNonNull(onnx, "onnx");
@@ -56,6 +57,8 @@ public final class TensorModel implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        // before ONNX Runtime sees it: it would open any file an external-data entry names
+        ExternalDataCheck.check(java.nio.ByteBuffer.wrap(onnx), description);
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

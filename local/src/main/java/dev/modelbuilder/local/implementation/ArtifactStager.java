@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -69,10 +70,13 @@ final class ArtifactStager {
      * @param artifacts what to write
      * @param runId the run, for the report
      * @param datasetRoot the dataset folder, for the report
+     * @return a warning when the report could not be made: the model lands without it (a report never costs a run its
+     *     model), empty otherwise
      * @throws ArtifactWriteException when a file cannot be written or the model fails its verification; the staging
      *     folder is removed and {@code outputs/} left as it was
      */
-    void stage(Path outputs, Artifacts artifacts, String runId, String datasetRoot) {
+    Optional<String> stage(Path outputs, Artifacts artifacts, String runId, String datasetRoot) {
+        Optional<String> warning = Optional.empty();
         Path staging = outputs.resolveSibling("outputs.staging-" + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
@@ -90,14 +94,15 @@ final class ArtifactStager {
             ValidationOutputs validation = artifacts.validation();
             files.write(staging.resolve(VALIDATION_FILE), validation.predictionsJson());
             if (!validation.isEmpty()) {
-                files.write(staging.resolve(REPORT_FILE), validation.reportHtml(datasetRoot, runId,
-                        artifacts.history()));
+                warning = writeReport(staging.resolve(REPORT_FILE), validation, datasetRoot, runId,
+                        artifacts.history());
             }
             for (Map.Entry<String, byte[]> extra : artifacts.extraFiles().entrySet()) {
                 files.write(staging.resolve(extra.getKey()), extra.getValue());
             }
             AtomicFiles.deleteTree(outputs);
             AtomicFiles.moveFolder(staging, outputs);
+            return warning;
         } catch (IOException | RuntimeException e) {
             try {
                 AtomicFiles.deleteTree(staging);
@@ -106,6 +111,16 @@ final class ArtifactStager {
             }
             throw new ArtifactWriteException("could not write the model artifacts into " + outputs + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> writeReport(Path file, ValidationOutputs validation, String datasetRoot, String runId,
+            List<Map<String, Double>> history) {
+        try {
+            files.write(file, validation.reportHtml(datasetRoot, runId, history));
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("the run's report could not be written (" + e + "); the model is complete without it");
         }
     }
 }

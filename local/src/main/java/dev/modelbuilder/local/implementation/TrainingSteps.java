@@ -164,7 +164,8 @@ final class TrainingSteps {
     private void packageModel(RunJob job, Supplier<ArtifactStager.Artifacts> artifacts) {
         long start = System.nanoTime();
         job.events().onEvent(new ProgressEvent.StepStarted(WorkStep.PACKAGE_MODEL));
-        stager.stage(job.outputs(), artifacts.get(), job.id(), dataset.root().toString());
+        stager.stage(job.outputs(), artifacts.get(), job.id(), dataset.root().toString())
+                .ifPresent(warning -> log(job, "warning: " + warning));
         job.events().onEvent(new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL,
                 Duration.ofNanos(System.nanoTime() - start)));
     }

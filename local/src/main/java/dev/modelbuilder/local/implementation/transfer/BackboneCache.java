@@ -14,10 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -33,6 +34,10 @@ import java.util.function.BooleanSupplier;
  * process at a time per entry.
  */
 final class BackboneCache {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackboneCache.class);
+    /** The JVM-wide side of the download lock, one monitor per backbone file (see {@link #fetch}). */
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final int ATTEMPTS = 4;
 
     private final Path dir;
@@ -100,38 +105,62 @@ final class BackboneCache {
         }
         Path file = fileOf(entry);
         Path part = file.resolveSibling(entry.fileName() + ".part");
-        IOException last = null;
         try {
             Files.createDirectories(dir);
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                try {
-                    download(entry, part, events, cancelled);
-                    last = null;
-                    break;
-                } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
-                    throw unreachable(entry, file, e);
-                } catch (IOException e) {
-                    last = e; // a dropped connection: resume from what arrived
-                }
+            // one download at a time per file, across processes (the file lock) and threads of this JVM (the monitor:
+            // a JVM holds one file lock per file, a second lock() from it would throw): two writers of one .part
+            // would interleave their bytes
+            synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath(), k -> new Object())) {
+                return fetchLocked(entry, file, part, events, cancelled);
             }
-            if (last != null) {
-                throw unreachable(entry, file, last);
-            }
-            long size = Files.size(part);
-            String sum = sha256(part);
-            if (size != entry.size() || !sum.equals(entry.sha256())) {
-                Files.deleteIfExists(part);
-                throw new ModelLoadException("the download of backbone '" + entry.name() + "' from " + entry.url()
-                        + " was refused and removed: it has " + size + " bytes and SHA-256 " + sum + ", expected "
-                        + entry.size() + " bytes and SHA-256 " + entry.sha256() + "; try again, or put the right file"
-                        + " at " + file);
-            }
-            Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return file;
         } catch (IOException e) {
             throw new ModelLoadException("cannot store backbone '" + entry.name() + "' in " + dir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private Path fetchLocked(BackboneCatalog.Entry entry, Path file, Path part, ProgressListener events,
+            BooleanSupplier cancelled) throws IOException {
+        try (FileChannel lockFile = FileChannel.open(file.resolveSibling(entry.fileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.lock()) {
+            LOG.debug("holding {} while the backbone is fetched", lock);
+            Optional<Path> meanwhile = cached(entry);
+            if (meanwhile.isPresent()) {
+                return meanwhile.get(); // another thread or process finished it while this one waited
+            }
+            return downloadLocked(entry, file, part, events, cancelled);
+        }
+    }
+
+    private Path downloadLocked(BackboneCatalog.Entry entry, Path file, Path part, ProgressListener events,
+            BooleanSupplier cancelled) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                download(entry, part, events, cancelled);
+                last = null;
+                break;
+            } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
+                throw unreachable(entry, file, e);
+            } catch (IOException e) {
+                last = e; // a dropped connection: resume from what arrived
+            }
+        }
+        if (last != null) {
+            throw unreachable(entry, file, last);
+        }
+        long size = Files.size(part);
+        String sum = sha256(part);
+        if (size != entry.size() || !sum.equals(entry.sha256())) {
+            Files.deleteIfExists(part);
+            throw new ModelLoadException("the download of backbone '" + entry.name() + "' from " + entry.url()
+                    + " was refused and removed: it has " + size + " bytes and SHA-256 " + sum + ", expected "
+                    + entry.size() + " bytes and SHA-256 " + entry.sha256() + "; try again, or put the right file"
+                    + " at " + file);
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return file;
     }
 
     private ModelLoadException unreachable(BackboneCatalog.Entry entry, Path file, IOException cause) {

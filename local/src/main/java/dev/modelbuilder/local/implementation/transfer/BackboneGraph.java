@@ -1,5 +1,7 @@
 package dev.modelbuilder.local.implementation.transfer;
 
+import dev.modelbuilder.scoring.ModelVerifier;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelbuilder.pipeline.PipelineSpec;
@@ -35,6 +37,8 @@ import java.util.Set;
  * lost on the way through. Immutable.
  */
 final class BackboneGraph {
+    /** The largest input side a backbone may declare: the preprocessing's own limit. */
+    static final long MAX_SIDE = 16_384;
     private static final String HEAD = "modelbuilder_head/";
     private final ModelProto model;
     private final String inputName;
@@ -67,6 +71,9 @@ final class BackboneGraph {
      *     the named node does not exist
      */
     public static BackboneGraph read(Path file, String nodeName) {
+        // first the checks that need no copy of the file: its size, and weights kept outside it (ONNX Runtime would
+        // read whatever file such an entry names, e.g. /etc/passwd, and its features would be trained on)
+        ModelVerifier.requireSelfContained(file, "the backbone " + file.getFileName());
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -108,9 +115,10 @@ final class BackboneGraph {
         long h = shape.getDimCount() == 4 ? dim(shape, 2) : -1;
         long w = shape.getDimCount() == 4 ? dim(shape, 3) : -1;
         if (input.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE || channels != 3
-                || h < 1 || w < 1) {
+                || h < 1 || w < 1 || h > MAX_SIDE || w > MAX_SIDE) {
             throw new ValidationException("backbone input", describe(input) + " in " + source,
-                    "the backbone must take one float32 image tensor [N,3,H,W] with fixed H and W (3 = RGB planes)");
+                    "the backbone must take one float32 image tensor [N,3,H,W] with fixed H and W of 1 to " + MAX_SIDE
+                            + " pixels (3 = RGB planes)");
         }
         // where to cut
         NodeProto cut = null;

@@ -124,6 +124,34 @@ class BackboneCacheTest {
     }
 
     @Test
+    void twoFetchesOfOneBackboneAtOnceDownloadItOnce() throws Exception {
+        java.util.concurrent.CountDownLatch bothAsked = new java.util.concurrent.CountDownLatch(1);
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> {
+            try {
+                bothAsked.await(5, java.util.concurrent.TimeUnit.SECONDS); // give the other fetch time to collide
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            full(e, range);
+        }));
+        // two caches of one folder, as two providers (or two processes) would have
+        BackboneCache first = new BackboneCache(dir, Duration.ofSeconds(10));
+        BackboneCache second = new BackboneCache(dir, Duration.ofSeconds(10));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> first.fetch(entry, ProgressListener.none(), () -> false));
+            var b = pool.submit(() -> second.fetch(entry, ProgressListener.none(), () -> false));
+            Thread.sleep(300);
+            bothAsked.countDown();
+            assertThat(a.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasBinaryContent(FILE);
+            assertThat(b.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasBinaryContent(FILE);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ranges).as("one download; the other waited and found the file").hasSize(1);
+    }
+
+    @Test
     void resumesAfterADroppedConnection() throws Exception {
         BackboneCatalog.Entry entry = entry(URI.create("http://127.0.0.1:1/m.onnx"));
         // two servers on two ports: the first drops the connection, the second resumes with a range request

@@ -108,4 +108,33 @@ class BackboneGraphTest {
                 .isInstanceOf(dev.modelbuilder.core.exception.ModelLoadException.class)
                 .hasMessageContaining("junk.onnx");
     }
+
+    @Test
+    void aBackboneKeepingWeightsInAnExternalFileIsRefusedBeforeAnythingReadsIt(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        // the same hostile model as scoring's tests: tensor 'W' in '../secret.bin'; a FIFO there would block a reader
+        java.nio.file.Path backbone = java.nio.file.Files.createDirectories(dir.resolve("models")).resolve("bb.onnx");
+        try (var in = BackboneGraphTest.class.getResourceAsStream("external_outside.onnx")) {
+            java.nio.file.Files.copy(in, backbone);
+        }
+        assertThat(new ProcessBuilder("mkfifo", dir.resolve("secret.bin").toString()).start().waitFor()).isZero();
+
+        assertThatThrownBy(() -> BackboneGraph.read(backbone, null))
+                .isInstanceOf(dev.modelbuilder.core.exception.ModelLoadException.class)
+                .hasMessageContaining("the backbone bb.onnx").hasMessageContaining("external data file ('../secret.bin')");
+    }
+
+    @Test
+    void anInputSideThatWouldWrapAroundAnIntIsRefused() throws Exception {
+        ModelProto model = ModelProto.parseFrom(TestBackbones.cnn(TestBackbones.Ending.GEMM, 3));
+        var g = model.getGraph().toBuilder();
+        var shape = g.getInput(0).getType().getTensorType().getShape().toBuilder();
+        shape.setDim(2, shape.getDim(2).toBuilder().setDimValue((1L << 32) + 224));
+        g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder()
+                .setTensorType(g.getInput(0).getType().getTensorType().toBuilder().setShape(shape))));
+        byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+
+        assertThatThrownBy(() -> BackboneGraph.parse(bytes, "wide", null)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("fixed H and W of 1 to 16384 pixels");
+    }
 }
