@@ -56,6 +56,35 @@ class ModelServerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closed inside the block on purpose: the test watches the request in flight finish
+    void aRequestInFlightFinishesBeforeTheServerStops() throws Exception {
+        Path zip = ServingFixtures.modelPackage(tmp.resolve("model"));
+        byte[] image = Files.readAllBytes(image("rocket.jpg"));
+        try (ModelServer server = ModelServer.builder().withModel(zip).withPort(0).build();
+                PredictionEngine engine = PredictionEngine.fromPackage(zip)) {
+            URI url = server.start();
+            try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+                socket.setSoTimeout(30_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                        + image.length + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(image, 0, image.length / 2);
+                out.flush();
+                Thread.sleep(300); // the request is in the controller, reading its body
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+                Thread.sleep(500);
+                assertThat(closing).as("the shutdown waits for the request in flight").isNotDone();
+                out.write(image, image.length / 2, image.length - image.length / 2);
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 200").contains("\"label\":\"" + engine.predict(image).label());
+                closing.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void aPortInUseOrSeveralPackagesAreBadInput() throws Exception {
         Path zip = ServingFixtures.modelPackage(tmp.resolve("a"));
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
