@@ -10,6 +10,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decides whether an uploaded image is decoded, and decodes it: the bytes must start like a JPEG, PNG, GIF or BMP
@@ -138,9 +139,10 @@ public final class ImageGate {
     }
 
     private static long[] declaredSize(byte[] image, String source) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
+        // in memory: ImageIO.createImageInputStream would cache the bytes in a temporary file for every request
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new RequestRefusedException(400, NOT_AN_IMAGE, source + " is not a JPEG, PNG, BMP or GIF image");
             }
             ImageReader reader = readers.next();
