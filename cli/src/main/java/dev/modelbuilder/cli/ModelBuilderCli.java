@@ -34,7 +34,7 @@ public final class ModelBuilderCli implements Callable<Integer> {
      */
     static final List<Class<?>> COMMANDS = List.of(QuickstartCommand.class, TrainCommand.class, PackageCommand.class,
             PredictCommand.class, EvaluateCommand.class, GenerateCommand.class, SizesCommand.class,
-            WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class);
+            WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class, ServeCommand.class);
 
     /** Exit code for success. */
     public static final int OK = 0;

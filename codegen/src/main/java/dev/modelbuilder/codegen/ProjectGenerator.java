@@ -249,6 +249,7 @@ public final class ProjectGenerator {
         v.put("consolePackage", name.consolePackage());
         v.put("webApiFolder", name.webApiFolder());
         v.put("webApiArtifactId", name.webApiArtifactId());
+        v.put("modelResourcePath", name.modelPackage().replace('.', '/'));
         v.put("labelCount", String.valueOf(labels.size()));
         v.put("labelList", labels.labels().stream().map(l -> "`" + l + "`").collect(Collectors.joining(", ")));
         v.put("sampleNote", hasSample ? "" : " (none was bundled: pass an image path)");

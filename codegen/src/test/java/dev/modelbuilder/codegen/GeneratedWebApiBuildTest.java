@@ -38,8 +38,9 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Tier 3 for the Web API: generates the projects with {@code <Name>.WebApi}, builds them with Maven (online: the
- * first run may download Spring Boot; this build's own artifacts come from the seeded repository), starts the
+ * Tier 3 for the Web API: generates the projects with {@code <Name>.WebApi} (an application on the SDK's Spring Boot
+ * starter), builds them with Maven (online: the first run may download Spring Boot; this build's own artifacts, the
+ * starter among them, come from the seeded repository), starts the
  * service's jar on a free port through {@code PORT}, and checks its answers against the SDK's own engine: the bundled
  * sample and two fixture images (raw body, multipart, batch, {@code ?top}), 200 requests from 8 threads, refused
  * uploads (corrupt image, text file, over the size limit) as JSON without internals, then a clean stop.
@@ -116,6 +117,10 @@ class GeneratedWebApiBuildTest {
 
             concurrentRequestsAllAnswerTheSame(http, base, images, expected);
             refusesBadUploads(http, base, sample);
+            JsonNode metrics = JSON.readTree(get(http, base.resolve("/actuator/metrics/modelbuilder.predictions"))
+                    .body());
+            assertThat(metrics.at("/measurements/0/value").asDouble()).as("predictions counted in Actuator")
+                    .isGreaterThanOrEqualTo(200);
         } finally {
             service.destroy();
             boolean stopped = service.waitFor(60, TimeUnit.SECONDS);
@@ -205,14 +210,16 @@ class GeneratedWebApiBuildTest {
         assertThat(fieldNames(answer)).containsExactly("label", "score", "scores");
     }
 
+    /** RFC 9457 problem details, with today's error code as an extension member. */
     private static void assertError(HttpResponse<String> response, int status, String error) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+                type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("error").asText()).as(response.body()).isEqualTo(error);
         assertThat(body.get("status").asInt()).isEqualTo(status);
-        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(body.get("title").asText()).isNotBlank();
+        assertThat(body.get("detail").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("trace");
     }
 

@@ -118,13 +118,10 @@ class ProjectGeneratorTest {
         String src = web + "src/main/java/com/example/flowers/webapi/";
         assertThat(p.webApiProject()).contains(p.root().resolve("Flowers.WebApi"));
         assertThat(p.files()).filteredOn(f -> f.startsWith(web)).containsExactly(
-                web + "Dockerfile", web + "README.md", web + "pom.xml",
-                src + "ApiError.java", src + "ApiErrors.java", src + "ApiException.java", src + "Health.java",
-                src + "ModelHost.java", src + "ModelInfo.java", src + "PredictionController.java",
-                src + "PredictionResult.java", src + "WebApiApplication.java",
+                web + "Dockerfile", web + "README.md", web + "pom.xml", src + "WebApiApplication.java",
                 web + "src/main/resources/application.properties");
         String springBoot = SdkInfo.load().get("spring.boot");
-        assertThat(springBoot).startsWith("3.5.");
+        assertThat(springBoot).startsWith("4.1.");
         assertThat(p.root().resolve("pom.xml")).content()
                 .contains("<module>Flowers.WebApi</module>")
                 .contains("<spring-boot.version>" + springBoot + "</spring-boot.version>")
@@ -133,13 +130,15 @@ class ProjectGeneratorTest {
                 .doesNotContain("{{");
         assertThat(p.root().resolve(web + "pom.xml")).content()
                 .contains("<artifactId>flowers-webapi</artifactId>").contains("<artifactId>flowers-model</artifactId>")
-                .contains("<artifactId>spring-boot-starter-web</artifactId>").doesNotContain("<version>3.5");
+                .contains("<artifactId>modelbuilder-spring-boot-starter</artifactId>").doesNotContain("<version>4.");
         assertThat(p.root().resolve(web + "Dockerfile")).content().contains("FROM eclipse-temurin:17-jre")
                 .contains("COPY target/flowers-webapi.jar");
         assertThat(p.root().resolve(web + "src/main/resources/application.properties")).content()
-                .contains("server.port=${PORT:8080}").contains("modelbuilder.webapi.max-image-size=10MB");
+                .contains("server.port=${PORT:8080}").contains("modelbuilder.server.max-image-size=10MB")
+                .contains("modelbuilder.model=classpath:com/example/flowers/model/MLModel.zip");
         assertThat(p.root().resolve(web + "README.md")).content().contains("curl -F image=@")
-                .contains("--data-binary @");
+                .contains("--data-binary @").contains("modelbuilder.server.enabled=false")
+                .contains("PredictionEngine engine").doesNotContain("{{");
 
         GeneratedProjects without = generate(tmp.resolve("plain"));
         assertThat(without.webApiProject()).isEmpty();
@@ -149,7 +148,7 @@ class ProjectGeneratorTest {
 
     @Test
     void generatedSourcesCompileWithoutWarnings() throws Exception {
-        // the Web API's Spring jars are on the test class path (spring-boot-starter-web, test scope)
+        // the Web API's Spring jars are on the test class path (the starter, test scope)
         GeneratedProjects p = ProjectGenerator.forModel(modelDir).withName("Flowers")
                 .withSampleImage(ModelFixture.image("rocket.jpg")).withWebApi(true).generate(tmp.resolve("out"));
         List<Path> sources;
@@ -170,7 +169,7 @@ class ProjectGeneratorTest {
         }
         assertThat(classes.resolve("com/example/flowers/model/ConsumeModel.class")).isRegularFile();
         assertThat(classes.resolve("com/example/flowers/consoleapp/Program.class")).isRegularFile();
-        assertThat(classes.resolve("com/example/flowers/webapi/PredictionController.class")).isRegularFile();
+        assertThat(classes.resolve("com/example/flowers/webapi/WebApiApplication.class")).isRegularFile();
     }
 
     @Test

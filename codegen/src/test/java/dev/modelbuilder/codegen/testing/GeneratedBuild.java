@@ -19,10 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * Builds generated projects for real: a local Maven repository that links every third-party artifact of the
- * user's repository and holds this build's own artifacts (parent pom, core, pipeline, scoring), an offline Maven run, and
+ * user's repository and holds this build's own artifacts (parent pom, core, pipeline, scoring, the Spring Boot starter), an offline Maven run, and
  * running the console app. Shared with other modules' tests through codegen's test-jar. Reads the system
  * properties {@code codegen.local.repository}, {@code codegen.sdk.root}, {@code codegen.core.artifact},
- * {@code codegen.scoring.artifact} and {@code codegen.maven.home} that the module's surefire configuration sets.
+ * {@code codegen.scoring.artifact}, {@code codegen.serving.artifact} and {@code codegen.maven.home} that the module's surefire configuration sets.
  */
 public final class GeneratedBuild {
     /**
@@ -209,6 +209,11 @@ public final class GeneratedBuild {
                 artifact("codegen.pipeline.artifact", sdkRoot.resolve("pipeline/target/classes")));
         install(repo, "modelbuilder-scoring", version, sdkRoot.resolve("scoring/pom.xml"),
                 artifact("codegen.scoring.artifact", sdkRoot.resolve("scoring/target/classes")));
+        // the generated Web API runs on the starter; a module whose tests build no Web API may not have built it
+        Path starter = artifact("codegen.serving.artifact", sdkRoot.resolve("serving/target/classes"));
+        if (Files.exists(starter)) {
+            install(repo, "modelbuilder-spring-boot-starter", version, sdkRoot.resolve("serving/pom.xml"), starter);
+        }
         return repo;
     }
 

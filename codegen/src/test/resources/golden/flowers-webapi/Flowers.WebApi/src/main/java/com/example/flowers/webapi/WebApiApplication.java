@@ -5,14 +5,19 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Serves the Flowers model over HTTP: {@code POST /predict}, {@code POST /predict/batch}, {@code GET /health} and {@code GET /model}.
- * The port comes from {@code PORT} (default 8080) unless {@code server.port} is set; see application.properties.
+ * Serves the Flowers model over HTTP with the Model Builder for Java starter:
+ * {@code POST /predict}, {@code POST /predict/batch}, {@code GET /model}, {@code GET /health} and {@code GET /health/live},
+ * configured in application.properties. The port comes from {@code PORT} (default 8080)
+ * unless {@code server.port} is set.
  */
 @SpringBootApplication(
         proxyBeanMethods = false
 )
-public final class WebApiApplication {
-    private WebApiApplication() {
+public class WebApiApplication {
+    /**
+     * Spring creates it.
+     */
+    protected WebApiApplication() {
     }
 
     /**
