@@ -40,6 +40,7 @@ class QuickstartTest {
         assertThat(out.resolve("model/bestModel.onnx")).isRegularFile();
         assertThat(out.resolve("model/bestModelMap.json")).isRegularFile();
         assertThat(out.resolve("model/MLModel.zip")).isRegularFile();
+        assertThat(java.nio.file.Path.of(summary.get("report").asText())).isRegularFile().hasFileName("report.html");
         JsonNode predictions = summary.get("predictions");
         assertThat(predictions).hasSize(6);
 
@@ -60,5 +61,13 @@ class QuickstartTest {
                         .isCloseTo(s.getValue().asDouble(), within(1e-6));
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theSummaryWritesTheMetricsAsASentence() {
+        assertThat(QuickstartCommand.metricsLine(java.util.Map.of("accuracy", 0.9667, "best_epoch", 28.0, "epochs",
+                30.0, "validation_loss", 0.1234, "loss", 0.2)))
+                .isEqualTo("validation accuracy 96.7 %, best epoch 28 of 30, validation loss 0.123");
+        assertThat(QuickstartCommand.metricsLine(java.util.Map.of())).isEqualTo("none reported");
     }
 }

@@ -81,6 +81,13 @@ class StarterEndpointsTest {
                     want, name);
             assertAnswers(json(send(multipart(base.resolve("/predict"), image)), 200), want, name);
         }
+        // the formats issue 23 added, decoded as Pillow does (WebP through libwebp, which the starter brings)
+        for (String name : List.of("webp_lossy.webp", "tiff_rgb_lzw.tif", "jpeg_cmyk.jpg")) {
+            Path image = dev.modelbuilder.testdata.DecodingFixtures.file(
+                    dev.modelbuilder.testdata.DecodingFixtures.entry(name));
+            assertAnswers(json(send(raw(base.resolve("/predict"), Files.readAllBytes(image),
+                    "application/octet-stream")), 200), engine.predict(image), name);
+        }
         Path rocket = image("rocket.jpg");
         JsonNode top = json(send(raw(base.resolve("/predict?top=2"), Files.readAllBytes(rocket), "image/jpeg")), 200);
         List<Prediction.LabelScore> best = engine.predict(rocket).topK(2);

@@ -1,5 +1,11 @@
 package dev.modelbuilder.serving.implementation;
 
+import dev.modelbuilder.core.exception.ImageTooLargeException;
+
+import dev.modelbuilder.core.dataset.ImageProbe;
+
+import dev.modelbuilder.core.dataset.ImageInfo;
+
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.RgbImage;
@@ -15,7 +21,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Decides whether an uploaded image is decoded, and decodes it: the bytes must start like a JPEG, PNG, GIF or BMP
  * file, the image must declare at most {@code max-pixels} pixels in its header (read without decoding), and its decode
- * draws from the {@link DecodeBudget}. Every refusal is a {@link RequestRefusedException} with its own status and code.
+ * draws from the process-wide decode budget (in the decoder). Every refusal is a {@link RequestRefusedException} with its own status and code.
  */
 public final class ImageGate {
     /** Error codes of refused images, also the {@code reason} tag of the refused-images counter. */
@@ -28,20 +34,21 @@ public final class ImageGate {
     public static final String TOO_LARGE = "image_too_large";
     /** An image over the pixel cap. */
     public static final String TOO_MANY_PIXELS = "too_many_pixels";
+    /** Code of an image the process's decode budget cannot take now. */
+    public static final String TOO_LARGE_TO_DECODE = "image_too_large_to_decode";
+    private static final String FORMATS = "JPEG, PNG, GIF, BMP, TIFF or WebP";
 
     private final long maxImageBytes;
     private final long maxPixels;
-    private final DecodeBudget budget;
 
     /**
      * @param maxImageBytes the largest encoded image
      * @param maxPixels the most pixels an image may declare
      * @param budget the decode budget
      */
-    public ImageGate(long maxImageBytes, long maxPixels, DecodeBudget budget) {
+    public ImageGate(long maxImageBytes, long maxPixels) {
         this.maxImageBytes = maxImageBytes;
         this.maxPixels = maxPixels;
-        this.budget = budget;
     }
 
     /** @return the largest encoded image, in bytes */
@@ -69,13 +76,10 @@ public final class ImageGate {
      */
     public long check(byte[] image, String source) {
         if (image.length == 0) {
-            throw new RequestRefusedException(400, EMPTY, source + " is empty: send a JPEG, PNG, BMP or GIF image");
+            throw new RequestRefusedException(400, EMPTY, source + " is empty: send an image (" + FORMATS + ")");
         }
         if (image.length > maxImageBytes) {
             throw tooLarge(source);
-        }
-        if (!looksLikeAnImage(image)) {
-            throw new RequestRefusedException(400, NOT_AN_IMAGE, source + " is not a JPEG, PNG, BMP or GIF image");
         }
         long[] size = declaredSize(image, source);
         long pixels = size[0] * size[1];
@@ -98,12 +102,12 @@ public final class ImageGate {
      *     {@code insufficient_memory} when the decode ran out of memory
      */
     public RgbImage decode(byte[] image, String source) {
-        long pixels = check(image, source);
-        // DECODE BUDGET HOOK (issue 24 item 1): the permit covers the decode; the engine copies the pixels into its
-        // tensor right after, so the caller drops the image at once
-        DecodeBudget.Permit permit = budget.acquire(pixels * DecodeBudget.BYTES_PER_PIXEL, source);
+        check(image, source);
         try {
+            // the decoder draws from the process-wide decode budget itself, before it allocates the pixels
             return ImageDecoder.decode(image, maxImageBytes);
+        } catch (ImageTooLargeException e) {
+            throw tooLargeToDecode(source, e);
         } catch (ScoringException e) {
             if (causedByOutOfMemory(e)) {
                 throw outOfMemory(source);
@@ -111,9 +115,16 @@ public final class ImageGate {
             throw new RequestRefusedException(400, CORRUPT, source + " cannot be decoded: " + e.getMessage());
         } catch (OutOfMemoryError e) {
             throw outOfMemory(source);
-        } finally {
-            permit.close();
         }
+    }
+
+    /**
+     * @param source the image
+     * @param e the decoder's refusal: the image needs more than the decode budget holds, or could free in time
+     * @return 413 {@code image_too_large_to_decode}, naming what it needs (the client may retry it later or smaller)
+     */
+    public static RequestRefusedException tooLargeToDecode(String source, ImageTooLargeException e) {
+        return new RequestRefusedException(413, TOO_LARGE_TO_DECODE, source + " was not decoded: " + e.getMessage());
     }
 
     /**
@@ -138,43 +149,18 @@ public final class ImageGate {
                 + source + ": retry later, or send a smaller image");
     }
 
+    /** The size the header declares, read by core's structural probe (no decoding, every supported format). */
     private static long[] declaredSize(byte[] image, String source) {
-        // in memory: ImageIO.createImageInputStream would cache the bytes in a temporary file for every request
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new RequestRefusedException(400, NOT_AN_IMAGE, source + " is not a JPEG, PNG, BMP or GIF image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new long[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof RequestRefusedException r) {
-                throw r;
+        try {
+            ImageInfo info = ImageProbe.probe(image);
+            return new long[] {info.width(), info.height()};
+        } catch (ImageProbe.ProbeFailure e) {
+            if (!e.recognised()) {
+                throw new RequestRefusedException(400, NOT_AN_IMAGE, source + " is not an image this server reads ("
+                        + FORMATS + "): " + e.getMessage());
             }
             throw new RequestRefusedException(400, CORRUPT, source + " cannot be decoded: its header is unreadable ("
                     + e.getMessage() + ")");
         }
-    }
-
-    private static boolean looksLikeAnImage(byte[] data) {
-        return startsWith(data, 0xFF, 0xD8, 0xFF) || startsWith(data, 0x89, 'P', 'N', 'G')
-                || startsWith(data, 'G', 'I', 'F', '8') || startsWith(data, 'B', 'M');
-    }
-
-    private static boolean startsWith(byte[] data, int... prefix) {
-        if (data.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if ((data[i] & 0xFF) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

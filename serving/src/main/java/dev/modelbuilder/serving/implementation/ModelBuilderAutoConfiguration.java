@@ -81,20 +81,13 @@ public class ModelBuilderAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "modelbuilder.server.enabled", matchIfMissing = true)
     static class Web {
         @Bean
-        @ConditionalOnMissingBean
-        DecodeBudget modelBuilderDecodeBudget() {
-            // DECODE BUDGET HOOK (issue 24 item 1): an adapter over the pipeline's process-wide budget replaces this
-            return DecodeBudget.UNBOUNDED;
-        }
-
-        @Bean
         ServingMetrics modelBuilderServingMetrics(ObjectProvider<MeterRegistry> registry) {
             return new ServingMetrics(registry.getIfAvailable());
         }
 
         @Bean
-        ImageGate modelBuilderImageGate(ModelBuilderProperties properties, DecodeBudget budget) {
-            return new ImageGate(properties.server().maxImageSize().toBytes(), properties.server().maxPixels(), budget);
+        ImageGate modelBuilderImageGate(ModelBuilderProperties properties) {
+            return new ImageGate(properties.server().maxImageSize().toBytes(), properties.server().maxPixels());
         }
 
         @Bean

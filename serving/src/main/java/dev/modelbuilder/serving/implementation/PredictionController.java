@@ -1,5 +1,7 @@
 package dev.modelbuilder.serving.implementation;
 
+import dev.modelbuilder.core.exception.ImageTooLargeException;
+
 import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.RgbImage;
@@ -205,11 +207,16 @@ public class PredictionController {
         PredictionEngine engine = engine();
         List<ImageSource> batch = new ArrayList<>(images.size());
         images.forEach(i -> batch.add(ImageSource.of(i)));
-        // DECODE BUDGET HOOK (issue 24 item 1): the engine decodes a batch on its own pool; once the pipeline's
-        // budget exists, the engine draws from it there, and its refusal is mapped like ImageGate's
+        // the engine decodes a batch on its own pool, drawing from the process-wide decode budget; its refusal of
+        // one image is answered like ImageGate's
         try {
             return engine.predictBatch(batch);
         } catch (ScoringException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ImageTooLargeException tooLarge) {
+                    throw refusedImage(ImageGate.tooLargeToDecode("an image of the batch", tooLarge));
+                }
+            }
             if (ImageGate.causedByOutOfMemory(e)) {
                 throw ImageGate.outOfMemory("an image of the batch");
             }
