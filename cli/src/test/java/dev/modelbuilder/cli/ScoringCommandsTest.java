@@ -195,7 +195,7 @@ class ScoringCommandsTest {
         assertThat(result.get("webApiProject").asText()).isEqualTo(out.resolve("Flowers.WebApi").toString());
         assertThat(result.get("files")).extracting(JsonNode::asText).contains("Flowers.WebApi/pom.xml",
                 "Flowers.WebApi/Dockerfile", "Flowers.WebApi/src/main/java/com/example/flowers/webapi/"
-                        + "PredictionController.java");
+                        + "WebApiApplication.java");
         assertThat(out.resolve("pom.xml")).content().contains("<module>Flowers.WebApi</module>");
 
         CliHarness.Result text = CliHarness.run("generate", "--model-dir", modelDir.toString(), "--name", "Flowers",
