@@ -137,4 +137,17 @@ class BackboneGraphTest {
         assertThatThrownBy(() -> BackboneGraph.parse(bytes, "wide", null)).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("fixed H and W of 1 to 16384 pixels");
     }
+
+    @Test
+    void aBackboneOverTwoGigabytesIsRefusedWithoutReadingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path huge = dir.resolve("huge.onnx");
+        try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(3L << 30); // sparse: 3 GiB declared, nothing written
+        }
+
+        assertThatThrownBy(() -> BackboneGraph.read(huge, null))
+                .isInstanceOf(dev.modelbuilder.core.exception.ModelLoadException.class)
+                .hasMessageContaining("the backbone huge.onnx is 3221225472 bytes");
+    }
 }
