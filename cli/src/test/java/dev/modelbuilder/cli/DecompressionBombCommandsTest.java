@@ -1,5 +1,7 @@
 package dev.modelbuilder.cli;
 
+import dev.modelbuilder.testdata.Bombs;
+
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,20 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.testdata.DecodingFixtures;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +41,7 @@ class DecompressionBombCommandsTest {
         CliHarness.Result r = CliHarness.run("package", "--onnx", ImageClassificationFixtures.tinyModel().toString(), "--labels",
                 ImageClassificationFixtures.labelMap().toString(), "--preprocess", "resize-crop", "--output", model.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        bomb = blackPng(tmp.resolve("big.png"), 13_000, 13_000);
+        bomb = Bombs.writePng(tmp.resolve("big.png"), 13_000, 13_000);
         // a small black image: after resize and crop, its tensor is the bomb's
         black = tmp.resolve("black.png");
         ImageIO.write(new BufferedImage(300, 300, BufferedImage.TYPE_3BYTE_BGR), "png", black.toFile());
@@ -185,32 +180,4 @@ class DecompressionBombCommandsTest {
         }
     }
 
-    /** A black RGB PNG: 13000 x 13000 compresses to about 480 KB. */
-    private static Path blackPng(Path file, int w, int h) throws IOException {
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] row = new byte[1 + 3 * w];
-        try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(9), 1 << 16)) {
-            for (int y = 0; y < h; y++) {
-                z.write(row);
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).array());
-            chunk(out, "IDAT", idat.toByteArray());
-            chunk(out, "IEND", new byte[0]);
-        }
-        return file;
-    }
-
-    private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.write(t);
-        out.write(data);
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
 }

@@ -112,7 +112,7 @@ class ServeCommandTest {
                     "just text\n".getBytes(StandardCharsets.UTF_8))))), 400, "not_an_image");
             assertProblem(send(raw(base.resolve("/predict"), Arrays.copyOf(jpeg, 10 * 1024 * 1024 + 1))), 413,
                     "image_too_large");
-            assertProblem(send(raw(base.resolve("/predict"), TestImages.pngBomb(13_000, 13_000))), 422,
+            assertProblem(send(raw(base.resolve("/predict"), dev.modelbuilder.testdata.Bombs.png(13_000, 13_000))), 422,
                     "too_many_pixels");
             assertLike(json(send(raw(base.resolve("/predict"), jpeg)), 200), JSON.readTree(lines.get(0)));
             assertThat(server.isAlive()).isTrue();

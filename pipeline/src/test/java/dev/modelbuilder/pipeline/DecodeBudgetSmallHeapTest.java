@@ -29,7 +29,7 @@ class DecodeBudgetSmallHeapTest {
 
     @org.junit.jupiter.api.BeforeAll
     static void writeTheBomb() throws Exception {
-        bomb = Bombs.png(dir.resolve("big.png"), 13_000, 13_000);
+        bomb = dev.modelbuilder.testdata.Bombs.writePng(dir.resolve("big.png"), 13_000, 13_000);
     }
 
     @Test
@@ -58,7 +58,7 @@ class DecodeBudgetSmallHeapTest {
 
     @Test
     void theBombIsRefusedTypedUnderASmallerHeap() throws Exception {
-        Path lying = Bombs.lyingPng(dir.resolve("lying.png"), 13_000, 13_000);
+        Path lying = dev.modelbuilder.testdata.Bombs.writeLyingPng(dir.resolve("lying.png"), 13_000, 13_000);
 
         SmallHeapJvm.Outcome o = SmallHeapJvm.run(SmallHeapJvm.HEAP, System.getProperty("java.class.path"),
                 DecodeMany.class, "3", bomb.toString(), lying.toString());

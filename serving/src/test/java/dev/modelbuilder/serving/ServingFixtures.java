@@ -156,7 +156,7 @@ final class ServingFixtures {
     }
 
     static byte[] pngBomb(int width, int height) throws IOException {
-        return TestImages.pngBomb(width, height);
+        return dev.modelbuilder.testdata.Bombs.png(width, height);
     }
 
     static byte[] colourPng(int rgb) throws IOException {

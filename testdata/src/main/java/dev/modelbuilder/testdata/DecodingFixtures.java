@@ -7,16 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The decoding fixtures: one small file per kind of image (PNG in every mode, GIF canvases, JPEG in every colour
@@ -55,7 +50,7 @@ public final class DecodingFixtures {
             }
             synchronized (LOCK) {
                 if (extracted == null) {
-                    extracted = extract(uri);
+                    extracted = ResourceFolders.extract(uri, ROOT, "modelbuilder-decoding");
                 }
                 return extracted;
             }
@@ -97,32 +92,5 @@ public final class DecodingFixtures {
     /** @return Pillow's decode of an entry: an 8-bit RGB PNG */
     public static Path pillowDecode(Entry entry) {
         return dir().resolve("pillow").resolve(entry.file() + ".png");
-    }
-
-    private static Path extract(URI inJar) throws IOException {
-        Path target = Files.createTempDirectory("modelbuilder-decoding");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(target), "testdata-cleanup"));
-        try (FileSystem jar = FileSystems.newFileSystem(inJar, Map.of())) {
-            Path source = jar.getPath(ROOT);
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Path to = target.resolve(source.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(file, to, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
-        return target;
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
-        }
     }
 }

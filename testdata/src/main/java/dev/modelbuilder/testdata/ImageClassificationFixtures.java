@@ -7,16 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The image-classification reference fixtures as a folder on disk: {@code tiny.onnx}, {@code bestModelMap.json},
@@ -49,7 +44,7 @@ public final class ImageClassificationFixtures {
             }
             synchronized (LOCK) {
                 if (extracted == null) {
-                    extracted = extract(uri);
+                    extracted = ResourceFolders.extract(uri, ROOT, "modelbuilder-testdata");
                 }
                 return extracted;
             }
@@ -123,33 +118,6 @@ public final class ImageClassificationFixtures {
             return Path.of(url.toURI());
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IllegalStateException("test resource " + url + " is not a file", e);
-        }
-    }
-
-    private static Path extract(URI inJar) throws IOException {
-        Path target = Files.createTempDirectory("modelbuilder-testdata");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(target), "testdata-cleanup"));
-        try (FileSystem jar = FileSystems.newFileSystem(inJar, Map.of())) {
-            Path source = jar.getPath(ROOT);
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Path to = target.resolve(source.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(file, to, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
-        return target;
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
         }
     }
 }
