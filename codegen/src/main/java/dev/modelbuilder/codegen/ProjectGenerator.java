@@ -173,13 +173,15 @@ public final class ProjectGenerator {
         OutputFolder out = new OutputFolder(outputDirectory, overwrite);
         Map<String, String> values = templateValues(name, sdk, labels, pkg.pipeline(), header, sampleName != null);
         values.put("webApi", String.valueOf(webApi));
-        JavaSources java = new JavaSources(name, header);
+        boolean multiLabel = pkg.pipeline().isMultiLabel();
+        values.put("multiLabel", String.valueOf(multiLabel));
+        JavaSources java = new JavaSources(name, header, multiLabel);
 
         String model = name.modelFolder() + "/";
         String console = name.consoleFolder() + "/";
         String modelResources = model + "src/main/resources/" + name.modelPackage().replace('.', '/') + "/";
         String consoleResources = console + "src/main/resources/" + name.consolePackage().replace('.', '/') + "/";
-        List<JavaFile> webSources = webApi ? new WebApiSources(name, header).all() : List.of();
+        List<JavaFile> webSources = webApi ? new WebApiSources(name, header, multiLabel).all() : List.of();
         int steps = 13 + (sampleName == null ? 0 : 1) + (webApi ? 4 + webSources.size() : 0);
         FileSteps step = new FileSteps(steps);
 

@@ -59,7 +59,15 @@ final class WebApiSources {
     private final ClassName inputSize;
     final ClassName health;
 
+    /** Whether the model is multi-label: answers carry the labels that passed, not one label. */
+    private final boolean multiLabel;
+
     WebApiSources(ProjectName name, String header) {
+        this(name, header, false);
+    }
+
+    WebApiSources(ProjectName name, String header, boolean multiLabel) {
+        this.multiLabel = multiLabel;
         this.name = name;
         this.header = header;
         this.pkg = name.webApiPackage();
@@ -340,6 +348,41 @@ final class WebApiSources {
         return file(type);
     }
 
+    /**
+     * The multi-label answer: {@code {"labels": [...], "scores": {...}}}, the {@code predict --json} object of a
+     * multi-label model without the file name.
+     */
+    private JavaFile multiLabelPredictionResult() {
+        TypeName labels = ParameterizedTypeName.get(ClassName.get(java.util.List.class), ClassName.get(String.class));
+        MethodSpec of = MethodSpec.methodBuilder("of")
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("@param prediction what the engine predicted\n"
+                        + "@param top how many of the best scores to keep, best first, or {@code null} for every "
+                        + "label in the model's order\n@return the answer\n")
+                .returns(predictionResult)
+                .addParameter(PREDICTION, "prediction")
+                .addParameter(Integer.class, "top")
+                .beginControlFlow("if (top == null)")
+                .addStatement("return new $T(prediction.labels(), prediction.scores())", predictionResult)
+                .endControlFlow()
+                .addStatement("$T best = new $T<>()", SCORES, LinkedHashMap.class)
+                .addStatement("prediction.topK(top).forEach(s -> best.put(s.label(), s.score()))")
+                .addStatement("return new $T(prediction.labels(), best)", predictionResult)
+                .build();
+        TypeSpec type = TypeSpec.recordBuilder(predictionResult)
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The answer of {@code POST /predict} for this multi-label model: the same object as "
+                        + "{@code modelbuilder predict --json}, without the file name.\n\n@param labels the labels "
+                        + "at or above their thresholds (empty when none is)\n@param scores the probability of each "
+                        + "label, each on its own\n")
+                .recordConstructor(MethodSpec.constructorBuilder()
+                        .addParameter(labels, "labels")
+                        .addParameter(SCORES, "scores").build())
+                .addMethod(of)
+                .build();
+        return file(type);
+    }
+
     JavaFile apiError() {
         TypeSpec type = TypeSpec.recordBuilder(apiError)
                 .addModifiers(Modifier.PUBLIC)
@@ -355,6 +398,9 @@ final class WebApiSources {
     }
 
     JavaFile predictionResult() {
+        if (multiLabel) {
+            return multiLabelPredictionResult();
+        }
         MethodSpec of = MethodSpec.methodBuilder("of")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("@param prediction what the engine predicted\n"
