@@ -95,9 +95,25 @@ final class ClassifierTrainer {
      * @return the line
      */
     static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestAccuracy) {
+        return stopLine(reason, epochsRun, bestEpoch, bestAccuracy, false);
+    }
+
+    /**
+     * The one line that says why and when training stopped, naming a multi-label model's measure (mean IoU).
+     *
+     * @param reason why
+     * @param epochsRun epochs validated
+     * @param bestEpoch the best checkpoint's epoch, or 0 when there is none
+     * @param bestScore the best checkpoint's validation accuracy, or mean IoU for a multi-label model
+     * @param multiLabel whether the model is multi-label
+     * @return the line
+     */
+    static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestScore, boolean multiLabel) {
+        double bestAccuracy = bestScore;
         return "training stopped after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs") + " ("
                 + reason.describe() + ")" + (bestEpoch <= 0 ? "; no checkpoint" : "; best epoch " + bestEpoch
-                + " with validation accuracy " + String.format(Locale.ROOT, "%.4f", bestAccuracy));
+                + " with validation " + (multiLabel ? "mean IoU " : "accuracy ")
+                + String.format(Locale.ROOT, "%.4f", bestAccuracy));
     }
 
     /**
@@ -289,7 +305,7 @@ final class ClassifierTrainer {
                 best.restore(net);
             }
             events.onEvent(new ProgressEvent.LogLine(source, stopLine(reason, epochsRun,
-                    best == null ? 0 : best.result.epoch(), best == null ? 0 : best.accuracy)));
+                    best == null ? 0 : best.result.epoch(), best == null ? 0 : best.accuracy, data.isMultiLabel())));
             ok = true;
             return new TrainedNetwork(model, net, best == null ? null : best.result, reason, epochsRun);
         } finally {
