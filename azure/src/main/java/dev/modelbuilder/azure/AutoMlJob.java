@@ -63,7 +63,8 @@ final class AutoMlJob {
         p.put("jobType", "AutoML");
         p.put("experimentName", experiment);
         p.put("displayName", experiment + " " + (model == null ? "automode" : model));
-        p.put("description", "Image classification of " + labels.size() + " labels (" + data.images()
+        p.put("description", (spec.isMultiLabel() ? "Multi-label image" : "Image") + " classification of "
+                + labels.size() + " labels (" + data.images()
                 + " images) by Model Builder for Java");
         p.put("computeId", computeId);
         if (data.access().byIdentity()) {
@@ -77,8 +78,10 @@ final class AutoMlJob {
         p.putObject("outputs").putObject("best_model").put("jobOutputType", "mlflow_model");
 
         ObjectNode task = p.putObject("taskDetails");
-        task.put("taskType", "ImageClassification");
-        task.put("primaryMetric", "Accuracy");
+        // the multi-label task (ClassificationMultilabelPrimaryMetrics: IOU, the service's default and the only
+        // metric the AutoML docs give for it); the MLTable's label column then holds lists of labels
+        task.put("taskType", spec.isMultiLabel() ? "ImageClassificationMultilabel" : "ImageClassification");
+        task.put("primaryMetric", spec.isMultiLabel() ? "IOU" : "Accuracy");
         task.put("targetColumnName", "label");
         task.put("logVerbosity", "Info");
         ObjectNode input = task.putObject("trainingData");

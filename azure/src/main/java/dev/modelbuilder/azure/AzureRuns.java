@@ -9,7 +9,7 @@ import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
@@ -68,7 +68,7 @@ final class AzureRuns implements RunOperations {
 
     @Override
     public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
-            ImageFolderDataset dataset, ProgressListener listener) {
+            ImageDataset dataset, ProgressListener listener) {
         AzureTrainingOptions options = training.optionsFor(AzureMlProvider.NAME, AzureTrainingOptions.class,
                 AzureTrainingOptions::defaults);
         ProgressListener events = listener == null ? ProgressListener.none() : listener;
@@ -103,7 +103,7 @@ final class AzureRuns implements RunOperations {
         ProgressListener.emit(events, new ProgressEvent.StepCompleted(WorkStep.PROVISION_COMPUTE,
                 Duration.ofNanos(System.nanoTime() - provisionStart)));
 
-        DataUploader.Uploaded data = uploader.upload(workspace, dataset, access, events);
+        DataUploader.Uploaded data = uploader.upload(workspace, dataset, training.isMultiLabel(), access, events);
         String id = Names.sanitize(experiment, 40).toLowerCase(Locale.ROOT) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
         String dataAssetId = arm.workspacePath(workspace) + "/data/" + data.assetName() + "/versions/"

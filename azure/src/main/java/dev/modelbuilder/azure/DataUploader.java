@@ -12,7 +12,7 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.dataset.LabeledImage;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.AuthorizationException;
@@ -172,8 +172,8 @@ final class DataUploader {
                 workspace);
     }
 
-    Uploaded upload(String workspace, ImageFolderDataset dataset, ProgressListener listener) {
-        return upload(workspace, dataset, access(workspace), listener);
+    Uploaded upload(String workspace, ImageDataset dataset, ProgressListener listener) {
+        return upload(workspace, dataset, false, access(workspace), listener);
     }
 
     /**
@@ -183,22 +183,38 @@ final class DataUploader {
      * @param listener progress
      * @return what was uploaded
      */
-    Uploaded upload(String workspace, ImageFolderDataset dataset, Access access, ProgressListener listener) {
+    Uploaded upload(String workspace, ImageDataset dataset, Access access, ProgressListener listener) {
+        return upload(workspace, dataset, false, access, listener);
+    }
+
+    /**
+     * Uploads the images and the MLTable of a single-label or multi-label dataset.
+     *
+     * @param workspace the workspace
+     * @param dataset the images
+     * @param multiLabel whether the MLTable's {@code label} column holds lists of labels
+     *     ({@code ImageClassificationMultilabel}) rather than one label
+     * @param access how to reach the datastore
+     * @param listener progress
+     * @return where the data is
+     */
+    Uploaded upload(String workspace, ImageDataset dataset, boolean multiLabel, Access access,
+            ProgressListener listener) {
         long start = System.nanoTime();
         ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.UPLOAD_DATA));
         try {
-            Uploaded u = doUpload(workspace, dataset, access, listener);
+            Uploaded u = doUpload(workspace, dataset, multiLabel, access, listener);
             ProgressListener.emit(listener, new ProgressEvent.StepCompleted(WorkStep.UPLOAD_DATA,
                     Duration.ofNanos(System.nanoTime() - start)));
             return u;
         } catch (RuntimeException e) {
-            ModelBuilderException failure = ArmErrors.unexpected("upload " + dataset.root(), e);
+            ModelBuilderException failure = ArmErrors.unexpected("upload " + dataset.source(), e);
             ProgressListener.emit(listener, new ProgressEvent.StepFailed(WorkStep.UPLOAD_DATA, failure.getMessage()));
             throw failure;
         }
     }
 
-    private Uploaded doUpload(String workspace, ImageFolderDataset dataset, Access access,
+    private Uploaded doUpload(String workspace, ImageDataset dataset, boolean multiLabel, Access access,
             ProgressListener listener) {
         Datastores.Store store = datastores.open(workspace, Datastores.DATA_STORE);
         List<LabeledImage> images = dataset.images();
@@ -231,14 +247,14 @@ final class DataUploader {
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
-            throw new ModelBuilderException("interrupted while uploading " + dataset.root(), e);
+            throw new ModelBuilderException("interrupted while uploading " + dataset.source(), e);
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
-            throw new ModelBuilderException("upload of " + dataset.root() + " failed: " + cause, cause);
+            throw new ModelBuilderException("upload of " + dataset.source() + " failed: " + cause, cause);
         }
 
         StringBuilder jsonl = new StringBuilder();
@@ -252,7 +268,13 @@ final class DataUploader {
             details.put("format", extension(image));
             details.put("width", image.info().width() + "px");
             details.put("height", image.info().height() + "px");
-            line.put("label", image.label());
+            if (multiLabel) {
+                // ImageClassificationMultilabel reads a list of strings ([] for an image with none of the labels)
+                com.fasterxml.jackson.databind.node.ArrayNode list = line.putArray("label");
+                image.labels().forEach(list::add);
+            } else {
+                line.put("label", image.label());
+            }
             jsonl.append(line).append('\n');
         }
         byte[] annotations = jsonl.toString().getBytes(StandardCharsets.UTF_8);
@@ -271,13 +293,13 @@ final class DataUploader {
         putSmall(store, folder + "/annotations.jsonl", annotations, "application/jsonl");
         putSmall(store, folder + "/MLTable", mltable.getBytes(StandardCharsets.UTF_8), "text/yaml");
 
-        String assetName = Names.sanitize("modelbuilder-" + dataset.root().getFileName(), 200)
+        String assetName = Names.sanitize("modelbuilder-" + dataset.source().getFileName(), 200)
                 .toLowerCase(Locale.ROOT);
         String version = hash.substring(0, 16);
         ensureDataAsset(workspace, assetName, version, folder, dataset, access.datastore());
         int sent = uploaded.get();
         LOG.info("dataset {}: {} images, {} uploaded, {} already in datastore '{}' ({} bytes sent); data asset {}:{}",
-                dataset.root(), images.size(), sent, images.size() - sent, Datastores.DATA_STORE, bytesSent.get(),
+                dataset.source(), images.size(), sent, images.size() - sent, Datastores.DATA_STORE, bytesSent.get(),
                 assetName, version);
         return new Uploaded(assetName, version, folder, images.size(), sent, images.size() - sent, bytesSent.get(),
                 access);
@@ -336,7 +358,7 @@ final class DataUploader {
     }
 
     private void ensureDataAsset(String workspace, String name, String version, String folder,
-            ImageFolderDataset dataset, String datastore) {
+            ImageDataset dataset, String datastore) {
         String url = arm.url(arm.workspacePath(workspace) + "/data/" + ArmClient.enc(name) + "/versions/"
                 + ArmClient.enc(version));
         ArmResponse existing = arm.send(HttpMethod.GET, url, null);
@@ -350,7 +372,7 @@ final class DataUploader {
         ObjectNode p = body.putObject("properties");
         p.put("dataType", "mltable");
         p.put("dataUri", "azureml://datastores/" + datastore + "/paths/" + folder + "/");
-        p.put("description", "Image classification dataset from " + dataset.root().getFileName() + ": "
+        p.put("description", "Image classification dataset from " + dataset.source().getFileName() + ": "
                 + dataset.size() + " images, labels " + String.join(", ", dataset.labels()));
         ObjectNode tags = p.putObject("tags");
         tags.put("createdBy", "modelbuilder-java");

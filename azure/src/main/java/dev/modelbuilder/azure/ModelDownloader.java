@@ -140,8 +140,12 @@ final class ModelDownloader {
             } catch (IOException e) {
                 throw new FileAccessException(onnx, "cannot read " + onnx + ": " + e.getMessage(), e);
             }
-            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map,
-                    PipelineSpec.of(preprocessing(job, shape)));
+            PipelineSpec pipeline = PipelineSpec.of(preprocessing(job, shape));
+            if (isMultiLabel(job)) {
+                // AutoML's multi-label ONNX export gives logits for a sigmoid per label; 0.5 is its own threshold
+                pipeline = pipeline.withMultiLabel(PipelineSpec.DEFAULT_THRESHOLD, java.util.Map.of());
+            }
+            ModelVerifier.writeVerifiedPackage(model.pipeline(), onnx, map, pipeline);
         } catch (RuntimeException e) {
             ModelBuilderException failure = ArmErrors.unexpected("package the model of " + jobName, e);
             fail(listener, WorkStep.PACKAGE_MODEL, failure.getMessage());
@@ -278,5 +282,14 @@ final class ModelDownloader {
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
         }
+    }
+
+    /**
+     * @param job the job's properties (or the job)
+     * @return whether it is an AutoML multi-label image classification
+     */
+    static boolean isMultiLabel(com.fasterxml.jackson.databind.JsonNode job) {
+        com.fasterxml.jackson.databind.JsonNode p = job.has("properties") ? job.path("properties") : job;
+        return "ImageClassificationMultilabel".equals(p.path("taskDetails").path("taskType").asText());
     }
 }

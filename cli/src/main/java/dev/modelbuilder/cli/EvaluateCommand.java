@@ -2,6 +2,10 @@ package dev.modelbuilder.cli;
 
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
+import dev.modelbuilder.scoring.evaluation.LabelDecisionMetrics;
+import dev.modelbuilder.scoring.evaluation.MultiLabelEvaluationResult;
+import dev.modelbuilder.scoring.evaluation.report.MultiLabelEvaluationReport;
+import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.scoring.evaluation.LabelMetrics;
 import dev.modelbuilder.scoring.evaluation.ModelEvaluator;
 import dev.modelbuilder.scoring.evaluation.SkippedImage;
@@ -18,8 +22,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code modelbuilder evaluate}: measures an MLModel.zip on a labelled image folder. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate an MLModel.zip on a folder of labelled images (one sub-folder per label, as for "
-                + "training): accuracy, per-label precision/recall/F1, top-k accuracy, log loss, confusion matrix.",
+        description = {"Evaluate an MLModel.zip on labelled images (a folder with one sub-folder per label, or a "
+                + "labels file, as for training): accuracy, per-label precision/recall/F1, top-k accuracy, log loss, "
+                + "confusion matrix; for a multi-label model mean IoU, subset accuracy, Hamming loss, micro and "
+                + "macro precision/recall/F1, per-label figures and the threshold that maximizes macro F1.",
             "Files that cannot be read as images are skipped and listed. Exit code 2 for bad input (a missing or "
                 + "empty folder, a label the model does not know)."})
 final class EvaluateCommand implements Callable<Integer>, ScoresImages {
@@ -34,8 +40,9 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
     @Option(names = "--model", required = true, paramLabel = "ZIP", description = "The MLModel.zip to evaluate.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "The labelled image folder: one sub-folder of images per label.")
+    @Option(names = "--data", required = true, paramLabel = "DIR|FILE",
+            description = "The labelled images: a folder with one sub-folder per label, or a labels file (.jsonl, "
+                    + ".csv) whose image paths are relative to its folder.")
     Path data;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K",
@@ -69,6 +76,9 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (ModelPackage.read(model).pipeline().isMultiLabel()) {
+            return multiLabel(out, err);
+        }
         EvaluationResult result;
         try (ProgressRenderer progress = new ProgressRenderer(err, !json && ProgressRenderer.isTerminal())) {
             result = ModelEvaluator.builder().withTopK(top).withListener(progress).build().evaluate(model, data);
@@ -90,6 +100,58 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
         out.flush();
         err.flush();
         return ModelBuilderCli.OK;
+    }
+
+    private Integer multiLabel(PrintWriter out, PrintWriter err) {
+        MultiLabelEvaluationResult result;
+        try (ProgressRenderer progress = new ProgressRenderer(err, !json && ProgressRenderer.isTerminal())) {
+            result = ModelEvaluator.builder().withListener(progress).build().evaluateMultiLabel(model, data);
+        }
+        if (report != null) {
+            MultiLabelEvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
+                    + result.dataFolder()).write(report);
+        }
+        if (json) {
+            out.println(result.toJson());
+        } else {
+            print(out, result);
+            if (report != null) {
+                out.println();
+                out.println("Report written to " + report.toAbsolutePath());
+            }
+        }
+        out.flush();
+        err.flush();
+        return ModelBuilderCli.OK;
+    }
+
+    static void print(PrintWriter out, MultiLabelEvaluationResult r) {
+        out.printf(Locale.ROOT, "Evaluated %s on %s: %d images%s (multi-label)%n", r.model(), r.dataFolder(),
+                r.images(), r.skippedCount() == 0 ? "" : " (" + r.skippedCount() + " skipped)");
+        out.printf(Locale.ROOT, "mean IoU %.4f   subset accuracy %.2f%%   Hamming loss %.4f%n", r.meanIou(),
+                100 * r.subsetAccuracy(), r.hammingLoss());
+        out.printf(Locale.ROOT, "micro    precision %.4f  recall %.4f  F1 %.4f%n", r.micro().precision(),
+                r.micro().recall(), r.micro().f1());
+        out.printf(Locale.ROOT, "macro    precision %.4f  recall %.4f  F1 %.4f%n", r.macro().precision(),
+                r.macro().recall(), r.macro().f1());
+        out.printf(Locale.ROOT, "threshold maximizing macro F1 on this data: %.2f (macro F1 %.4f; not applied: "
+                + "package --threshold sets it)%n", r.bestThreshold(), r.bestThresholdMacroF1());
+        out.println();
+        int w = Math.max(5, r.labels().stream().mapToInt(String::length).max().orElse(5));
+        out.printf(Locale.ROOT, "%-" + w + "s  %9s  %6s  %6s  %6s  %6s  %6s  %6s  %9s%n", "label", "threshold", "TP",
+                "FP", "FN", "TN", "prec.", "recall", "F1");
+        for (LabelDecisionMetrics m : r.perLabel()) {
+            out.printf(Locale.ROOT, "%-" + w + "s  %9.2f  %6d  %6d  %6d  %6d  %6.4f  %6.4f  %9.4f%n",
+                    Printable.of(m.label()), m.threshold(), m.truePositives(), m.falsePositives(),
+                    m.falseNegatives(), m.trueNegatives(), m.precision(), m.recall(), m.f1());
+        }
+        if (!r.skipped().isEmpty()) {
+            out.println();
+            out.println("Skipped " + r.skippedCount() + (r.skippedCount() == 1 ? " file:" : " files:"));
+            for (SkippedImage s : r.skipped().subList(0, Math.min(SKIPPED_SHOWN, r.skipped().size()))) {
+                out.println("  " + s.image() + ": " + s.reason());
+            }
+        }
     }
 
     static void print(PrintWriter out, EvaluationResult r) {

@@ -59,6 +59,18 @@ final class PackageCommand implements Callable<Integer> {
             description = "What the model outputs: logits (default) or probabilities.")
     String outputKind;
 
+    @Option(names = "--multi-label", description = "A multi-label model: a sigmoid per label, every label at or "
+            + "above the threshold predicted (writes MLModel.zip format 2.0).")
+    boolean multiLabel;
+
+    @Option(names = "--threshold", paramLabel = "P", description = "With --multi-label: the probability at or above "
+            + "which a label is predicted, between 0 and 1 (default 0.5).")
+    Double threshold;
+
+    @Option(names = "--label-threshold", paramLabel = "LABEL=P",
+            description = "With --multi-label: a threshold of its own for one label (repeatable).")
+    Map<String, Double> labelThresholds = new LinkedHashMap<>();
+
     @Option(names = "--output", required = true, paramLabel = "ZIP", description = "The MLModel.zip to write.")
     Path output;
 
@@ -80,6 +92,15 @@ final class PackageCommand implements Callable<Integer> {
         }
         PipelineSpec pipeline = PipelineSpec.of(preprocessing)
                 .withOutputKind(OutputKind.fromId(outputKind));
+        if (!multiLabel && (threshold != null || !labelThresholds.isEmpty())) {
+            throw new ValidationException("--threshold", threshold != null ? threshold : labelThresholds,
+                    "thresholds apply to multi-label models: add --multi-label (a single-label model predicts its "
+                            + "most probable label)");
+        }
+        if (multiLabel) {
+            pipeline = pipeline.withMultiLabel(threshold == null ? PipelineSpec.DEFAULT_THRESHOLD : threshold,
+                    labelThresholds);
+        }
         LabelMap labelMap = LabelMap.read(labels);
         Path zip = output.toAbsolutePath();
         ModelVerifier.writeVerifiedPackage(zip, onnx, labelMap, pipeline);
@@ -97,9 +118,19 @@ final class PackageCommand implements Callable<Integer> {
             m.put("labels", labelMap.labels());
             m.put("classes", classes);
             m.put("preprocessing", preprocessing.toString());
+            if (multiLabel) {
+                m.put("multiLabel", true);
+                m.put("threshold", pipeline.threshold());
+                if (!pipeline.labelThresholds().isEmpty()) {
+                    m.put("labelThresholds", new java.util.TreeMap<>(pipeline.labelThresholds()));
+                }
+            }
             out.println(Json.line(m));
         } else {
-            out.println("Wrote " + zip + " (" + classes + " labels, " + preprocessing + ")");
+            out.println("Wrote " + zip + " (" + classes + " labels, " + preprocessing
+                    + (multiLabel ? ", multi-label, threshold " + pipeline.threshold()
+                    + (pipeline.labelThresholds().isEmpty() ? "" : " " + new java.util.TreeMap<>(
+                    pipeline.labelThresholds())) : "") + ")");
         }
         out.flush();
         return ModelBuilderCli.OK;

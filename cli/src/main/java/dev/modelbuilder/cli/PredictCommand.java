@@ -31,7 +31,8 @@ final class PredictCommand implements Callable<Integer>, ScoresImages {
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Labels shown per image (default 3).")
     int top;
 
-    @Option(names = "--json", description = "One JSON object per image: image, label, score, scores (or error).")
+    @Option(names = "--json", description = "One JSON object per image: image, label, score, scores (or error); for a "
+            + "multi-label model image, labels (those that passed their threshold), scores.")
     boolean json;
 
     @Option(names = "--gpu", paramLabel = "DEVICE",
@@ -64,6 +65,21 @@ final class PredictCommand implements Callable<Integer>, ScoresImages {
                                 "give an existing image file");
                     }
                     Prediction p = engine.predict(image);
+                    if (p.multiLabel()) {
+                        row.put("labels", p.labels());
+                        row.put("scores", p.scores());
+                        if (json) {
+                            out.println(Json.line(row));
+                        } else {
+                            out.printf(Locale.ROOT, "%s: %s%n", Printable.of(image), p.labels().isEmpty()
+                                    ? "(no label)" : Printable.of(String.join(", ", p.labels())));
+                            for (Prediction.LabelScore s : p.topK(top)) {
+                                out.printf(Locale.ROOT, "  %-20s %.4f%s%n", Printable.of(s.label()), s.score(),
+                                        p.labels().contains(s.label()) ? "  *" : "");
+                            }
+                        }
+                        continue;
+                    }
                     row.put("label", p.label());
                     row.put("score", p.score());
                     row.put("scores", p.scores());

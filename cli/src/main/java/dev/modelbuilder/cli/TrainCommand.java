@@ -47,8 +47,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset folder.")
+    @Option(names = "--data", required = true, paramLabel = "DIR|FILE",
+            description = "The dataset: a folder with one sub-folder per label, or a labels file (.jsonl: Azure ML's "
+                    + "image_url and label; .csv: header image,labels, labels separated by ';') whose image paths "
+                    + "are relative to its folder.")
     Path data;
+
+    @Option(names = "--multi-label", description = "Train a multi-label model: any number of labels per image (a "
+            + "sigmoid per label; Azure: ImageClassificationMultilabel). A labels file with several labels in a row "
+            + "needs it.")
+    boolean multiLabel;
 
     @Option(names = "--experiment", required = true, paramLabel = "NAME",
             description = "Experiment to run in: an existing name adds a run to it, a new name creates it.")
@@ -203,6 +211,9 @@ final class TrainCommand implements Callable<Integer> {
             String computeName = compute(mb.workspace(ws));
             TrainingSpecBuilder training = TrainingSpec.fromFolder(data).withValidationSplit(validationSplit)
                     .withCompute(computeName).withOptions(options);
+            if (multiLabel) {
+                training.withMultiLabel();
+            }
             if (timeBudget != null) {
                 training.withTimeBudget(timeBudget);
             }

@@ -41,7 +41,15 @@ final class JavaSources {
     private final ClassName modelOutput;
     private final ClassName consumeModel;
 
+    /** Whether the model is multi-label: its output carries the labels that passed their thresholds. */
+    private final boolean multiLabel;
+
     JavaSources(ProjectName name, String header) {
+        this(name, header, false);
+    }
+
+    JavaSources(ProjectName name, String header, boolean multiLabel) {
+        this.multiLabel = multiLabel;
         this.name = name;
         this.header = header;
         this.modelInput = ClassName.get(name.modelPackage(), "ModelInput");
@@ -66,6 +74,26 @@ final class JavaSources {
     }
 
     JavaFile modelOutput() {
+        if (multiLabel) {
+            TypeSpec type = TypeSpec.recordBuilder(modelOutput)
+                    .addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("What the $L model predicted for one image. The model is multi-label: each label has "
+                            + "its own probability, and every label at or above its threshold is predicted.\n\n"
+                            + "@param predictedLabels the labels that passed their thresholds, in the model's label "
+                            + "order (empty when none did)\n"
+                            + "@param predictedLabel the most likely label\n"
+                            + "@param score the probability of that label, in [0, 1]\n"
+                            + "@param scores the probability of every label, in the model's label order\n",
+                            name.name())
+                    .recordConstructor(MethodSpec.constructorBuilder()
+                            .addParameter(ParameterizedTypeName.get(ClassName.get(java.util.List.class),
+                                    ClassName.get(String.class)), "predictedLabels")
+                            .addParameter(String.class, "predictedLabel")
+                            .addParameter(double.class, "score")
+                            .addParameter(SCORES, "scores").build())
+                    .build();
+            return file(name.modelPackage(), type);
+        }
         TypeSpec type = TypeSpec.recordBuilder(modelOutput)
                 .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("What the $L model predicted for one image.\n\n"
@@ -112,8 +140,9 @@ final class JavaSources {
                 .returns(modelOutput)
                 .addParameter(modelInput, "input")
                 .addStatement("$T prediction = EngineHolder.ENGINE.predict(input.imagePath())", PREDICTION)
-                .addStatement("return new $T(prediction.label(), prediction.score(), prediction.scores())",
-                        modelOutput)
+                .addStatement(multiLabel ? "return new $T(prediction.labels(), prediction.label(), prediction.score(), "
+                        + "prediction.scores())" : "return new $T(prediction.label(), prediction.score(), "
+                        + "prediction.scores())", modelOutput)
                 .build();
         MethodSpec labels = MethodSpec.methodBuilder("labels")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -153,8 +182,12 @@ final class JavaSources {
             main.addStatement("$T image = args.length > 0 ? $T.of(args[0]) : sample()", Path.class, Path.class);
         }
         main.addStatement("$T output = $T.predict(new $T(image))", modelOutput, consumeModel, modelInput)
-                .addStatement("System.out.println($S + image)", "Image: ")
-                .addStatement("System.out.println($S + output.predictedLabel())", "Predicted label: ")
+                .addStatement("System.out.println($S + image)", "Image: ");
+        if (multiLabel) {
+            main.addStatement("System.out.println($S + output.predictedLabels())", "Predicted labels: ");
+        }
+        main.addStatement("System.out.println($S + output.predictedLabel())", multiLabel ? "Most likely label: "
+                        : "Predicted label: ")
                 .addStatement("System.out.println($S + output.score())", "Score: ")
                 .addStatement("System.out.println($S)", "Scores:")
                 .beginControlFlow("for ($T<$T, $T> entry : output.scores().entrySet())", Map.Entry.class,
@@ -223,9 +256,9 @@ final class JavaSources {
                 .endControlFlow()
                 .addCode("// the preprocessing the model was trained with: it must not change\n")
                 .addStatement("$T pipeline = $T.of($L)\n.withInputName($S)\n.withOutputName($S)\n"
-                        + ".withOutputKind($T.$L)", PIPELINE_DEFINITION, PIPELINE_DEFINITION,
+                        + ".withOutputKind($T.$L)$L", PIPELINE_DEFINITION, PIPELINE_DEFINITION,
                         preprocessing(pipeline.preprocessing()), pipeline.inputName(), pipeline.outputName(),
-                        OUTPUT_KIND, pipeline.outputKind().name())
+                        OUTPUT_KIND, pipeline.outputKind().name(), multiLabel(pipeline))
                 .addStatement("$T.write(output, onnx, labels, pipeline)", MODEL_PACKAGE)
                 .addStatement("System.out.println($S + output.toAbsolutePath())", "Wrote ")
                 .nextControlFlow("finally")
@@ -241,6 +274,26 @@ final class JavaSources {
                 .addMethod(resource)
                 .build();
         return file(name.consolePackage(), type);
+    }
+
+    /** The multi-label part of the pipeline: a sigmoid per label and its thresholds; nothing for a single-label one. */
+    private static CodeBlock multiLabel(PipelineSpec pipeline) {
+        if (!pipeline.isMultiLabel()) {
+            return CodeBlock.of("");
+        }
+        CodeBlock.Builder perLabel = CodeBlock.builder();
+        if (pipeline.labelThresholds().isEmpty()) {
+            perLabel.add("$T.of()", Map.class);
+        } else {
+            perLabel.add("$T.of(", Map.class);
+            boolean first = true;
+            for (Map.Entry<String, Double> e : new java.util.TreeMap<>(pipeline.labelThresholds()).entrySet()) {
+                perLabel.add(first ? "$S, $L" : ", $S, $L", e.getKey(), e.getValue());
+                first = false;
+            }
+            perLabel.add(")");
+        }
+        return CodeBlock.of("\n.withMultiLabel($L, $L)", pipeline.threshold(), perLabel.build());
     }
 
     private static CodeBlock preprocessing(PreprocessingSpec spec) {

@@ -173,7 +173,9 @@ public final class ProjectGenerator {
         OutputFolder out = new OutputFolder(outputDirectory, overwrite);
         Map<String, String> values = templateValues(name, sdk, labels, pkg.pipeline(), header, sampleName != null);
         values.put("webApi", String.valueOf(webApi));
-        JavaSources java = new JavaSources(name, header);
+        boolean multiLabel = pkg.pipeline().isMultiLabel();
+        values.put("multiLabel", String.valueOf(multiLabel));
+        JavaSources java = new JavaSources(name, header, multiLabel);
 
         String model = name.modelFolder() + "/";
         String console = name.consoleFolder() + "/";

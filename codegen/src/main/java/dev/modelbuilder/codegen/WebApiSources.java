@@ -19,6 +19,7 @@ final class WebApiSources {
     private final ProjectName name;
     private final String header;
 
+    /** The starter answers a multi-label model with its label set: the sources are the same for both kinds. */
     WebApiSources(ProjectName name, String header) {
         this.name = name;
         this.header = header;

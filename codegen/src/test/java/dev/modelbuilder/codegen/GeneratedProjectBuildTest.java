@@ -50,6 +50,28 @@ class GeneratedProjectBuildTest {
         }
     }
 
+    @Test
+    void aMultiLabelModelsProjectsPrintTheLabelsThatPassed() throws Exception {
+        Path model = ModelFixture.createMultiLabel(tmp.resolve("multi-model"));
+        GeneratedProjects projects = ProjectGenerator.forModel(model).withName("Tags").generate(tmp.resolve("Tags"));
+        assertThat(projects.modelProject().resolve("src/main/java/com/example/tags/model/ModelOutput.java"))
+                .content().contains("List<String> predictedLabels");
+        GeneratedBuild.buildOffline(projects.root(), tmp);
+        Path jar = projects.consoleProject().resolve("target/tags-consoleapp.jar");
+        Path coffee = ModelFixture.image("coffee.png");
+        Path rocket = ModelFixture.image("rocket.jpg");
+        List<String> printed = GeneratedBuild.runConsoles(jar, tmp, List.of(List.of(coffee.toString()),
+                List.of(rocket.toString())));
+        try (PredictionEngine engine = PredictionEngine.fromPackage(model.resolve("MLModel.zip"))) {
+            for (int i = 0; i < 2; i++) {
+                Prediction expected = engine.predict(i == 0 ? coffee : rocket);
+                assertThat(printed.get(i)).contains("Predicted labels: " + expected.labels());
+                Map<String, Double> scores = GeneratedBuild.parseConsoleOutput(printed.get(i)).getValue();
+                expected.scores().forEach((l, p) -> assertThat(scores.get(l)).as(l).isCloseTo(p, within(1e-6)));
+            }
+        }
+    }
+
     private static void assertPrintsWhatTheEnginePredicts(String output, Prediction expected) {
         Map.Entry<String, Map<String, Double>> printed = GeneratedBuild.parseConsoleOutput(output);
         assertThat(printed.getKey()).as(output).isEqualTo(expected.label());

@@ -23,6 +23,22 @@ final class ModelFixture {
         return fixtures().resolve("images").resolve(name);
     }
 
+    /**
+     * The fixture model packaged as a multi-label model: a sigmoid per label, threshold 0.3 (0.6 for roses).
+     *
+     * @param dir the folder to create
+     * @return the folder
+     * @throws IOException when a file cannot be copied
+     */
+    static Path createMultiLabel(Path dir) throws IOException {
+        create(dir);
+        ModelPackage.write(dir.resolve(TrainedModel.PIPELINE_FILE), dir.resolve(TrainedModel.ONNX_FILE),
+                LabelMap.read(dir.resolve(TrainedModel.LABEL_MAP_FILE)),
+                PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)).withMultiLabel(0.3,
+                        java.util.Map.of("roses", 0.6)));
+        return dir;
+    }
+
     static Path create(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path fixtures = fixtures();

@@ -1,7 +1,7 @@
 package dev.modelbuilder.core;
 
 import dev.modelbuilder.core.dataset.DatasetValidationException;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Rules;
 import dev.modelbuilder.core.model.Run;
@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A training run being defined. {@link #beginCreate()} checks the dataset (every problem in one error, before
- * anything is uploaded or trained) and submits the run; its handle is the operation, as for every other resource.
+ * A training run being defined. {@link #beginCreate()} checks the dataset (a folder or a labels file; every problem in
+ * one error, before anything is uploaded or trained) and submits the run; its handle is the operation, as for every
+ * other resource.
  */
 public final class RunDefinition {
     private final ModelBuilderProvider provider;
@@ -66,9 +67,9 @@ public final class RunDefinition {
         }
         long start = System.nanoTime();
         ProgressListener.emit(listener, new ProgressEvent.StepStarted(WorkStep.VALIDATE_DATA));
-        ImageFolderDataset dataset;
+        ImageDataset dataset;
         try {
-            dataset = ImageFolderDataset.scan(spec.dataFolder(), spec.datasetRules());
+            dataset = ImageDataset.scan(spec.data(), spec.task(), spec.datasetRules());
         } catch (DatasetValidationException e) {
             ProgressListener.emit(listener, new ProgressEvent.StepFailed(WorkStep.VALIDATE_DATA, e.getMessage()));
             throw e;

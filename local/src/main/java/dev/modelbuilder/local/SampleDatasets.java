@@ -108,6 +108,88 @@ public final class SampleDatasets {
         return dir;
     }
 
+    /** The name of the labels file {@link #multiLabelShapes} writes. */
+    public static final String MULTI_LABEL_FILE = "labels.jsonl";
+
+    /**
+     * Writes a multi-label dataset: images of 1 to 3 different shapes each (circle, square, triangle, star), each
+     * shape in its own quadrant of the image, listed in a JSONL labels file ({@value #MULTI_LABEL_FILE}, Azure ML's
+     * form: {@code {"image_url": "images/0000.png", "label": ["circle", "star"]}}).
+     *
+     * @param dir the dataset folder (created; existing files of the same names are replaced)
+     * @param images how many images, at least 1
+     * @param seed varies the images
+     * @return the labels file
+     * @throws FileAccessException when a file cannot be written
+     */
+    public static Path multiLabelShapes(Path dir, int images, long seed) {
+        Objects.requireNonNull(dir, "dir");
+        if (images < 1) {
+            throw new IllegalArgumentException("images must be at least 1, got " + images);
+        }
+        Shape[] all = Shape.values();
+        StringBuilder jsonl = new StringBuilder();
+        Path folder = dir.resolve("images");
+        try {
+            Files.createDirectories(folder);
+            // one generator for the whole set: java.util.Random's first draws from nearby seeds are correlated
+            Random random = new Random(seed);
+            for (int i = 0; i < images; i++) {
+                List<Shape> shuffled = new java.util.ArrayList<>(List.of(all));
+                java.util.Collections.shuffle(shuffled, random);
+                List<Shape> chosen = List.copyOf(EnumSet.copyOf(shuffled.subList(0, 1 + random.nextInt(3))));
+                List<Integer> quadrants = new java.util.ArrayList<>(List.of(0, 1, 2, 3));
+                java.util.Collections.shuffle(quadrants, random);
+                int side = 96;
+                BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = image.createGraphics();
+                try {
+                    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+                    g.setPaint(new GradientPaint(0, 0, tone(random, true), side, side, tone(random, true)));
+                    g.fillRect(0, 0, side, side);
+                    for (int k = 0; k < chosen.size(); k++) {
+                        int q = quadrants.get(k);
+                        g.setColor(tone(random, false));
+                        drawShape(g, chosen.get(k), (q % 2) * side / 2.0, (q / 2) * side / 2.0, side / 2.0, random);
+                    }
+                } finally {
+                    g.dispose();
+                }
+                String name = String.format(Locale.ROOT, "%04d.png", i);
+                if (!ImageIO.write(image, "png", folder.resolve(name).toFile())) {
+                    throw new IOException("no ImageIO writer for png");
+                }
+                jsonl.append("{\"image_url\": \"images/").append(name).append("\", \"label\": [")
+                        .append(String.join(", ", chosen.stream().map(s -> "\"" + s.label() + "\"").toList()))
+                        .append("]}\n");
+            }
+            return Files.writeString(dir.resolve(MULTI_LABEL_FILE), jsonl);
+        } catch (IOException e) {
+            throw new FileAccessException(dir, "cannot write the sample dataset into " + dir + ": " + e, e);
+        }
+    }
+
+    /** Draws a shape filling most of the square cell at (x, y) of the given side. */
+    private static void drawShape(Graphics2D g, Shape shape, double x, double y, double cell, Random random) {
+        double size = cell * (0.6 + 0.3 * random.nextDouble());
+        double cx = x + size / 2 + random.nextDouble() * (cell - size);
+        double cy = y + size / 2 + random.nextDouble() * (cell - size);
+        double angle = random.nextDouble() * Math.PI * 2;
+        switch (shape) {
+            case CIRCLE -> g.fill(new Ellipse2D.Double(cx - size / 2, cy - size / 2, size, size));
+            case SQUARE -> {
+                Graphics2D r = (Graphics2D) g.create();
+                r.rotate(angle, cx, cy);
+                double s = size / Math.sqrt(2) * 1.2;
+                r.fill(new Rectangle2D.Double(cx - s / 2, cy - s / 2, s, s));
+                r.dispose();
+            }
+            case TRIANGLE -> g.fill(polygon(cx, cy, size / 2, 3, angle, 1.0));
+            case STAR -> g.fill(polygon(cx, cy, size / 2, 5, angle, 0.45));
+            default -> throw new IllegalStateException("unknown shape " + shape);
+        }
+    }
+
     private static BufferedImage draw(Shape shape, Random random) {
         int w = 64 + random.nextInt(65);
         int h = 64 + random.nextInt(65);

@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.Deflater;
@@ -260,10 +261,29 @@ public final class ModelPackage {
      * @throws NullPointerException if an argument is null
      */
     public static void write(Path zip, Path onnxFile, LabelMap labels, PipelineSpec pipeline) {
+        writeChecked(zip, onnxFile, labels, pipeline);
+    }
+
+    /**
+     * @param pipeline a pipeline
+     * @param labels the model's labels
+     * @return the labels of {@code labelThresholds} that are not labels of the model, joined, or null when all are
+     */
+    static String unknownThresholdLabels(PipelineSpec pipeline, LabelMap labels) {
+        List<String> unknown = pipeline.labelThresholds().keySet().stream()
+                .filter(l -> !labels.labels().contains(l)).sorted().toList();
+        return unknown.isEmpty() ? null : String.join(", ", unknown);
+    }
+
+    private static void writeChecked(Path zip, Path onnxFile, LabelMap labels, PipelineSpec pipeline) {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(onnxFile, "onnxFile");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(pipeline, "pipeline");
+        String unknown = unknownThresholdLabels(pipeline, labels);
+        if (unknown != null) {
+            throw new ValidationException("label thresholds", unknown, "name labels of the model " + labels.labels());
+        }
         long size;
         try {
             size = Files.size(onnxFile);

@@ -120,6 +120,11 @@ final class PackageReader {
         requireMember(modelBytes, ModelPackage.MODEL_ENTRY, source);
         LabelMap labels = LabelMap.parse(new String(labelBytes, StandardCharsets.UTF_8),
                 source + " member " + ModelPackage.LABELS_ENTRY);
+        String unknown = ModelPackage.unknownThresholdLabels(pipeline, labels);
+        if (unknown != null) {
+            throw new ModelLoadException(source + " member " + ModelPackage.PIPELINE_ENTRY + ": labelThresholds names "
+                    + unknown + ", not labels of the model " + labels.labels() + " (package the model again)");
+        }
         if (cachedModel != null) {
             return ModelPackage.ofCachedModel(pipeline, labels, cachedModel, cachedSize, declaredSha, source);
         }

@@ -35,7 +35,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Classifies images with an ONNX model: decode, preprocess exactly as in training, run ONNX Runtime, softmax.
+ * Classifies images with an ONNX model: decode, preprocess exactly as in training, run ONNX Runtime, softmax (or,
+ * for a multi-label package, a sigmoid per label and its threshold).
  *
  * <pre>{@code
  * try (PredictionEngine engine = PredictionEngine.fromPackage(Path.of("MLModel.zip"))) {
@@ -70,6 +71,8 @@ public final class PredictionEngine implements AutoCloseable {
     private final LabelMap labels;
     private final ImagePreprocessor preprocessor;
     private final OutputKind outputKind;
+    /** Each label's decision threshold in class-index order for a multi-label model; null for single-label. */
+    private final double[] thresholds;
     private final ExecutionProvider provider;
     private final int batchSize;
     private final boolean fixedBatch;
@@ -86,7 +89,8 @@ public final class PredictionEngine implements AutoCloseable {
     private ExecutorService executor; // guarded by this
 
     PredictionEngine(ModelSession model, ModelSignature signature, PredictionEngineBuilder b, LabelMap labels,
-                     PreprocessingSpec spec, OutputKind kind) {
+                     PreprocessingSpec spec, OutputKind kind, double[] thresholds) {
+        this.thresholds = thresholds == null ? null : thresholds.clone();
         this.model = model;
         this.signature = signature;
         this.modelName = model.name();
@@ -271,8 +275,11 @@ public final class PredictionEngine implements AutoCloseable {
         float[][] rows = inference.run(buffer, count, what);
         Prediction[] out = new Prediction[count];
         for (int i = 0; i < count; i++) {
-            out[i] = Prediction.of(labels, Scores.probabilities(rows[i], outputKind, modelName,
-                    count == 1 ? first.describe() : null), rows[i]);
+            String source = count == 1 ? first.describe() : null;
+            out[i] = thresholds == null
+                    ? Prediction.of(labels, Scores.probabilities(rows[i], outputKind, modelName, source), rows[i])
+                    : Prediction.of(labels, Scores.sigmoidProbabilities(rows[i], outputKind, modelName, source),
+                    rows[i], thresholds);
         }
         return out;
     }
@@ -371,6 +378,33 @@ public final class PredictionEngine implements AutoCloseable {
     /** @return the declared output kind, or empty when it is detected per prediction */
     public Optional<OutputKind> outputKind() {
         return Optional.ofNullable(outputKind);
+    }
+
+    /**
+     * @return whether the model is multi-label: a sigmoid per label, each prediction's {@link Prediction#labels()}
+     *     decided by the thresholds
+     */
+    public boolean isMultiLabel() {
+        return thresholds != null;
+    }
+
+    /**
+     * @param label a label of the model
+     * @return the probability at or above which a multi-label model predicts it
+     * @throws IllegalArgumentException for an unknown label
+     * @throws dev.modelbuilder.core.exception.InvalidStateException for a single-label model, which predicts its most
+     *     probable label whatever its probability
+     */
+    public double threshold(String label) {
+        if (thresholds == null) {
+            throw new InvalidStateException("a single-label model has no thresholds: it predicts its most probable"
+                    + " label");
+        }
+        int i = labels.indexOf(label);
+        if (i < 0) {
+            throw new IllegalArgumentException("no label '" + label + "'; labels are " + labels.labels());
+        }
+        return thresholds[i];
     }
 
     /** @return the provider the model runs on (the CPU after a fallback) */

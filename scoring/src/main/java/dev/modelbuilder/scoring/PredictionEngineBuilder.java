@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,8 @@ public final class PredictionEngineBuilder {
     private String inputName;
     private String outputName;
     private OutputKind outputKind;
+    private Double multiLabelThreshold;
+    private Map<String, Double> labelThresholds = Map.of();
     private ExecutionProvider executionProvider = ExecutionProvider.cpu();
     private boolean fallbackToCpu;
     private int intraOpThreads;
@@ -156,6 +159,23 @@ public final class PredictionEngineBuilder {
     }
 
     /**
+     * Scores a bare ONNX model as multi-label: a sigmoid per label, and every label at or above its threshold
+     * predicted (a package says this itself, in {@code pipeline.json}).
+     *
+     * @param threshold the probability at or above which a label is predicted, strictly between 0 and 1 (e.g. 0.5)
+     * @param perLabel thresholds of particular labels (may be empty)
+     * @return this builder
+     * @throws ValidationException if a threshold is not strictly between 0 and 1
+     */
+    public PredictionEngineBuilder withMultiLabel(double threshold, Map<String, Double> perLabel) {
+        // PipelineSpec holds the rules of thresholds: check them the same way
+        PipelineSpec.of(PreprocessingSpec.squash(1)).withMultiLabel(threshold, perLabel);
+        this.multiLabelThreshold = threshold;
+        this.labelThresholds = Map.copyOf(perLabel);
+        return this;
+    }
+
+    /**
      * @param provider where to run the model; CPU by default
      * @return this builder
      */
@@ -249,6 +269,13 @@ public final class PredictionEngineBuilder {
         if (fromPackage && (labels != null || preprocessing != null)) {
             problems.add("withLabels(..) and withPreprocessing(..) come from the model package; do not set them");
         }
+        if (fromPackage && multiLabelThreshold != null) {
+            problems.add("withMultiLabel(..) comes from the model package (package --multi-label); do not set it");
+        }
+        if (labels != null && !labels.labels().containsAll(labelThresholds.keySet())) {
+            problems.add("withMultiLabel(..) names labels that are not the model's: " + labelThresholds.keySet()
+                    .stream().filter(l -> !labels.labels().contains(l)).sorted().toList());
+        }
         if (onnxModel != null && labels == null) {
             problems.add("withLabels(..) is required with withOnnxModel(..)");
         }
@@ -265,6 +292,9 @@ public final class PredictionEngineBuilder {
         String input = inputName;
         String output = outputName;
         OutputKind kind = outputKind;
+        double threshold = multiLabelThreshold == null ? PipelineSpec.DEFAULT_THRESHOLD : multiLabelThreshold;
+        Map<String, Double> perLabel = labelThresholds;
+        boolean multiLabel = multiLabelThreshold != null;
         ModelSession.Request request;
         if (fromPackage) {
             ModelPackage pkg = modelPackage != null ? modelPackage
@@ -276,6 +306,9 @@ public final class PredictionEngineBuilder {
             input = input != null ? input : p.inputName();
             output = output != null ? output : p.outputName();
             kind = kind != null ? kind : p.outputKind();
+            multiLabel = p.isMultiLabel();
+            threshold = p.threshold();
+            perLabel = p.labelThresholds();
             request = request(null, pkg, MODEL_NAME_PREFIX + pkg.source(), spec);
         } else {
             useLabels = labels;
@@ -296,7 +329,14 @@ public final class PredictionEngineBuilder {
         }
         try {
             ModelSignature signature = session.check(useLabels, spec, input, output, true);
-            return new PredictionEngine(session, signature, this, useLabels, spec, kind);
+            double[] thresholds = null;
+            if (multiLabel) {
+                thresholds = new double[useLabels.size()];
+                for (int i = 0; i < thresholds.length; i++) {
+                    thresholds[i] = perLabel.getOrDefault(useLabels.label(i), threshold);
+                }
+            }
+            return new PredictionEngine(session, signature, this, useLabels, spec, kind, thresholds);
         } catch (RuntimeException e) {
             session.close();
             throw e;

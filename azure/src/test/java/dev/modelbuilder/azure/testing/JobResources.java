@@ -370,6 +370,9 @@ public abstract class JobResources extends RunHistoryResources {
                 + w.resourceGroup + "/workspaces/" + w.name + "/datastores/") + "([^/]+)/paths/(.+)");
         Set<String> labels = new TreeSet<>();
         Set<String> stores = new TreeSet<>();
+        // ImageClassificationMultilabel reads a list of strings per image, ImageClassification one string
+        boolean multiLabel = "ImageClassificationMultilabel".equals(j.properties.path("taskDetails")
+                .path("taskType").asText());
         int lines = 0;
         for (String line : annotations.split("\n")) {
             if (line.isBlank()) {
@@ -378,10 +381,18 @@ public abstract class JobResources extends RunHistoryResources {
             lines++;
             JsonNode a = read(line);
             String url = a.path("image_url").asText();
-            String label = a.path("label").asText(null);
+            JsonNode labelNode = a.path("label");
+            List<String> rowLabels = null;
+            if (!multiLabel && labelNode.isTextual()) {
+                rowLabels = List.of(labelNode.asText());
+            } else if (multiLabel && labelNode.isArray()) {
+                List<String> list = new java.util.ArrayList<>();
+                labelNode.forEach(l -> list.add(l.isTextual() ? l.asText() : null));
+                rowLabels = list.contains(null) ? null : list;
+            }
             Matcher u = imageUrl.matcher(url);
             ObjectNode store = u.matches() ? datastore(w, u.group(1)) : null;
-            if (store == null || label == null
+            if (store == null || rowLabels == null
                     || !w.blobContainer().equals(store.at("/properties/containerName").asText())) {
                 return "annotation line " + lines + " is invalid: " + line;
             }
@@ -398,7 +409,7 @@ public abstract class JobResources extends RunHistoryResources {
             if (!hash.equals(hex(image))) {
                 return "image " + blob + " does not hold the content its name says (SHA-256 " + hex(image) + ")";
             }
-            labels.add(label);
+            labels.addAll(rowLabels);
         }
         if (labels.size() < 2 || lines < 2) {
             return "the dataset needs at least 2 labels";

@@ -28,7 +28,24 @@ public record DatasetProblem(Kind kind, Path path, String detail) {
         /** A label folder holds fewer images than the minimum. */
         TOO_FEW_IMAGES,
         /** The dataset has fewer labels than the minimum. */
-        TOO_FEW_LABELS
+        TOO_FEW_LABELS,
+        /** A labels file is missing, of a format no reader knows, or cannot be read. */
+        NOT_A_LABELS_FILE,
+        /** A row of a labels file cannot be read (malformed JSON or CSV, a missing column or field). */
+        INVALID_ROW,
+        /**
+         * A row names an image the SDK will not read: an absolute path, a {@code ..} that leaves the labels file's
+         * folder, a link to a file outside it, or a URL ({@code azureml://}, {@code https://}).
+         */
+        UNSAFE_PATH,
+        /** A row names an image file that does not exist. */
+        MISSING_FILE,
+        /** An image is listed on two rows. */
+        DUPLICATE_IMAGE,
+        /** A row of a single-label dataset has no label. */
+        MISSING_LABEL,
+        /** A row of a single-label dataset has several labels: a multi-label dataset. */
+        SEVERAL_LABELS
     }
 
     /** Checks the fields. */

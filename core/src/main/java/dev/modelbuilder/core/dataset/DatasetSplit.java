@@ -18,13 +18,31 @@ public record DatasetSplit(List<String> labels, List<LabeledImage> training, Lis
     }
 
     /**
-     * @param image an image of this dataset
+     * @param image an image of this dataset with one label
      * @return its class index
+     * @throws IllegalStateException when the image has no label or several
      */
     public int classIndex(LabeledImage image) {
-        int i = labels.indexOf(image.label());
+        return indexOf(image.label());
+    }
+
+    /**
+     * @param image an image of this dataset
+     * @return one 0/1 target per label in class-index order: 1 for each label the image has (the targets of a
+     *     multi-label model)
+     */
+    public float[] targets(LabeledImage image) {
+        float[] t = new float[labels.size()];
+        for (String label : image.labels()) {
+            t[indexOf(label)] = 1f;
+        }
+        return t;
+    }
+
+    private int indexOf(String label) {
+        int i = labels.indexOf(label);
         if (i < 0) {
-            throw new IllegalArgumentException("label '" + image.label() + "' is not one of " + labels);
+            throw new IllegalArgumentException("label '" + label + "' is not one of " + labels);
         }
         return i;
     }

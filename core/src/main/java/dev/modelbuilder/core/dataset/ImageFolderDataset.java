@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,24 +32,21 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Labels are sorted by their names (code-point order), which is also the class-index order of the trained
- * model and of {@code bestModelMap.json}.
+ * model and of {@code bestModelMap.json}. Each image has one label; such a dataset also trains a multi-label model
+ * (whose images then each have one label).
  */
-public final class ImageFolderDataset {
+public final class ImageFolderDataset extends ImageDataset {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderDataset.class);
     /** Files above this size are reported rather than read. */
     static final long MAX_IMAGE_BYTES = 256L * 1024 * 1024;
 
-    private final Path root;
     private final Map<String, List<LabeledImage>> imagesByLabel;
-    private final List<Path> skipped;
-    private final List<DatasetProblem> unusable;
 
     private ImageFolderDataset(Path root, Map<String, List<LabeledImage>> imagesByLabel, List<Path> skipped,
             List<DatasetProblem> unusable) {
-        this.root = root;
+        super(root, List.copyOf(imagesByLabel.keySet()),
+                imagesByLabel.values().stream().flatMap(List::stream).toList(), skipped, unusable);
         this.imagesByLabel = imagesByLabel;
-        this.skipped = skipped;
-        this.unusable = unusable;
     }
 
     /**
@@ -228,14 +224,10 @@ public final class ImageFolderDataset {
         }
     }
 
-    /** @return the dataset folder, absolute */
-    public Path root() {
-        return root;
-    }
-
-    /** @return the labels in class-index order (sorted by name) */
-    public List<String> labels() {
-        return List.copyOf(imagesByLabel.keySet());
+    /** @return the dataset folder, absolute (the same as {@link #root()}) */
+    @Override
+    public Path source() {
+        return root();
     }
 
     /**
@@ -243,74 +235,17 @@ public final class ImageFolderDataset {
      * @return its images, sorted by path
      * @throws IllegalArgumentException for an unknown label
      */
+    @Override
     public List<LabeledImage> imagesOf(String label) {
         List<LabeledImage> images = imagesByLabel.get(label);
         if (images == null) {
-            throw new IllegalArgumentException("no label '" + label + "' in " + root + "; labels are " + labels());
+            throw new IllegalArgumentException("no label '" + label + "' in " + root() + "; labels are " + labels());
         }
         return images;
     }
 
-    /** @return every image, by label then path */
-    public List<LabeledImage> images() {
-        return imagesByLabel.values().stream().flatMap(List::stream).toList();
-    }
-
-    /**
-     * @return the symbolic links found in label folders, sorted by path: they are not followed, so their targets are
-     *     not part of the dataset
-     */
-    public List<Path> skipped() {
-        return skipped;
-    }
-
-    /**
-     * @return the files left out by {@link #scanSkippingUnusable} and why, by kind then path; empty after
-     *     {@link #scan(Path, DatasetRules)}, which fails on them instead
-     */
-    public List<DatasetProblem> unusable() {
-        return unusable;
-    }
-
-    /** @return the number of images */
-    public int size() {
-        return imagesByLabel.values().stream().mapToInt(List::size).sum();
-    }
-
-    /** @return the total size of the image files in bytes */
-    public long totalBytes() {
-        return imagesByLabel.values().stream().flatMap(List::stream).mapToLong(LabeledImage::sizeBytes).sum();
-    }
-
-    /**
-     * Splits the images into training and validation sets, stratified by label: each label gives
-     * {@code round(n * validationShare)} of its images (at least one when it has two or more) to validation.
-     * The same seed gives the same split.
-     *
-     * @param validationShare the share held out, in (0, 1)
-     * @param seed the shuffle seed
-     * @return the split
-     */
-    public DatasetSplit split(double validationShare, long seed) {
-        if (!(validationShare > 0 && validationShare < 1)) {
-            throw new IllegalArgumentException("validation share must be in (0, 1), got " + validationShare);
-        }
-        List<LabeledImage> train = new ArrayList<>();
-        List<LabeledImage> validation = new ArrayList<>();
-        Random random = new Random(seed);
-        for (List<LabeledImage> images : imagesByLabel.values()) {
-            List<LabeledImage> shuffled = new ArrayList<>(images);
-            Collections.shuffle(shuffled, random);
-            int n = shuffled.size();
-            int held = n < 2 ? 0 : Math.max(1, Math.min(n - 1, (int) Math.round(n * validationShare)));
-            validation.addAll(shuffled.subList(0, held));
-            train.addAll(shuffled.subList(held, n));
-        }
-        return new DatasetSplit(labels(), train, validation);
-    }
-
     @Override
     public String toString() {
-        return "ImageFolderDataset[" + root + ", " + imagesByLabel.size() + " labels, " + size() + " images]";
+        return "ImageFolderDataset[" + root() + ", " + imagesByLabel.size() + " labels, " + size() + " images]";
     }
 }

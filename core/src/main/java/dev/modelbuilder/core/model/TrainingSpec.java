@@ -1,5 +1,6 @@
 package dev.modelbuilder.core.model;
 
+import dev.modelbuilder.core.dataset.ClassificationTask;
 import dev.modelbuilder.core.dataset.DatasetRules;
 import dev.modelbuilder.core.exception.ValidationException;
 import java.nio.file.Path;
@@ -10,12 +11,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What to train: an image classifier on a folder with one sub-folder per label, with the settings every provider
- * understands. Settings of one provider (the local backend's backbone, Azure's architecture and trials) travel as
- * that provider's {@link TrainingOptions}. Immutable; build it with {@link #fromFolder(Path)}.
+ * What to train: an image classifier on a dataset (a folder with one sub-folder per label, or a labels file: JSONL in
+ * Azure ML's form or CSV, see {@link dev.modelbuilder.core.dataset.ImageDataset}), single-label or multi-label, with
+ * the settings every provider understands. Settings of one provider (the local backend's backbone, Azure's
+ * architecture and trials) travel as that provider's {@link TrainingOptions}. Immutable; build it with
+ * {@link #fromData(Path)}.
  *
  * <pre>{@code
- * TrainingSpec spec = TrainingSpec.fromFolder(Path.of("flowers"))
+ * TrainingSpec spec = TrainingSpec.fromData(Path.of("flowers"))
  *         .withTimeBudget(Duration.ofMinutes(30))
  *         .withValidationSplit(0.2)
  *         .withCompute("gpu-cluster")
@@ -23,16 +26,18 @@ import java.util.function.Supplier;
  *         .build();
  * }</pre>
  *
- * @param dataFolder the dataset folder (one sub-folder per label)
+ * @param data the dataset: a folder with one sub-folder per label, or a labels file ({@code .jsonl} or {@code .csv})
+ *     whose image paths are relative to its own folder
  * @param timeBudget the most time training may take, or {@code null} for the provider's default
  * @param validationSplit the share of images held out for validation, in (0, 0.5]
  * @param computeName the compute to train on, or {@code null} for the provider's default
  * @param seed the random seed for the validation split and augmentation
  * @param datasetRules the checks the dataset must pass before anything is uploaded or trained
  * @param options the provider's own settings, or {@code null} for its defaults
+ * @param task one label per image (the default) or any number of them
  */
-public record TrainingSpec(Path dataFolder, Duration timeBudget, double validationSplit, String computeName, long seed,
-        DatasetRules datasetRules, TrainingOptions options) {
+public record TrainingSpec(Path data, Duration timeBudget, double validationSplit, String computeName, long seed,
+        DatasetRules datasetRules, TrainingOptions options, ClassificationTask task) {
 
     /** The validation share used when none is given. */
     public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
@@ -42,9 +47,10 @@ public record TrainingSpec(Path dataFolder, Duration timeBudget, double validati
     /** @throws ValidationException listing every broken rule */
     public TrainingSpec {
         datasetRules = Objects.requireNonNullElse(datasetRules, DatasetRules.defaults());
+        task = Objects.requireNonNullElse(task, ClassificationTask.SINGLE_LABEL);
         new Rules.Collector()
-                .require(dataFolder != null, "data folder", null,
-                        "give the folder that holds one sub-folder of images per label")
+                .require(data != null, "data", null,
+                        "give the folder that holds one sub-folder of images per label, or a labels file (.jsonl, .csv)")
                 .require(timeBudget == null || (!timeBudget.isNegative() && !timeBudget.isZero()), "time budget",
                         timeBudget, "use a positive duration, e.g. PT10M")
                 .require(validationSplit > 0 && validationSplit <= 0.5, "validation split", validationSplit,
@@ -54,11 +60,28 @@ public record TrainingSpec(Path dataFolder, Duration timeBudget, double validati
     }
 
     /**
-     * @param dataFolder the dataset folder
+     * @param data the dataset: a folder with one sub-folder per label, or a labels file ({@code .jsonl}: Azure ML's
+     *     {@code image_url} and {@code label}; {@code .csv}: a header {@code image,labels}, labels separated by
+     *     {@code ;})
+     * @return a builder with the defaults (single-label)
+     */
+    public static TrainingSpecBuilder fromData(Path data) {
+        return new TrainingSpecBuilder(data);
+    }
+
+    /**
+     * The same as {@link #fromData(Path)}, under the name it had when a dataset was always a folder.
+     *
+     * @param dataFolder the dataset folder (or labels file)
      * @return a builder with the defaults
      */
     public static TrainingSpecBuilder fromFolder(Path dataFolder) {
-        return new TrainingSpecBuilder(dataFolder);
+        return fromData(dataFolder);
+    }
+
+    /** @return whether this spec trains a multi-label model */
+    public boolean isMultiLabel() {
+        return task.isMultiLabel();
     }
 
     /** @return a builder holding this spec's values */

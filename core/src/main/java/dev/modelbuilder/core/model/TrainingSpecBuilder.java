@@ -1,32 +1,54 @@
 package dev.modelbuilder.core.model;
 
+import dev.modelbuilder.core.dataset.ClassificationTask;
 import dev.modelbuilder.core.dataset.DatasetRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Builds a {@link TrainingSpec}; {@link #build()} validates. Start with {@link TrainingSpec#fromFolder(Path)}. Not thread-safe. */
+/** Builds a {@link TrainingSpec}; {@link #build()} validates. Start with {@link TrainingSpec#fromData(Path)}. Not thread-safe. */
 public final class TrainingSpecBuilder {
-    private final Path dataFolder;
+    private final Path data;
     private Duration timeBudget;
     private double validationSplit = TrainingSpec.DEFAULT_VALIDATION_SPLIT;
     private String computeName;
     private long seed = TrainingSpec.DEFAULT_SEED;
     private DatasetRules datasetRules = DatasetRules.defaults();
     private TrainingOptions options;
+    private ClassificationTask task = ClassificationTask.SINGLE_LABEL;
 
-    TrainingSpecBuilder(Path dataFolder) {
-        this.dataFolder = dataFolder;
+    TrainingSpecBuilder(Path data) {
+        this.data = data;
     }
 
     TrainingSpecBuilder(TrainingSpec spec) {
-        this.dataFolder = spec.dataFolder();
+        this.data = spec.data();
         this.timeBudget = spec.timeBudget();
         this.validationSplit = spec.validationSplit();
         this.computeName = spec.computeName();
         this.seed = spec.seed();
         this.datasetRules = spec.datasetRules();
         this.options = spec.options();
+        this.task = spec.task();
+    }
+
+    /**
+     * Trains a multi-label model: any number of labels per image (none included), one logistic output per label.
+     * A labels file with several labels in a row needs it.
+     *
+     * @return this builder
+     */
+    public TrainingSpecBuilder withMultiLabel() {
+        return withTask(ClassificationTask.MULTI_LABEL);
+    }
+
+    /**
+     * @param classificationTask single-label (the default) or multi-label
+     * @return this builder
+     */
+    public TrainingSpecBuilder withTask(ClassificationTask classificationTask) {
+        this.task = Objects.requireNonNull(classificationTask, "classificationTask");
+        return this;
     }
 
     /**
@@ -89,6 +111,6 @@ public final class TrainingSpecBuilder {
      * @throws dev.modelbuilder.core.exception.ValidationException listing every broken rule
      */
     public TrainingSpec build() {
-        return new TrainingSpec(dataFolder, timeBudget, validationSplit, computeName, seed, datasetRules, options);
+        return new TrainingSpec(data, timeBudget, validationSplit, computeName, seed, datasetRules, options, task);
     }
 }

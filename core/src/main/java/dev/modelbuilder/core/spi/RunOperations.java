@@ -5,7 +5,7 @@ import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.Run;
 
@@ -20,13 +20,14 @@ public interface RunOperations {
      * @param experiment the experiment name
      * @param training the validated training spec; the provider refuses options made for another provider
      *     ({@link TrainingSpec#optionsFor})
-     * @param dataset the validated dataset ({@code training.dataFolder()} scanned)
+     * @param dataset the validated dataset ({@code training.data()} scanned: a folder or a labels file, whose images
+     *     have one label each unless {@code training.task()} is multi-label)
      * @param listener progress: steps, status changes, metrics, log lines
      * @return a handle on the run
      * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when the workspace or compute is missing
      */
     TrainingRun submit(String workspace, String experiment, TrainingSpec training,
-            ImageFolderDataset dataset, ProgressListener listener);
+            ImageDataset dataset, ProgressListener listener);
 
     /**
      * Re-attaches to a run by id, e.g. after the process restarted.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.dataset.ClassificationTask;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -180,8 +181,15 @@ class ValidationRulesTest {
         assertThat(t.toBuilder().withTimeBudget(Duration.ofMinutes(3)).build().timeBudgetIfSet())
                 .contains(Duration.ofMinutes(3));
 
+        assertThat(t.task()).isEqualTo(ClassificationTask.SINGLE_LABEL);
+        assertThat(t.isMultiLabel()).isFalse();
+        TrainingSpec multi = TrainingSpec.fromData(Path.of("labels.jsonl")).withMultiLabel().build();
+        assertThat(multi.task()).isEqualTo(ClassificationTask.MULTI_LABEL);
+        assertThat(multi.toBuilder().build().isMultiLabel()).isTrue();
+        assertThat(multi.data()).isEqualTo(Path.of("labels.jsonl"));
+
         assertThatThrownBy(() -> TrainingSpec.fromFolder(null).build())
-                .hasMessageContaining("data folder is missing");
+                .hasMessageContaining("data is missing");
         assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withValidationSplit(0.7).build())
                 .hasMessage("validation split '0.7' is invalid: use a share above 0 and at most 0.5, e.g. 0.2");
         assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withTimeBudget(Duration.ZERO)

@@ -7,7 +7,7 @@ import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.exception.ResourceNotFoundException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Compute;
@@ -258,7 +258,7 @@ public final class InMemoryProvider implements ModelBuilderProvider {
         return new RunOperations() {
             @Override
             public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
-                    ImageFolderDataset dataset, ProgressListener listener) {
+                    ImageDataset dataset, ProgressListener listener) {
                 experiments().getOrCreate(workspace, experiment);
                 String id = experiment + "_" + runCounter.incrementAndGet();
                 FakeRun run = new FakeRun(id, experiment, workspace, dataset.labels());

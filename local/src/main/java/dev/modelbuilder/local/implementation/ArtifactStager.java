@@ -88,7 +88,12 @@ final class ArtifactStager {
             // the package is verified (the model loaded and run by ONNX Runtime) in a scratch file, then copied
             // through the writer like every other artifact
             Path scratch = staging.resolve(".MLModel.zip.scratch");
-            ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, PipelineSpec.of(artifacts.preprocessing()));
+            PipelineSpec pipeline = PipelineSpec.of(artifacts.preprocessing());
+            if (artifacts.validation().isMultiLabel()) {
+                // a sigmoid per label, each predicted at probability 0.5 (package --threshold chooses another)
+                pipeline = pipeline.withMultiLabel(PipelineSpec.DEFAULT_THRESHOLD, Map.of());
+            }
+            ModelVerifier.writeVerifiedPackage(scratch, onnxFile, labelMap, pipeline);
             files.copy(scratch, staging.resolve(TrainedModel.PIPELINE_FILE));
             Files.delete(scratch);
             ValidationOutputs validation = artifacts.validation();

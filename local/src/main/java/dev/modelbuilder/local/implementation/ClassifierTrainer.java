@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Trains a {@link ResNet} from scratch on {@link TrainingData}: Adam with a cosine learning-rate decay, softmax
- * cross-entropy, augmentation at every epoch, validation after every epoch, a best-by-validation-accuracy checkpoint
+ * cross-entropy (for multi-label data, binary cross-entropy on a sigmoid per label, checkpoints chosen by the mean IoU
+ * of the label sets at 0.5), augmentation at every epoch, validation after every epoch, a best-by-validation-accuracy checkpoint
  * (ties go to the lower validation loss), early stopping after {@code patience} epochs without a better checkpoint,
  * an epoch limit and a time budget. Cancellation and the time budget are checked before every batch; training never
  * stops before one epoch has been validated, so there is always a checkpoint unless it was cancelled first.
@@ -94,9 +95,25 @@ final class ClassifierTrainer {
      * @return the line
      */
     static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestAccuracy) {
+        return stopLine(reason, epochsRun, bestEpoch, bestAccuracy, false);
+    }
+
+    /**
+     * The one line that says why and when training stopped, naming a multi-label model's measure (mean IoU).
+     *
+     * @param reason why
+     * @param epochsRun epochs validated
+     * @param bestEpoch the best checkpoint's epoch, or 0 when there is none
+     * @param bestScore the best checkpoint's validation accuracy, or mean IoU for a multi-label model
+     * @param multiLabel whether the model is multi-label
+     * @return the line
+     */
+    static String stopLine(StopReason reason, int epochsRun, int bestEpoch, double bestScore, boolean multiLabel) {
+        double bestAccuracy = bestScore;
         return "training stopped after " + epochsRun + (epochsRun == 1 ? " epoch" : " epochs") + " ("
                 + reason.describe() + ")" + (bestEpoch <= 0 ? "; no checkpoint" : "; best epoch " + bestEpoch
-                + " with validation accuracy " + String.format(Locale.ROOT, "%.4f", bestAccuracy));
+                + " with validation " + (multiLabel ? "mean IoU " : "accuracy ")
+                + String.format(Locale.ROOT, "%.4f", bestAccuracy));
     }
 
     /**
@@ -114,15 +131,40 @@ final class ClassifierTrainer {
      */
     public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
             double validationAccuracy, Map<String, Double> perClassAccuracy, boolean improved, Duration took,
-            int images) {
+            int images, boolean multiLabel, double subsetAccuracy) {
         /** Copies the map. */
         public EpochResult {
             perClassAccuracy = Map.copyOf(perClassAccuracy);
         }
 
-        /** @return the metrics to log: loss, accuracy, validation_loss, train_accuracy, accuracy/&lt;label&gt; */
+        /** A single-label epoch. */
+        EpochResult(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+                double validationAccuracy, Map<String, Double> perClassAccuracy, boolean improved, Duration took,
+                int images) {
+            this(epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy, perClassAccuracy, improved,
+                    took, images, false, validationAccuracy);
+        }
+
+        /**
+         * @return the metrics to log: loss, accuracy, validation_loss, train_accuracy, accuracy/&lt;label&gt;; for a
+         *     multi-label model (where "accuracy" is the mean IoU of the label sets at 0.5, AutoML's primary metric)
+         *     also iou, train_iou, subset_accuracy and f1/&lt;label&gt;
+         */
         public Map<String, Double> metrics() {
             Map<String, Double> m = new LinkedHashMap<>();
+            if (multiLabel) {
+                m.put("loss", trainLoss);
+                m.put("train_iou", trainAccuracy);
+                m.put("validation_loss", validationLoss);
+                m.put("iou", validationAccuracy);
+                m.put("subset_accuracy", subsetAccuracy);
+                // the report's curves and the CLI read these names for every model
+                m.put("train_accuracy", trainAccuracy);
+                m.put("accuracy", validationAccuracy);
+                perClassAccuracy.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(e -> m.put("f1/" + e.getKey(), e.getValue()));
+                return m;
+            }
             m.put("loss", trainLoss);
             m.put("train_accuracy", trainAccuracy);
             m.put("validation_loss", validationLoss);
@@ -186,7 +228,9 @@ final class ClassifierTrainer {
             model.setBlock(net.block());
             int batch = Math.min(settings.batchSize(), Math.max(2, data.trainingSize()));
             int stepsPerEpoch = Math.max(1, data.trainingSize() / batch);
-            DefaultTrainingConfig config = trainingConfig(settings, stepsPerEpoch * settings.maxEpochs());
+            DefaultTrainingConfig config = trainingConfig(settings, stepsPerEpoch * settings.maxEpochs(),
+                    data.isMultiLabel());
+            int classes = data.labels().size();
             Checkpoint best = null;
             StopReason reason = StopReason.EPOCH_LIMIT;
             int epochsRun = 0;
@@ -200,7 +244,7 @@ final class ClassifierTrainer {
                     List<Integer> order = data.shuffledTrainingOrder(random);
                     float[] buffer = new float[batch * data.spec().tensorSize()];
                     double lossSum = 0;
-                    long correct = 0;
+                    double correct = 0; // images right, or for multi-label the sum of their IoUs
                     int seen = 0;
                     for (int from = 0; from + 2 <= order.size(); from += batch) {
                         if (cancelled.getAsBoolean()) {
@@ -215,25 +259,33 @@ final class ClassifierTrainer {
                         if (n < 2) {
                             break; // batch normalization needs two images
                         }
-                        float[] labels = new float[n];
+                        float[] labels = new float[data.isMultiLabel() ? n * classes : n];
                         for (int i = 0; i < n; i++) {
                             int index = order.get(from + i);
                             data.augmentedTensor(index, random, buffer, i * data.spec().tensorSize());
-                            labels[i] = data.trainingLabel(index);
+                            if (data.isMultiLabel()) {
+                                System.arraycopy(data.trainingTargets(index), 0, labels, i * classes, classes);
+                            } else {
+                                labels[i] = data.trainingLabel(index);
+                            }
                         }
-                        double[] stats = trainStep(trainer, buffer, labels, n, data.spec().width());
+                        double[] stats = data.isMultiLabel()
+                                ? trainStepMultiLabel(trainer, buffer, labels, n, classes, data.spec().width())
+                                : trainStep(trainer, buffer, labels, n, data.spec().width());
                         lossSum += stats[0] * n;
-                        correct += (long) stats[1];
+                        correct += stats[1];
                         seen += n;
                     }
-                    double[] val = validate(trainer, data, batch);
+                    double[] val = data.isMultiLabel() ? validateMultiLabel(trainer, data, batch)
+                            : validate(trainer, data, batch);
                     epochsRun = epoch;
                     boolean improved = best == null || val[1] > best.accuracy
                             || (val[1] == best.accuracy && val[0] < best.loss);
-                    Map<String, Double> perClass = perClass(data, val);
+                    Map<String, Double> perClass = data.isMultiLabel() ? perLabelF1(data, val) : perClass(data, val);
                     EpochResult result = new EpochResult(epoch, seen == 0 ? 0 : lossSum / seen,
-                            seen == 0 ? 0 : (double) correct / seen, val[0], val[1], perClass, improved,
-                            Duration.ofNanos(nanoClock.getAsLong() - epochStart), seen);
+                            seen == 0 ? 0 : correct / seen, val[0], val[1], perClass, improved,
+                            Duration.ofNanos(nanoClock.getAsLong() - epochStart), seen, data.isMultiLabel(),
+                            data.isMultiLabel() ? val[2] : val[1]);
                     if (improved) {
                         best = Checkpoint.of(net, result);
                         sinceBest = 0;
@@ -253,7 +305,7 @@ final class ClassifierTrainer {
                 best.restore(net);
             }
             events.onEvent(new ProgressEvent.LogLine(source, stopLine(reason, epochsRun,
-                    best == null ? 0 : best.result.epoch(), best == null ? 0 : best.accuracy)));
+                    best == null ? 0 : best.result.epoch(), best == null ? 0 : best.accuracy, data.isMultiLabel())));
             ok = true;
             return new TrainedNetwork(model, net, best == null ? null : best.result, reason, epochsRun);
         } finally {
@@ -270,8 +322,9 @@ final class ClassifierTrainer {
         result.metrics().forEach((name, value) -> events.onEvent(new ProgressEvent.MetricLogged(source, name,
                 result.epoch(), value)));
         events.onEvent(new ProgressEvent.LogLine(source, String.format(Locale.ROOT, "epoch %d/%d: loss %.4f,"
-                + " validation accuracy %.4f, validation loss %.4f, %.1f images/s%s", result.epoch(), max,
-                result.trainLoss(), result.validationAccuracy(), result.validationLoss(),
+                + " validation %s %.4f, validation loss %.4f, %.1f images/s%s", result.epoch(), max,
+                result.trainLoss(), result.multiLabel() ? "mean IoU" : "accuracy", result.validationAccuracy(),
+                result.validationLoss(),
                 result.images() / Math.max(1e-9, result.took().toNanos() / 1e9),
                 result.improved() ? " (best so far)" : "")));
     }
@@ -285,9 +338,22 @@ final class ClassifierTrainer {
      * @return the configuration
      */
     static DefaultTrainingConfig trainingConfig(TrainingSettings settings, int maxUpdates) {
+        return trainingConfig(settings, maxUpdates, false);
+    }
+
+    /**
+     * The training configuration, with binary cross-entropy on a sigmoid per label for a multi-label model.
+     *
+     * @param settings the settings
+     * @param maxUpdates steps over which the learning rate decays
+     * @param multiLabel whether each label is its own yes/no decision
+     * @return the configuration
+     */
+    static DefaultTrainingConfig trainingConfig(TrainingSettings settings, int maxUpdates, boolean multiLabel) {
         Tracker lr = Tracker.cosine().setBaseValue(settings.learningRate())
                 .optFinalValue(settings.learningRate() * 0.01f).setMaxUpdates(Math.max(1, maxUpdates)).build();
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        return new DefaultTrainingConfig(multiLabel ? Loss.sigmoidBinaryCrossEntropyLoss()
+                : Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(settings.weightDecay())
                         .build())
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
@@ -320,6 +386,122 @@ final class ClassifierTrainer {
             trainer.step();
             return stats;
         }
+    }
+
+    /**
+     * One optimization step of a multi-label model: forward, binary cross-entropy on the sigmoid of each logit
+     * (averaged over images and labels), backward, Adam update.
+     *
+     * @param trainer the trainer
+     * @param buffer {@code n} input tensors, one after the other
+     * @param targets {@code n} rows of {@code classes} 0/1 targets
+     * @param n batch size
+     * @param classes labels
+     * @param size image size
+     * @return {mean loss, sum over the images of the IoU of their label sets at 0.5}
+     */
+    static double[] trainStepMultiLabel(Trainer trainer, float[] buffer, float[] targets, int n, int classes,
+            int size) {
+        try (NDManager m = trainer.getManager().newSubManager()) {
+            NDArray x = m.create(FloatBuffer.wrap(buffer, 0, n * 3 * size * size), new Shape(n, 3, size, size));
+            NDArray y = m.create(targets, new Shape(n, classes));
+            double[] stats = DjlRuntime.recordingGradients(() -> {
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList pred = trainer.forward(new NDList(x));
+                    NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
+                    gc.backward(l);
+                    return new double[] {l.getFloat(), iouSum(pred.singletonOrThrow().toFloatArray(), targets, n,
+                            classes)[0]};
+                }
+            });
+            trainer.step();
+            return stats;
+        }
+    }
+
+    /**
+     * @return {sum of the IoUs, images whose predicted set is exact} of {@code n} logit rows against their 0/1
+     *     targets, a label predicted when its logit is at least 0 (probability 0.5); no label on either side is 1
+     */
+    static double[] iouSum(float[] logits, float[] targets, int n, int classes) {
+        double sum = 0;
+        int exact = 0;
+        for (int i = 0; i < n; i++) {
+            int inter = 0;
+            int union = 0;
+            for (int c = 0; c < classes; c++) {
+                boolean p = logits[i * classes + c] >= 0;
+                boolean t = targets[i * classes + c] > 0.5f;
+                inter += p && t ? 1 : 0;
+                union += p || t ? 1 : 0;
+            }
+            sum += union == 0 ? 1 : (double) inter / union;
+            exact += inter == union ? 1 : 0;
+        }
+        return new double[] {sum, exact};
+    }
+
+    /**
+     * @return {mean loss, mean IoU, subset accuracy, then each validation image's logits, row after row} of a
+     *     multi-label model
+     */
+    private static double[] validateMultiLabel(Trainer trainer, TrainingData data, int batch) {
+        int n = data.validationSize();
+        int classes = data.labels().size();
+        int tensor = data.spec().tensorSize();
+        int size = data.spec().width();
+        double[] out = new double[3 + n * classes];
+        double lossSum = 0;
+        double iou = 0;
+        double exact = 0;
+        for (int from = 0; from < n; from += batch) {
+            int k = Math.min(batch, n - from);
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                NDArray x = m.create(FloatBuffer.wrap(data.validationTensors(), from * tensor, k * tensor).slice(),
+                        new Shape(k, 3, size, size));
+                float[] y = new float[k * classes];
+                for (int i = 0; i < k; i++) {
+                    System.arraycopy(data.validationTargets(from + i), 0, y, i * classes, classes);
+                }
+                NDList pred = trainer.evaluate(new NDList(x));
+                NDArray l = trainer.getLoss().evaluate(new NDList(m.create(y, new Shape(k, classes))), pred);
+                lossSum += l.getFloat() * k;
+                float[] logits = pred.singletonOrThrow().toFloatArray();
+                double[] s = iouSum(logits, y, k, classes);
+                iou += s[0];
+                exact += s[1];
+                for (int j = 0; j < logits.length; j++) {
+                    out[3 + from * classes + j] = logits[j];
+                }
+            }
+        }
+        out[0] = n == 0 ? 0 : lossSum / n;
+        out[1] = n == 0 ? 0 : iou / n;
+        out[2] = n == 0 ? 0 : exact / n;
+        return out;
+    }
+
+    /** Each label's F1 at 0.5 on the validation images (labels no image has nor was given are left out). */
+    private static Map<String, Double> perLabelF1(TrainingData data, double[] val) {
+        int n = data.validationSize();
+        int classes = data.labels().size();
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int c = 0; c < classes; c++) {
+            int tp = 0;
+            int fp = 0;
+            int fn = 0;
+            for (int i = 0; i < n; i++) {
+                boolean p = val[3 + i * classes + c] >= 0;
+                boolean t = data.validationTargets(i)[c] > 0.5f;
+                tp += p && t ? 1 : 0;
+                fp += p && !t ? 1 : 0;
+                fn += !p && t ? 1 : 0;
+            }
+            if (tp + fp + fn > 0) {
+                m.put(data.labels().get(c), 2.0 * tp / (2.0 * tp + fp + fn));
+            }
+        }
+        return m;
     }
 
     /** Counts the rows of {@code n} logit rows whose largest value is at the label (one native call, not five). */

@@ -6,7 +6,7 @@ import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.operation.PagedIterable;
 import dev.modelbuilder.core.operation.TrainingRun;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.exception.InvalidStateException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
@@ -81,7 +81,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
 
     @Override
     public TrainingRun submit(String workspace, String experiment, TrainingSpec training,
-            ImageFolderDataset dataset, ProgressListener listener) {
+            ImageDataset dataset, ProgressListener listener) {
         if (closed) {
             throw new InvalidStateException("the local provider is closed; build a new one to submit runs");
         }
@@ -102,7 +102,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
                 + String.format("%08x", ThreadLocalRandom.current().nextInt());
         RunRecord record = new RunRecord(id, experiment, workspace, RunStatus.QUEUED.value(), now.toString(), null,
                 null, Map.of(), List.of(), null, OwnerRecord.current(backend.providerId()), dataset.labels(),
-                dataset.root().toString(), settings.summary(training.validationSplit(), compute), false);
+                dataset.source().toString(), settings.summary(training.validationSplit(), compute), false);
         RunJob job = new RunJob(store, backend.clock(), record, new TrainingSteps(training, dataset, settings, stager,
                 backend.backboneCache()), ended -> jobs.remove(key(workspace, ended.id())));
         // the experiment and the run's record under one lock: an experiment being deleted sees the run, or the run

@@ -46,9 +46,15 @@ final class TrainingData {
     private final float[] validationTensors;
     private final int[] validationLabels;
     private final List<String> validationFiles;
+    /** Each image's 0/1 target per label, for a multi-label model; null for a single-label one. */
+    private final float[][] trainTargets;
+    private final float[][] validationTargets;
 
     private TrainingData(PreprocessingSpec spec, List<String> labels, List<RgbImage> trainImages, int[] trainLabels,
-            float[] validationTensors, int[] validationLabels, List<String> validationFiles) {
+            float[] validationTensors, int[] validationLabels, List<String> validationFiles, float[][] trainTargets,
+            float[][] validationTargets) {
+        this.trainTargets = trainTargets;
+        this.validationTargets = validationTargets;
         this.spec = spec;
         this.preprocessor = new ImagePreprocessor(spec);
         this.labels = List.copyOf(labels);
@@ -88,6 +94,22 @@ final class TrainingData {
      */
     public static TrainingData load(DatasetSplit split, PreprocessingSpec spec, int threads)
             throws InterruptedException {
+        return load(split, spec, threads, false);
+    }
+
+    /**
+     * Decodes every image of the split (in parallel).
+     *
+     * @param split the split (labels in class-index order)
+     * @param spec the pipeline's preprocessing (squash geometry)
+     * @param threads decoding threads
+     * @param multiLabel whether to keep each image's 0/1 targets (any number of labels) instead of one class
+     * @return the data
+     * @throws UnreadableImagesException listing every image that could not be decoded
+     * @throws InterruptedException when interrupted while decoding
+     */
+    public static TrainingData load(DatasetSplit split, PreprocessingSpec spec, int threads, boolean multiLabel)
+            throws InterruptedException {
         Objects.requireNonNull(split, "split");
         ImagePreprocessor pre = new ImagePreprocessor(spec);
         int cap = 2 * Math.max(spec.width(), spec.height());
@@ -109,30 +131,40 @@ final class TrainingData {
             List<String> problems = new ArrayList<>();
             List<RgbImage> trainImages = new ArrayList<>();
             int[] trainLabels = new int[split.training().size()];
+            float[][] trainTargets = multiLabel ? new float[split.training().size()][] : null;
             for (int i = 0; i < train.size(); i++) {
                 Object r = result(train.get(i), split.training().get(i), problems);
                 if (r instanceof RgbImage img) {
                     trainImages.add(img);
                 }
-                trainLabels[i] = split.classIndex(split.training().get(i));
+                if (multiLabel) {
+                    trainTargets[i] = split.targets(split.training().get(i));
+                } else {
+                    trainLabels[i] = split.classIndex(split.training().get(i));
+                }
             }
             int n = split.validation().size();
             float[] validationTensors = new float[n * spec.tensorSize()];
             int[] validationLabels = new int[n];
+            float[][] validationTargets = multiLabel ? new float[n][] : null;
             List<String> files = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Object r = result(validation.get(i), split.validation().get(i), problems);
                 if (r instanceof float[] t) {
                     System.arraycopy(t, 0, validationTensors, i * spec.tensorSize(), t.length);
                 }
-                validationLabels[i] = split.classIndex(split.validation().get(i));
+                if (multiLabel) {
+                    validationTargets[i] = split.targets(split.validation().get(i));
+                } else {
+                    validationLabels[i] = split.classIndex(split.validation().get(i));
+                }
                 files.add(split.validation().get(i).relativePath());
             }
             if (!problems.isEmpty()) {
                 throw new UnreadableImagesException(problems);
             }
             return new TrainingData(spec, split.labels(), trainImages, trainLabels, validationTensors,
-                    validationLabels, files);
+                    validationLabels, files, trainTargets, validationTargets);
         } finally {
             pool.shutdownNow();
         }
@@ -205,6 +237,27 @@ final class TrainingData {
         }
         Collections.shuffle(order, random);
         return order;
+    }
+
+    /** @return whether the images have 0/1 targets per label (a multi-label model) rather than one class each */
+    public boolean isMultiLabel() {
+        return trainTargets != null;
+    }
+
+    /**
+     * @param index a training image of multi-label data
+     * @return its 0/1 target per label (not copied)
+     */
+    public float[] trainingTargets(int index) {
+        return trainTargets[index];
+    }
+
+    /**
+     * @param index a validation image of multi-label data
+     * @return its 0/1 target per label (not copied)
+     */
+    public float[] validationTargets(int index) {
+        return validationTargets[index];
     }
 
     /**

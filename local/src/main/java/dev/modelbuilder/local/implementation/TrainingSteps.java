@@ -2,7 +2,7 @@ package dev.modelbuilder.local.implementation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.core.dataset.DatasetSplit;
-import dev.modelbuilder.core.dataset.ImageFolderDataset;
+import dev.modelbuilder.core.dataset.ImageDataset;
 import dev.modelbuilder.core.model.RunStatus;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.model.WorkStep;
@@ -45,7 +45,7 @@ final class TrainingSteps {
     }
 
     private final TrainingSpec spec;
-    private final ImageFolderDataset dataset;
+    private final ImageDataset dataset;
     private final TrainingSettings settings;
     private final ArtifactStager stager;
     private final Path backboneCache;
@@ -57,7 +57,7 @@ final class TrainingSteps {
      * @param stager writes the artifacts
      * @param backboneCache where catalog backbones are downloaded
      */
-    TrainingSteps(TrainingSpec spec, ImageFolderDataset dataset, TrainingSettings settings, ArtifactStager stager,
+    TrainingSteps(TrainingSpec spec, ImageDataset dataset, TrainingSettings settings, ArtifactStager stager,
             Path backboneCache) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -88,8 +88,9 @@ final class TrainingSteps {
         PreprocessingSpec preprocessing = PreprocessingSpec.squash(settings.imageSize());
         DatasetSplit split = dataset.split(spec.validationSplit(), spec.seed());
         log(job, "decoding " + dataset.size() + " images (" + split.training().size() + " for training, "
-                + split.validation().size() + " for validation) of " + split.labels().size() + " labels");
-        TrainingData data = TrainingData.load(split, preprocessing, settings.threads());
+                + split.validation().size() + " for validation) of " + split.labels().size() + " labels"
+                + (spec.isMultiLabel() ? ", multi-label: a sigmoid per label, binary cross-entropy" : ""));
+        TrainingData data = TrainingData.load(split, preprocessing, settings.threads(), spec.isMultiLabel());
         log(job, "training " + settings.architecture() + " (width " + settings.width() + ") on "
                 + settings.imageSize() + "x" + settings.imageSize() + " inputs, batch " + settings.batchSize()
                 + ", up to " + settings.maxEpochs() + " epochs or " + settings.timeBudget() + ", "
@@ -131,23 +132,36 @@ final class TrainingSteps {
         // DJL's own outputs on the validation images, for checking the exported model against
         float[][] logits = data.validationSize() == 0 ? new float[0][]
                 : net.logits(data.validationTensors(), data.validationSize());
-        ValidationOutputs validation = new ValidationOutputs(data.labels(), data.validationFiles(),
-                data.validationLabels(), logits);
+        ValidationOutputs validation = data.isMultiLabel()
+                ? ValidationOutputs.multiLabel(data.labels(), data.validationFiles(), validationTargets(data), logits)
+                : new ValidationOutputs(data.labels(), data.validationFiles(), data.validationLabels(), logits);
         return new ArtifactStager.Artifacts(onnx, preprocessing, validation, job.history(), Map.of());
+    }
+
+    private static int[][] validationTargets(TrainingData data) {
+        int[][] out = new int[data.validationSize()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] t = data.validationTargets(i);
+            out[i] = java.util.stream.IntStream.range(0, t.length).filter(c -> t[c] > 0.5f).toArray();
+        }
+        return out;
     }
 
     private Ending fromBackbone(RunJob job, Backbone backbone) {
         job.recordSetting("backbone", backbone.describe());
         DatasetSplit split = dataset.split(spec.validationSplit(), spec.seed());
-        TransferLearning.Result out = TransferLearning.train(split, backbone, settings.transfer(),
+        TransferLearning.Result out = TransferLearning.train(split, spec.isMultiLabel(), backbone, settings.transfer(),
                 settings.threads(), job.outputs().resolveSibling("features"), job.id(), job.events(),
                 job::shouldStop);
         // the head's figures are the run's one "epoch"
         out.metrics().forEach((name, value) -> job.events().onEvent(new ProgressEvent.MetricLogged(job.id(), name,
                 1, value)));
         job.finalizing();
-        ValidationOutputs validation = new ValidationOutputs(out.labels(), out.validationFiles(),
-                out.validationLabels(), out.validationLogits());
+        ValidationOutputs validation = spec.isMultiLabel()
+                ? ValidationOutputs.multiLabel(out.labels(), out.validationFiles(), out.validationTargets(),
+                out.validationLogits())
+                : new ValidationOutputs(out.labels(), out.validationFiles(), out.validationLabels(),
+                out.validationLogits());
         byte[] describe;
         try {
             describe = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(backbone.describe());
@@ -164,7 +178,7 @@ final class TrainingSteps {
     private void packageModel(RunJob job, Supplier<ArtifactStager.Artifacts> artifacts) {
         long start = System.nanoTime();
         job.events().onEvent(new ProgressEvent.StepStarted(WorkStep.PACKAGE_MODEL));
-        stager.stage(job.outputs(), artifacts.get(), job.id(), dataset.root().toString())
+        stager.stage(job.outputs(), artifacts.get(), job.id(), dataset.source().toString())
                 .ifPresent(warning -> log(job, "warning: " + warning));
         job.events().onEvent(new ProgressEvent.StepCompleted(WorkStep.PACKAGE_MODEL,
                 Duration.ofNanos(System.nanoTime() - start)));

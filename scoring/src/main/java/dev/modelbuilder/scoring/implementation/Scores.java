@@ -5,7 +5,7 @@ import dev.modelbuilder.pipeline.OutputKind;
 
 import java.util.Arrays;
 
-/** Turns a model's raw output row into probabilities: declared or detected kind, softmax for logits. */
+/** Turns a model's raw output row into probabilities: declared or detected kind, softmax (or a sigmoid per label) for logits. */
 public final class Scores {
     private Scores() {
     }
@@ -35,6 +35,46 @@ public final class Scores {
             return p;
         }
         return softmax(raw);
+    }
+
+    /**
+     * Probabilities of a multi-label (sigmoid) output: each logit through the logistic function, or the values as
+     * they are for an output that holds probabilities.
+     *
+     * @param raw one image's output row
+     * @param declared what the output holds; null is taken as logits (a multi-label model's row does not sum to 1,
+     *     so it cannot be told apart)
+     * @param model the model in words, for the error
+     * @param source the image in words, or null
+     * @return each label's probability
+     * @throws ScoringException if a value is not finite
+     */
+    public static double[] sigmoidProbabilities(float[] raw, OutputKind declared, String model, String source) {
+        for (float v : raw) {
+            if (!Float.isFinite(v)) {
+                throw new ScoringException(model + " produced a non-finite output " + Arrays.toString(raw)
+                        + (source != null ? " for " + source : ""));
+            }
+        }
+        double[] p = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            p[i] = declared == OutputKind.PROBABILITIES ? raw[i] : sigmoid(raw[i]);
+        }
+        return p;
+    }
+
+    /**
+     * The logistic function in double precision, stable for large magnitudes.
+     *
+     * @param x a logit
+     * @return {@code 1 / (1 + e^-x)}
+     */
+    public static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
     }
 
     /**

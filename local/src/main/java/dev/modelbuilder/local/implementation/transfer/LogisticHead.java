@@ -95,6 +95,34 @@ final class LogisticHead {
         if (x.length == 0 || x.length != y.length || vx.length != vy.length || classes < 2) {
             throw new IllegalArgumentException("need training rows, matching labels and 2 or more classes");
         }
+        return fit(x, y, null, vx, vy, null, classes, settings, cancelled);
+    }
+
+    /**
+     * Trains a multi-label head: one logistic output per label, binary cross-entropy summed over the labels and
+     * averaged over the rows, the same penalties and optimizer. The result's accuracies are mean IoUs of the label
+     * sets at probability 0.5, its loss the validation binary cross-entropy.
+     *
+     * @param x training rows
+     * @param t their 0/1 targets, one per label
+     * @param vx validation rows (may be empty)
+     * @param vt their targets
+     * @param classes the number of labels
+     * @param settings penalties, iterations, patience, threads
+     * @param cancelled polled every iteration
+     * @return the trained head
+     * @throws CancellationException when {@code cancelled} says so
+     */
+    public static Result trainMultiLabel(float[][] x, float[][] t, float[][] vx, float[][] vt, int classes,
+            Settings settings, BooleanSupplier cancelled) {
+        if (x.length == 0 || x.length != t.length || vx.length != vt.length || classes < 1) {
+            throw new IllegalArgumentException("need training rows, matching targets and 1 or more labels");
+        }
+        return fit(x, null, t, vx, null, vt, classes, settings, cancelled);
+    }
+
+    private static Result fit(float[][] x, int[] y, float[][] t, float[][] vx, int[] vy, float[][] vt, int classes,
+            Settings settings, BooleanSupplier cancelled) {
         int d = x[0].length;
         double[] mean = new double[d];
         double[] scale = new double[d];
@@ -116,10 +144,10 @@ final class LogisticHead {
             double sd = Math.sqrt(scale[j] / x.length);
             scale[j] = sd < 1e-6 ? 1.0 : 1.0 / sd;
         }
-        Problem train = new Problem(standardize(x, mean, scale), y, classes, classWeights(y, classes),
-                settings.threads());
+        Problem train = new Problem(standardize(x, mean, scale), y, t, classes,
+                y == null ? null : classWeights(y, classes), settings.threads());
         Problem validation = vx.length == 0 ? null
-                : new Problem(standardize(vx, mean, scale), vy, classes, null, settings.threads());
+                : new Problem(standardize(vx, mean, scale), vy, vt, classes, null, settings.threads());
         int p = classes * (d + 1);
         double[] theta = new double[p];
         double[] best = theta.clone();
@@ -298,8 +326,11 @@ final class LogisticHead {
         }
     }
 
-    /** Weighted softmax cross-entropy over rows; parameters: W [classes][d] row-major, then b [classes]. */
-    private record Problem(float[][] x, int[] y, int classes, double[] classWeights, int threads) {
+    /**
+     * Weighted softmax cross-entropy over rows, or with targets {@code t} binary cross-entropy on a sigmoid per
+     * label; parameters: W [classes][d] row-major, then b [classes].
+     */
+    private record Problem(float[][] x, int[] y, float[][] t, int classes, double[] classWeights, int threads) {
         double loss(double[] theta, double lambda, double[] grad) {
             int d = x[0].length;
             int chunks = Math.min(threads, x.length);
@@ -321,6 +352,24 @@ final class LogisticHead {
                         }
                         z[c] = s;
                         max = Math.max(max, s);
+                    }
+                    if (t != null) {
+                        for (int c = 0; c < classes; c++) {
+                            // log(sigmoid(z)) and log(1 - sigmoid(z)) without overflow
+                            double logP = -softplus(-z[c]);
+                            double logQ = -softplus(z[c]);
+                            loss -= t[i][c] * logP + (1 - t[i][c]) * logQ;
+                            if (gk != null) {
+                                double delta = Math.exp(logP) - t[i][c];
+                                int off = c * d;
+                                for (int j = 0; j < d; j++) {
+                                    gk[off + j] += delta * row[j];
+                                }
+                                gk[classes * d + c] += delta;
+                            }
+                        }
+                        weight += 1;
+                        continue;
                     }
                     double sum = 0;
                     for (int c = 0; c < classes; c++) {
@@ -372,6 +421,25 @@ final class LogisticHead {
 
         double accuracy(double[] theta) {
             int d = x[0].length;
+            if (t != null) {
+                double iou = 0;
+                for (int i = 0; i < x.length; i++) {
+                    int inter = 0;
+                    int union = 0;
+                    for (int c = 0; c < classes; c++) {
+                        double s = theta[classes * d + c];
+                        for (int j = 0; j < d; j++) {
+                            s += theta[c * d + j] * x[i][j];
+                        }
+                        boolean p = s >= 0;
+                        boolean truth = t[i][c] > 0.5f;
+                        inter += p && truth ? 1 : 0;
+                        union += p || truth ? 1 : 0;
+                    }
+                    iou += union == 0 ? 1 : (double) inter / union;
+                }
+                return iou / x.length;
+            }
             int right = 0;
             for (int i = 0; i < x.length; i++) {
                 int best = 0;
@@ -390,5 +458,9 @@ final class LogisticHead {
             }
             return (double) right / x.length;
         }
+    }
+
+    private static double softplus(double v) {
+        return v > 30 ? v : Math.log1p(Math.exp(v));
     }
 }

@@ -34,13 +34,14 @@ public final class TransferLearning {
      * @param onnx the merged model: backbone + head, input {@code input1}, output {@code output1} logits
      * @param labels class index to label
      * @param validationFiles the validation images' paths relative to the dataset folder
-     * @param validationLabels their classes
+     * @param validationLabels their classes (single-label)
+     * @param validationTargets their true labels' class indexes (multi-label; null for single-label)
      * @param validationLogits the model's logits for them
      * @param metrics the run's metrics: {@code accuracy} and {@code validation_loss} (when there are validation
      *     images), {@code train_accuracy}, {@code head_iterations}, {@code feature_dimension}
      */
     public record Result(byte[] onnx, List<String> labels, List<String> validationFiles, int[] validationLabels,
-            float[][] validationLogits, Map<String, Double> metrics) {
+            int[][] validationTargets, float[][] validationLogits, Map<String, Double> metrics) {
     }
 
     private TransferLearning() {
@@ -110,11 +111,30 @@ public final class TransferLearning {
      */
     public static Result train(DatasetSplit split, Backbone backbone, TransferSettings settings, int threads,
             Path featureDir, String runId, ProgressListener events, BooleanSupplier cancelled) {
+        return train(split, false, backbone, settings, threads, featureDir, runId, events, cancelled);
+    }
+
+    /**
+     * Trains a head, single-label (softmax) or multi-label (a logistic output per label), on the backbone's features.
+     *
+     * @param split the images
+     * @param multiLabel whether each label is its own yes/no decision
+     * @param backbone the backbone
+     * @param settings the run's transfer settings
+     * @param threads threads to use
+     * @param featureDir where the run keeps its features
+     * @param runId the run id
+     * @param events told of the steps and given log lines
+     * @param cancelled polled during feature extraction and head training
+     * @return the model and its validation outputs
+     */
+    public static Result train(DatasetSplit split, boolean multiLabel, Backbone backbone, TransferSettings settings,
+            int threads, Path featureDir, String runId, ProgressListener events, BooleanSupplier cancelled) {
         TransferTrainer.Options options = new TransferTrainer.Options(settings.views(), threads, 32,
                 LogisticHead.Settings.defaults(threads));
-        TransferTrainer.Outcome out = TransferTrainer.train(split, backbone, options, featureDir,
+        TransferTrainer.Outcome out = TransferTrainer.train(split, multiLabel, backbone, options, featureDir,
                 Map.of("modelbuilder.run", runId), events, runId, cancelled);
         return new Result(out.onnx(), out.labels(), out.validationFiles(), out.validationLabels(),
-                out.validationLogits(), out.metrics());
+                out.validationTargets(), out.validationLogits(), out.metrics());
     }
 }

@@ -49,14 +49,16 @@ final class TransferTrainer {
      * @param head the trained head
      * @param featureDimension features per image
      * @param validationFiles the validation images' relative paths
-     * @param validationLabels their classes
+     * @param validationLabels their classes (single-label)
+     * @param validationTargets their true labels' class indexes (multi-label; null for single-label)
      * @param validationLogits the head's logits for them
      * @param featureTime time spent computing features (zero when they came from the cache)
      * @param headTime time spent training the head
      * @param metrics the run's metrics
      */
     record Outcome(byte[] onnx, List<String> labels, LogisticHead.Result head, int featureDimension,
-            List<String> validationFiles, int[] validationLabels, float[][] validationLogits, Duration featureTime,
+            List<String> validationFiles, int[] validationLabels, int[][] validationTargets,
+            float[][] validationLogits, Duration featureTime,
             Duration headTime, Map<String, Double> metrics) {
     }
 
@@ -78,13 +80,32 @@ final class TransferTrainer {
      */
     static Outcome train(DatasetSplit split, Backbone backbone, Options options, Path featureDir,
             Map<String, String> metadata, ProgressListener events, String source, BooleanSupplier cancelled) {
+        return train(split, false, backbone, options, featureDir, metadata, events, source, cancelled);
+    }
+
+    /**
+     * The same, single-label (softmax head) or multi-label (a logistic output per label, binary cross-entropy).
+     *
+     * @param split the training and validation images
+     * @param multiLabel whether each label is its own yes/no decision
+     * @param backbone the backbone
+     * @param options views, threads, batch size, head settings
+     * @param featureDir where the run keeps its features, or {@code null} not to keep them
+     * @param metadata metadata for the merged model
+     * @param events told of the steps and given log lines
+     * @param source the log lines' source
+     * @param cancelled polled during feature extraction and head training
+     * @return the trained model
+     */
+    static Outcome train(DatasetSplit split, boolean multiLabel, Backbone backbone, Options options, Path featureDir,
+            Map<String, String> metadata, ProgressListener events, String source, BooleanSupplier cancelled) {
         Consumer<String> log = line -> events.onEvent(new ProgressEvent.LogLine(source, line));
         events.onEvent(new ProgressEvent.StepStarted(WorkStep.EXTRACT_FEATURES));
         BackboneGraph graph = BackboneGraph.read(backbone.file(), backbone.cutNode());
         List<String> labels = split.labels();
         Map<String, Integer> perLabel = new LinkedHashMap<>();
-        split.training().forEach(i -> perLabel.merge(i.label(), 1, Integer::sum));
-        split.validation().forEach(i -> perLabel.merge(i.label(), 1, Integer::sum));
+        split.training().forEach(i -> i.labels().forEach(l -> perLabel.merge(l, 1, Integer::sum)));
+        split.validation().forEach(i -> i.labels().forEach(l -> perLabel.merge(l, 1, Integer::sum)));
         perLabel.forEach((label, n) -> {
             if (n < 2) {
                 log.accept("label '" + label + "' has a single image: it is used for training only, and the"
@@ -138,22 +159,31 @@ final class TransferTrainer {
         }
 
         int[] y = new int[trainRows];
+        float[][] t = multiLabel ? new float[trainRows][] : null;
         for (int i = 0; i < split.training().size(); i++) {
             for (int v = 0; v < views; v++) {
-                y[i * views + v] = split.classIndex(split.training().get(i));
+                if (multiLabel) {
+                    t[i * views + v] = split.targets(split.training().get(i));
+                } else {
+                    y[i * views + v] = split.classIndex(split.training().get(i));
+                }
             }
         }
-        int[] vy = split.validation().stream().mapToInt(split::classIndex).toArray();
+        int[] vy = multiLabel ? new int[split.validation().size()]
+                : split.validation().stream().mapToInt(split::classIndex).toArray();
+        float[][] vt = multiLabel ? split.validation().stream().map(split::targets).toArray(float[][]::new) : null;
         events.onEvent(new ProgressEvent.StepCompleted(WorkStep.EXTRACT_FEATURES,
                 Duration.ofNanos(System.nanoTime() - start)));
         events.onEvent(new ProgressEvent.StepStarted(WorkStep.TRAIN));
         long headStart = System.nanoTime();
-        LogisticHead.Result head = LogisticHead.train(train, y, validation, vy, labels.size(), options.head(),
-                cancelled);
+        LogisticHead.Result head = multiLabel
+                ? LogisticHead.trainMultiLabel(train, t, validation, vt, labels.size(), options.head(), cancelled)
+                : LogisticHead.train(train, y, validation, vy, labels.size(), options.head(), cancelled);
         Duration headTime = Duration.ofNanos(System.nanoTime() - headStart);
         events.onEvent(new ProgressEvent.StepCompleted(WorkStep.TRAIN, headTime));
-        log.accept(String.format(Locale.ROOT, "head trained in %.2f s (%d iterations, L2 %.0e): training accuracy"
-                + " %.4f, validation accuracy %.4f, validation loss %.4f", headTime.toNanos() / 1e9,
+        String measure = multiLabel ? "mean IoU" : "accuracy";
+        log.accept(String.format(Locale.ROOT, "head trained in %.2f s (%d iterations, L2 %.0e): training " + measure
+                + " %.4f, validation " + measure + " %.4f, validation loss %.4f", headTime.toNanos() / 1e9,
                 head.iterations(), head.lambda(), head.trainAccuracy(), head.validationAccuracy(),
                 head.validationLoss()));
         float[][] logits = new float[validation.length][];
@@ -169,6 +199,9 @@ final class TransferTrainer {
         byte[] onnx = graph.withHead(head.weights(), head.bias(), meta);
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (validation.length > 0) {
+            if (multiLabel) {
+                metrics.put("iou", head.validationAccuracy());
+            }
             metrics.put("accuracy", head.validationAccuracy());
             metrics.put("validation_loss", head.validationLoss());
         }
@@ -176,7 +209,14 @@ final class TransferTrainer {
         metrics.put("head_iterations", (double) head.iterations());
         metrics.put("feature_dimension", (double) head.weights()[0].length);
         return new Outcome(onnx, labels, head, head.weights()[0].length,
-                split.validation().stream().map(LabeledImage::relativePath).toList(), vy, logits, featureTime,
+                split.validation().stream().map(LabeledImage::relativePath).toList(), vy,
+                multiLabel ? split.validation().stream().map(i -> indexes(split, i)).toArray(int[][]::new) : null,
+                logits, featureTime,
                 headTime, metrics);
+    }
+
+    private static int[] indexes(DatasetSplit split, LabeledImage image) {
+        float[] t = split.targets(image);
+        return java.util.stream.IntStream.range(0, t.length).filter(c -> t[c] > 0.5f).toArray();
     }
 }

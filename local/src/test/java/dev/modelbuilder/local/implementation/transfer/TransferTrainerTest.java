@@ -121,6 +121,51 @@ class TransferTrainerTest {
         assertThat((double) right / all).isGreaterThanOrEqualTo(0.8);
     }
 
+    @Test
+    void aMultiLabelHeadHasOneLogisticOutputPerLabelAndBeatsTheMostFrequentSet() throws Exception {
+        Path file = dev.modelbuilder.local.SampleDatasets.multiLabelShapes(dir.resolve("multi"), 160, 5);
+        DatasetSplit split = dev.modelbuilder.core.dataset.ImageDataset.scan(file,
+                dev.modelbuilder.core.dataset.ClassificationTask.MULTI_LABEL,
+                new dev.modelbuilder.core.dataset.DatasetRules(2, 1)).split(0.25, 7);
+        Backbone backbone = backbone(PreprocessingSpec.squash(32));
+        TransferTrainer.Outcome out = TransferTrainer.train(split, true, backbone, TransferTrainer.Options.defaults(2),
+                null, Map.of("modelbuilder.run", "run-x"), ProgressListener.none(), "run-x", () -> false);
+        assertThat(out.labels()).containsExactly("circle", "square", "star", "triangle");
+        assertThat(out.validationTargets().length).isEqualTo(split.validation().size());
+        assertThat(out.metrics()).containsKey("iou");
+
+        // the most frequent training set, scored on the validation images as the head's IoU is
+        Map<java.util.Set<String>, Integer> sets = new java.util.HashMap<>();
+        split.training().forEach(i -> sets.merge(java.util.Set.copyOf(i.labels()), 1, Integer::sum));
+        java.util.Set<String> common = sets.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow()
+                .getKey();
+        double baseline = split.validation().stream().mapToDouble(i -> {
+            java.util.Set<String> union = new java.util.HashSet<>(common);
+            union.addAll(i.labels());
+            long inter = i.labels().stream().filter(common::contains).count();
+            return union.isEmpty() ? 1 : (double) inter / union.size();
+        }).average().orElseThrow();
+        System.out.printf("transfer multi-label: validation IoU %.4f, most frequent set %.4f%n",
+                out.metrics().get("iou"), baseline);
+        assertThat(out.metrics().get("iou")).isGreaterThan(baseline);
+
+        // the merged model computes the head's logits (a sigmoid per label is applied by the package, not the graph)
+        Path onnx = dir.resolve("multi.onnx");
+        Files.write(onnx, out.onnx());
+        Path zip = dir.resolve("multi.zip");
+        ModelVerifier.writeVerifiedPackage(zip, onnx, LabelMap.of(out.labels()),
+                PipelineSpec.of(backbone.preprocessing()).withMultiLabel(0.5, Map.of()));
+        try (PredictionEngine engine = PredictionEngine.fromPackage(zip)) {
+            for (int i = 0; i < split.validation().size(); i++) {
+                Prediction p = engine.predict(split.validation().get(i).path());
+                for (int c = 0; c < 4; c++) {
+                    assertThat(p.logits()[c]).isCloseTo(out.validationLogits()[i][c], within(1e-4f));
+                }
+                assertThat(p.multiLabel()).isTrue();
+            }
+        }
+    }
+
     private static String step(ProgressEvent e) {
         if (e instanceof ProgressEvent.StepStarted s) {
             return s.step().name();

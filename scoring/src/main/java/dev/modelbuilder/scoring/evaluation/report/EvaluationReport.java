@@ -227,7 +227,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
             return;
         }
         h.append("<p class=\"note\">Most confident mistakes first.</p><div class=\"gallery\">");
-        Path root = Path.of(result.dataFolder());
+        Path root = Thumbnails.imageRoot(result.dataFolder());
         int shown = Math.min(maxThumbnails, wrong.size());
         for (Misclassified m : wrong.subList(0, shown)) {
             h.append("<figure class=\"thumb\"><div class=\"frame\">");
@@ -287,7 +287,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         h.append("</tbody></table></section>\n");
     }
 
-    private static final String STYLE = """
+    static final String STYLE = """
             :root { color-scheme: light; }
             body { margin: 0; background: #f4f5f7; color: #1d2430;
               font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", sans-serif; }

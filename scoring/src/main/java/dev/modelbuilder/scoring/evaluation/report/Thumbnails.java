@@ -36,4 +36,13 @@ final class Thumbnails {
             return Optional.empty();
         }
     }
+
+    /**
+     * @param dataset an evaluated dataset: a folder, or a labels file
+     * @return the folder its images' relative paths start from
+     */
+    static Path imageRoot(String dataset) {
+        Path p = Path.of(dataset);
+        return java.nio.file.Files.isRegularFile(p) && p.getParent() != null ? p.getParent() : p;
+    }
 }
