@@ -10,12 +10,15 @@ import java.util.List;
  * @param inputSize its input size
  * @param modelSha256 the SHA-256 of the MLModel.zip served, in hex
  * @param sdkVersion the Model Builder for Java version that serves it
+ * @param multiLabel whether the model predicts any number of labels per image
+ * @param thresholds for a multi-label model, each label's decision threshold; empty otherwise
  */
 public record ModelInfo(String name, List<String> labels, ModelInfo.InputSize inputSize, String modelSha256,
-        String sdkVersion) {
-    /** Copies the labels. */
+        String sdkVersion, boolean multiLabel, java.util.Map<String, Double> thresholds) {
+    /** Copies the labels and thresholds. */
     public ModelInfo {
         labels = List.copyOf(labels);
+        thresholds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(thresholds));
     }
 
     /**

@@ -1,19 +1,27 @@
 package dev.modelbuilder.serving;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.modelbuilder.scoring.Prediction;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The answer of {@code POST /predict}: the same object as {@code modelbuilder predict --json}, without the file name.
+ * A single-label model answers {@code label}, {@code score} and {@code scores}; a multi-label model answers
+ * {@code labels} (every label whose probability reached its threshold, in the model's label order, empty when none
+ * did) and {@code scores}.
  *
- * @param label the most likely label
- * @param score its probability, in [0, 1]
+ * @param label the most likely label (single-label models), or {@code null}
+ * @param score its probability, in [0, 1] (single-label models), or {@code null}
+ * @param labels the labels that passed their thresholds (multi-label models), or {@code null}
  * @param scores the probability of each label, in the model's label order (or the best first, see {@link #of})
  */
-public record PredictionResult(String label, double score, Map<String, Double> scores) {
-    /** Keeps the scores' order. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PredictionResult(String label, Double score, List<String> labels, Map<String, Double> scores) {
+    /** Keeps the scores' order and copies the labels. */
     public PredictionResult {
+        labels = labels == null ? null : List.copyOf(labels);
         scores = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scores));
     }
 
@@ -23,11 +31,14 @@ public record PredictionResult(String label, double score, Map<String, Double> s
      * @return the answer
      */
     public static PredictionResult of(Prediction prediction, Integer top) {
-        if (top == null) {
-            return new PredictionResult(prediction.label(), prediction.score(), prediction.scores());
+        Map<String, Double> scores = prediction.scores();
+        if (top != null) {
+            scores = new LinkedHashMap<>();
+            for (Prediction.LabelScore s : prediction.topK(top)) {
+                scores.put(s.label(), s.score());
+            }
         }
-        Map<String, Double> best = new LinkedHashMap<>();
-        prediction.topK(top).forEach(s -> best.put(s.label(), s.score()));
-        return new PredictionResult(prediction.label(), prediction.score(), best);
+        return prediction.multiLabel() ? new PredictionResult(null, null, prediction.labels(), scores)
+                : new PredictionResult(prediction.label(), prediction.score(), null, scores);
     }
 }

@@ -160,8 +160,13 @@ public class PredictionController {
     @GetMapping("/model")
     public ModelInfo info() {
         PredictionEngine engine = engine();
+        java.util.Map<String, Double> thresholds = new java.util.LinkedHashMap<>();
+        if (engine.isMultiLabel()) {
+            engine.labels().labels().forEach(l -> thresholds.put(l, engine.threshold(l)));
+        }
         return new ModelInfo(model.name(), engine.labels().labels(), new ModelInfo.InputSize(
-                engine.preprocessing().width(), engine.preprocessing().height()), model.sha256(), sdkVersion);
+                engine.preprocessing().width(), engine.preprocessing().height()), model.sha256(), sdkVersion,
+                engine.isMultiLabel(), thresholds);
     }
 
     private HealthState state() {
