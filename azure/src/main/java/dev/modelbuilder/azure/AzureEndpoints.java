@@ -37,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,6 @@ final class AzureEndpoints implements EndpointOperations {
     final AzureComputes computes;
     final EndpointAssets assets;
     private final HttpPipeline scoring;
-    private final Map<List<java.nio.file.Path>, ServerImage.Context> contexts = new ConcurrentHashMap<>();
 
     AzureEndpoints(ArmClient arm, ProviderSettings settings, AzureWorkspaces workspaces, AzureComputes computes,
             EndpointAssets assets, HttpClient httpClient) {
@@ -111,10 +109,9 @@ final class AzureEndpoints implements EndpointOperations {
         return spec.instanceType() != null ? spec.instanceType() : AzureOnlineSkus.DEFAULT.name();
     }
 
-    /** @return the server's build context for these options, gathered once per provider and jar list */
+    /** @return the server's build context for these options (gathered once per process while its jars stay as they were) */
     ServerImage.Context context(AzureEndpointOptions options) {
-        return contexts.computeIfAbsent(options.serverJars(),
-                jars -> ServerImage.context(jars, ServerImage.version()));
+        return ServerImage.cached(options.serverJars(), ServerImage.version());
     }
 
     @Override

@@ -88,7 +88,17 @@ final class ServerImage {
      * @param sha256 its SHA-256, hex
      * @param size its size in bytes
      */
-    record Jar(String name, Path file, byte[] packed, String sha256, long size) {
+    record Jar(String name, Path file, byte[] packed, String sha256, long size, long modified) {
+        /** @return whether the file is as it was when read (a packed class folder is taken as it was) */
+        boolean unchanged() {
+            try {
+                return file == null || (Files.size(file) == size
+                        && Files.getLastModifiedTime(file).toMillis() == modified);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         /** @return its content */
         InputStream open() throws IOException {
             return file != null ? Files.newInputStream(file) : new java.io.ByteArrayInputStream(packed);
@@ -103,6 +113,11 @@ final class ServerImage {
      * @param sha256 the SHA-256 of the Dockerfile and every jar's name and SHA-256, hex: the context's identity
      */
     record Context(String dockerfile, List<Jar> jars, String sha256) {
+        /** @return whether every jar file is as it was when the context was gathered */
+        boolean unchanged() {
+            return jars.stream().allMatch(Jar::unchanged);
+        }
+
         /** @return the bytes to upload */
         long size() {
             return jars.stream().mapToLong(Jar::size).sum() + dockerfile.length();
@@ -187,7 +202,7 @@ final class ServerImage {
             String key = r[0] + ":" + r[1];
             Candidate exact = all.stream().filter(c -> c.is(key) && c.version.equals(r[2])).findFirst().orElse(null);
             Candidate any = exact != null ? exact : all.stream().filter(c -> c.is(key))
-                    .max(Comparator.comparing(c -> c.version)).orElse(null);
+                    .max((a, b) -> compareVersions(a.version, b.version)).orElse(null);
             if (any != null) {
                 chosen.putIfAbsent(key, any);
             } else if (!REPLACEABLE_LOGGING.contains(key)) {
@@ -217,7 +232,7 @@ final class ServerImage {
             Jar j = c.toJar();
             if (!names.add(j.name())) {
                 j = new Jar(c.artifact + "-" + c.version + "-" + j.sha256().substring(0, 8) + ".jar", j.file(),
-                        j.packed(), j.sha256(), j.size());
+                        j.packed(), j.sha256(), j.size(), j.modified());
             }
             jars.add(j);
         }
@@ -229,6 +244,26 @@ final class ServerImage {
             d.update((j.name() + "\n" + j.sha256() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return new Context(dockerfile, List.copyOf(jars), HexFormat.of().formatHex(d.digest()));
+    }
+
+    private static final Map<String, Context> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@link #context} once per process for the same jars: the SHA-256 of 100 MB of jars is worth keeping, and a jar
+     * whose size or modification time changed since makes the context gathered again.
+     *
+     * @param given jars or folders of jars, or an empty list for this JVM's class path
+     * @param sdkVersion the SDK's version
+     * @return the context
+     */
+    static Context cached(List<Path> given, String sdkVersion) {
+        String key = sdkVersion + "\n" + (given.isEmpty() ? System.getProperty("java.class.path", "") : given);
+        Context c = CACHE.get(key);
+        if (c == null || !c.unchanged()) {
+            c = context(given, sdkVersion);
+            CACHE.put(key, c);
+        }
+        return c;
     }
 
     /**
@@ -387,16 +422,36 @@ final class ServerImage {
             if (Files.isDirectory(path)) {
                 byte[] bytes = pack(path);
                 return new Jar(artifact + "-" + version + ".jar", null, bytes,
-                        HexFormat.of().formatHex(sha256().digest(bytes)), bytes.length);
+                        HexFormat.of().formatHex(sha256().digest(bytes)), bytes.length, 0);
             }
             try (InputStream in = new DigestInputStream(Files.newInputStream(path), sha256())) {
+                long modified = Files.getLastModifiedTime(path).toMillis();
                 long size = in.transferTo(java.io.OutputStream.nullOutputStream());
                 String sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-                return new Jar(path.getFileName().toString(), path, null, sha, size);
+                return new Jar(path.getFileName().toString(), path, null, sha, size, modified);
             } catch (IOException e) {
                 throw new FileAccessException(path, "cannot read " + path + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * @param a a version, e.g. {@code 1.10.2}
+     * @param b another
+     * @return their order, number by number ({@code 1.10} after {@code 1.9}), then as text
+     */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("[^0-9]+");
+        String[] y = b.split("[^0-9]+");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (!x[i].isEmpty() && !y[i].isEmpty() && x[i].length() < 10 && y[i].length() < 10) {
+                int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
+                if (c != 0) {
+                    return c;
+                }
+            }
+        }
+        return a.compareTo(b);
     }
 
     /**

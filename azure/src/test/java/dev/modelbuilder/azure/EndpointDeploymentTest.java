@@ -8,6 +8,7 @@ import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.azure.testing.AzuriteTest;
+import dev.modelbuilder.azure.testing.FaultPlan.Fault;
 import dev.modelbuilder.azure.testing.EndpointResources.Received;
 import dev.modelbuilder.azure.testing.SpecFields;
 import dev.modelbuilder.core.Endpoints;
@@ -18,6 +19,7 @@ import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Endpoint;
 import dev.modelbuilder.core.model.EndpointLogSource;
 import dev.modelbuilder.core.model.WorkStep;
+import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.scoring.PredictionEngine;
 import dev.modelbuilder.serving.ModelServer;
@@ -166,10 +168,21 @@ class EndpointDeploymentTest {
             assertThat(endpoints.logs("flowers-ep", EndpointLogSource.STORAGE_INITIALIZER, 5))
                     .contains("azureml://datastores/workspaceblobstore/paths/modelbuilder/models/" + sha);
             int environmentPuts = bodies("PUT", "/environments/").size();
-            Endpoint again = endpoints.define("flowers-ep").withModel(model.resolve("MLModel.zip")).create();
+            // again, through a network that drops, throttles and fails a quarter of the requests
+            azure.arm.faults().random(0.25, 20261207L, Fault.THROTTLE, Fault.SERVER_ERROR, Fault.UNAVAILABLE,
+                    Fault.DROP_BEFORE, Fault.DROP_AFTER, Fault.GATEWAY_TIMEOUT_AFTER);
+            LongRunningOperation<Endpoint> update = endpoints.define("flowers-ep")
+                    .withModel(model.resolve("MLModel.zip")).beginCreate();
+            assertThat(update.resumeToken()).isEqualTo("azure:endpoint:" + WS + ":flowers-ep:blue");
+            Endpoint again = update.waitForCompletion(Duration.ofMinutes(5));
             assertThat(again.model()).endsWith("/models/mb-flowers-ep/versions/1");
+            assertThat(endpoints.invoke("flowers-ep", image).label()).isEqualTo(engine.predict(image).label());
+            assertThat(azure.arm.faults().total()).as("faults were injected").isGreaterThan(3);
+            azure.arm.faults().off();
             assertThat(azure.arm.modelVersions(WS, "mb-flowers-ep")).containsOnlyKeys("1");
             assertThat(bodies("PUT", "/environments/")).hasSize(environmentPuts);
+            assertThat(endpoints.resume(update.resumeToken()).waitForCompletion(Duration.ofMinutes(1)).deployment())
+                    .isEqualTo("blue");
             messages.add(String.valueOf(catchThrowable(() -> endpoints.invoke("flowers-ep", new byte[] {1, 2}))));
 
             assertThat(endpoints.delete("flowers-ep").existed()).isTrue();
