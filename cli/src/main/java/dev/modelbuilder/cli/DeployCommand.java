@@ -71,6 +71,10 @@ final class DeployCommand extends EndpointCommand implements ScoresImages {
                             + "local endpoint is the serve server in this process");
                 }
             }
+            if (instanceCount != 1) {
+                throw new ValidationException("--instance-count", instanceCount, "it is an option of --backend azure; "
+                        + "a local endpoint is one server in this process");
+            }
         }
         String workspace = workspace();
         PrintWriter out = out();
