@@ -244,9 +244,27 @@ final class EndpointDeployment extends PollingOperation<Endpoint> {
         pollUrl = null;
         stateUrl = null;
         log("endpoint '" + spec.name() + "' sends all traffic to deployment '" + options.deploymentName() + "'");
+        warnOfOtherDeployments();
         completed(WorkStep.DEPLOY_MODEL);
         stage = Stage.SMOKE_TEST;
         return PollResponse.inProgress(Duration.ZERO);
+    }
+
+    /** Deployments that no longer get traffic still run their instances, which bill: say so. */
+    private void warnOfOtherDeployments() {
+        ArmResponse r = endpoints.arm.send(HttpMethod.GET, endpoints.arm.url(endpoints.arm.workspacePath(workspace)
+                + "/onlineEndpoints/" + ArmClient.enc(spec.name()) + "/deployments"), null);
+        if (!r.isSuccess()) {
+            return;
+        }
+        for (JsonNode d : r.json().path("value")) {
+            String other = Json.text(d, "/name");
+            if (other != null && !other.equals(options.deploymentName())) {
+                log("deployment '" + other + "' gets no traffic now but its " + Json.integer(d, "/sku/capacity", 0)
+                        + " instance(s) of " + Json.text(d, "/properties/instanceType") + " still bill: delete it "
+                        + "(studio, Endpoints, " + spec.name() + ") when you no longer need to roll back to it");
+            }
+        }
     }
 
     private PollResponse<Endpoint> smokeTest() {

@@ -183,6 +183,13 @@ class EndpointDeploymentTest {
             assertThat(bodies("PUT", "/environments/")).hasSize(environmentPuts);
             assertThat(endpoints.resume(update.resumeToken()).waitForCompletion(Duration.ofMinutes(1)).deployment())
                     .isEqualTo("blue");
+            // a green deployment takes the traffic; blue, left without any, is named as still billing
+            List<ProgressEvent> green = new CopyOnWriteArrayList<>();
+            Endpoint switched = endpoints.define("flowers-ep").withModel(model).withListener(green::add)
+                    .withOptions(AzureEndpointOptions.builder().withDeploymentName("green").build()).create();
+            assertThat(switched.traffic()).isEqualTo(Map.of("green", 100));
+            assertThat(green).anyMatch(e -> e instanceof ProgressEvent.LogLine l
+                    && l.line().contains("deployment 'blue' gets no traffic now") && l.line().contains("still bill"));
             messages.add(String.valueOf(catchThrowable(() -> endpoints.invoke("flowers-ep", new byte[] {1, 2}))));
 
             assertThat(endpoints.delete("flowers-ep").existed()).isTrue();
