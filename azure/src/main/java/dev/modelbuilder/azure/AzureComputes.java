@@ -140,13 +140,65 @@ final class AzureComputes implements ComputeOperations {
      * vCPU quota of the tier. Sizes whose family Azure does not report are let through with a warning.
      */
     private void requireQuota(String location, ComputeSize size, String family, ComputeSpec spec) {
+        boolean lowPriority = spec.tier() == ComputeTier.LOW_PRIORITY;
+        String tierWord = lowPriority ? "lowpriority" : "dedicated";
+        long needed = (long) size.vcpus() * Math.max(1, spec.minNodes());
+        Quota[] quotas = quotas(location, family, tierWord);
+        Quota familyQuota = quotas[0];
+        Quota total = quotas[1];
+        if (familyQuota == null) {
+            LOG.warn("Azure reports no {} quota for family {} in {}; creating compute '{}' without checking it",
+                    tierWord, family, location, spec.name());
+        }
+        for (Quota q : new Quota[] {familyQuota, total}) {
+            if (q != null && q.limit >= 0 && q.limit - q.used < needed) {
+                throw new QuotaExceededException(q.name + " in " + location, needed, Math.max(0, q.limit - q.used),
+                        size.name() + " needs " + size.vcpus() + " vCPUs per node; request more quota in the Azure "
+                                + "portal (Quotas, Machine Learning) or choose a size with quota");
+            }
+        }
+        if (familyQuota != null && familyQuota.limit >= 0
+                && familyQuota.limit - familyQuota.used < (long) size.vcpus() * spec.maxNodes()) {
+            LOG.warn("compute '{}' may scale to {} nodes but the {} quota leaves room for {}", spec.name(),
+                    spec.maxNodes(), familyQuota.name, (familyQuota.limit - familyQuota.used) / size.vcpus());
+        }
+    }
+
+    /**
+     * Checks that a managed online endpoint's instances fit within the dedicated vCPU quota of their family and of
+     * the region ({@code locations/{loc}/usages}, which counts compute clusters, compute instances and managed online
+     * endpoints alike).
+     *
+     * @param location the workspace's region
+     * @param sku the instance type
+     * @param needed the vCPUs the deployment takes ({@link AzureOnlineSkus.Sku#quotaFor})
+     * @param what what needs them, for the message
+     * @throws QuotaExceededException when a quota does not cover them
+     */
+    void requireEndpointQuota(String location, AzureOnlineSkus.Sku sku, long needed, String what) {
+        Quota[] quotas = quotas(location, sku.family(), "dedicated");
+        if (quotas[0] == null) {
+            LOG.warn("Azure reports no dedicated quota for family {} in {}; deploying {} without checking it",
+                    sku.family(), location, what);
+        }
+        for (Quota q : quotas) {
+            if (q != null && q.limit >= 0 && q.limit - q.used < needed) {
+                throw new QuotaExceededException(q.name + " in " + location, needed, Math.max(0, q.limit - q.used),
+                        what + " needs " + needed + " vCPUs of " + sku.name() + " quota (Azure reserves 20 % more "
+                                + "instances than asked for upgrades" + (sku.skipsReserve() ? ", not for this size"
+                                : "") + "); request more quota in the Azure portal (Quotas, Machine Learning), "
+                                + "choose a smaller instance type or fewer instances, or delete endpoints you no "
+                                + "longer use");
+            }
+        }
+    }
+
+    /** @return the family's and the region's quota of the tier ({@code dedicated} or {@code lowpriority}), each may be null */
+    private Quota[] quotas(String location, String family, String tierWord) {
         ArmResponse r = arm.send(HttpMethod.GET,
                 arm.url(arm.subscriptionProviderPath() + "/locations/" + ArmClient.enc(location) + "/usages"), null);
         ArmClient.check(r, "list quota usage in " + location, "region", location);
-        boolean lowPriority = spec.tier() == ComputeTier.LOW_PRIORITY;
-        String tierWord = lowPriority ? "lowpriority" : "dedicated";
         String familyKey = familyKey(family);
-        long needed = (long) size.vcpus() * Math.max(1, spec.minNodes());
         Quota familyQuota = null;
         Quota total = null;
         for (JsonNode u : r.json().path("value")) {
@@ -165,22 +217,7 @@ final class AzureComputes implements ComputeOperations {
                 total = new Quota(quotaName, limit, used);
             }
         }
-        if (familyQuota == null) {
-            LOG.warn("Azure reports no {} quota for family {} in {}; creating compute '{}' without checking it",
-                    tierWord, family, location, spec.name());
-        }
-        for (Quota q : new Quota[] {familyQuota, total}) {
-            if (q != null && q.limit >= 0 && q.limit - q.used < needed) {
-                throw new QuotaExceededException(q.name + " in " + location, needed, Math.max(0, q.limit - q.used),
-                        size.name() + " needs " + size.vcpus() + " vCPUs per node; request more quota in the Azure "
-                                + "portal (Quotas, Machine Learning) or choose a size with quota");
-            }
-        }
-        if (familyQuota != null && familyQuota.limit >= 0
-                && familyQuota.limit - familyQuota.used < (long) size.vcpus() * spec.maxNodes()) {
-            LOG.warn("compute '{}' may scale to {} nodes but the {} quota leaves room for {}", spec.name(),
-                    spec.maxNodes(), familyQuota.name, (familyQuota.limit - familyQuota.used) / size.vcpus());
-        }
+        return new Quota[] {familyQuota, total};
     }
 
     private record Quota(String name, long limit, long used) {

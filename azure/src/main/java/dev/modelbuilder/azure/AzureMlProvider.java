@@ -2,6 +2,7 @@ package dev.modelbuilder.azure;
 
 import dev.modelbuilder.core.model.ComputeSize;
 import dev.modelbuilder.core.spi.ComputeOperations;
+import dev.modelbuilder.core.spi.EndpointOperations;
 import dev.modelbuilder.core.spi.ExperimentOperations;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.RunOperations;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The Azure Machine Learning provider: workspaces, AmlCompute clusters, experiments and AutoML image-classification
- * runs in one subscription and resource group, over the Azure Resource Manager REST API (api-version
+ * The Azure Machine Learning provider: workspaces, AmlCompute clusters, experiments, AutoML image-classification
+ * runs and managed online endpoints in one subscription and resource group, over the Azure Resource Manager REST API (api-version
  * 2024-04-01). Build it with {@link #builder()}; use it through
  * {@link dev.modelbuilder.core.ModelBuilder#using(ModelBuilderProvider)}; give its runs
  * {@link AzureTrainingOptions} for the model, trials and AutoML settings.
@@ -38,16 +39,18 @@ public final class AzureMlProvider implements ModelBuilderProvider {
     private final AzureComputes computes;
     private final AzureExperiments experiments;
     private final AzureRuns runs;
+    private final AzureEndpoints endpoints;
     private final HttpStats stats;
     private final List<ExecutorService> executors;
 
     AzureMlProvider(ArmClient arm, AzureWorkspaces workspaces, AzureComputes computes, AzureExperiments experiments,
-            AzureRuns runs, HttpStats stats, List<ExecutorService> executors) {
+            AzureRuns runs, AzureEndpoints endpoints, HttpStats stats, List<ExecutorService> executors) {
         this.arm = arm;
         this.workspaces = workspaces;
         this.computes = computes;
         this.experiments = experiments;
         this.runs = runs;
+        this.endpoints = endpoints;
         this.stats = stats;
         this.executors = executors;
     }
@@ -99,6 +102,18 @@ public final class AzureMlProvider implements ModelBuilderProvider {
     @Override
     public RunOperations runs() {
         return runs;
+    }
+
+    /**
+     * Managed online endpoints: the model behind an HTTPS endpoint, served by the SDK's own server in a container that
+     * Azure Machine Learning builds; give them {@link AzureEndpointOptions} for the deployment's name, an image of
+     * one's own or the server's jars. Instance types come from {@link AzureOnlineSkus}.
+     *
+     * @return endpoint operations
+     */
+    @Override
+    public EndpointOperations endpoints() {
+        return endpoints;
     }
 
     /**

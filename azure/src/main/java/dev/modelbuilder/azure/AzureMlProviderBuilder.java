@@ -338,7 +338,9 @@ public final class AzureMlProviderBuilder {
                 new DataUploader(arm, datastores, uploadThreads), dataPlane,
                 new ModelDownloader(dataPlane, datastores), experiments);
         experiments.setRuns(runs);
-        return new AzureMlProvider(arm, workspaces, computes, experiments, runs, stats,
+        AzureEndpoints endpoints = new AzureEndpoints(arm, settings, workspaces, computes,
+                new EndpointAssets(arm, datastores), client);
+        return new AzureMlProvider(arm, workspaces, computes, experiments, runs, endpoints, stats,
                 List.of(tokenThreads, uploadThreads));
     }
 

@@ -8,6 +8,7 @@ import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.local.LocalProvider;
 import dev.modelbuilder.local.LocalProviderBuilder;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** The options that choose and configure the training backend, shared by every command that needs one. */
@@ -43,6 +44,12 @@ final class BackendOptions {
             description = "Azure Resource Manager endpoint (default: the public cloud, https://management.azure.com).")
     String endpoint;
 
+    /**
+     * Test seam: completes the Azure provider's builder (a test credential, an HTTP client that trusts an emulator)
+     * instead of azure-identity's {@code DefaultAzureCredential}; {@code null} in the tool.
+     */
+    static volatile UnaryOperator<AzureMlProviderBuilder> azureSetup;
+
     boolean isAzure() {
         return backend == Backend.azure;
     }
@@ -68,8 +75,13 @@ final class BackendOptions {
                     "give the Azure resource group, or set AZURE_RESOURCE_GROUP");
         }
         AzureMlProviderBuilder b = AzureMlProvider.builder()
-                .withCredential(new DefaultAzureCredentialBuilder().build())
                 .withSubscriptionId(subscription).withResourceGroup(resourceGroup);
+        UnaryOperator<AzureMlProviderBuilder> setup = azureSetup;
+        if (setup != null) {
+            b = setup.apply(b);
+        } else {
+            b.withCredential(new DefaultAzureCredentialBuilder().build());
+        }
         if (region != null) {
             b.withRegion(region);
         }

@@ -34,7 +34,8 @@ public final class ModelBuilderCli implements Callable<Integer> {
      */
     static final List<Class<?>> COMMANDS = List.of(QuickstartCommand.class, TrainCommand.class, PackageCommand.class,
             PredictCommand.class, EvaluateCommand.class, GenerateCommand.class, SizesCommand.class,
-            WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class, ServeCommand.class);
+            WorkspaceCommand.class, ComputeCommand.class, RunsCommand.class, ServeCommand.class, DeployCommand.class,
+            EndpointsCommand.class);
 
     /** Exit code for success. */
     public static final int OK = 0;

@@ -59,16 +59,7 @@ final class ServeCommand implements Callable<Integer>, ScoresImages {
     public Integer call() throws InterruptedException {
         Path zip = resolveModel();
         int listen = resolvePort();
-        // the tool's own logging (slf4j-simple, quiet unless --verbose) stays in charge: Spring Boot would otherwise
-        // configure java.util.logging for the whole process
-        if (System.getProperty(LOGGING_SYSTEM) == null) {
-            System.setProperty(LOGGING_SYSTEM, "none");
-        }
-        // Tomcat logs its start through java.util.logging: quiet like the other libraries unless --verbose
-        tomcatLog = java.util.logging.Logger.getLogger("org.apache");
-        if (!verbose()) {
-            tomcatLog.setLevel(java.util.logging.Level.WARNING);
-        }
+        tomcatLog = quietServerLogging(verbose());
         PrintWriter out = spec.commandLine().getOut();
         try (ModelServer server = ModelServer.builder().withModel(zip).withHost(host).withPort(listen).build()) {
             URI url = server.start();
@@ -80,6 +71,25 @@ final class ServeCommand implements Callable<Integer>, ScoresImages {
         out.println("Stopped.");
         out.flush();
         return ModelBuilderCli.OK;
+    }
+
+    /**
+     * Keeps the tool's own logging (slf4j-simple, quiet unless {@code --verbose}) in charge of a server started in this
+     * process: Spring Boot would otherwise configure java.util.logging for the whole process, and Tomcat logs its
+     * start through java.util.logging.
+     *
+     * @param verbose whether {@code --verbose} was given
+     * @return Tomcat's logger, to be held while the server runs (java.util.logging keeps only weak references)
+     */
+    static java.util.logging.Logger quietServerLogging(boolean verbose) {
+        if (System.getProperty(LOGGING_SYSTEM) == null) {
+            System.setProperty(LOGGING_SYSTEM, "none");
+        }
+        java.util.logging.Logger tomcat = java.util.logging.Logger.getLogger("org.apache");
+        if (!verbose) {
+            tomcat.setLevel(java.util.logging.Level.WARNING);
+        }
+        return tomcat;
     }
 
     private Path resolveModel() {

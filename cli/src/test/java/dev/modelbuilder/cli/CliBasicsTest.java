@@ -37,7 +37,7 @@ class CliBasicsTest {
         assertThat(ModelBuilderCli.commandsFor("--version")).isEqualTo(ModelBuilderCli.COMMANDS);
         assertThat(ModelBuilderCli.commandsFor("--", "predict")).isEqualTo(ModelBuilderCli.COMMANDS);
         assertThat(ModelBuilderCli.commandsFor("predikt")).isEqualTo(ModelBuilderCli.COMMANDS);
-        assertThat(ModelBuilderCli.COMMANDS).hasSize(11).doesNotHaveDuplicates();
+        assertThat(ModelBuilderCli.COMMANDS).hasSize(13).doesNotHaveDuplicates();
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.modelbuilder.core.operation.ProgressListener;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 
 /**
- * The resources inside one workspace: its computes, experiments and runs. Made by
+ * The resources inside one workspace: its computes, experiments, runs and endpoints. Made by
  * {@link ModelBuilder#workspace(String)} without asking the provider; {@link #get()} looks the workspace up.
  */
 public final class WorkspaceScope {
@@ -45,5 +45,10 @@ public final class WorkspaceScope {
     /** @return the workspace's training runs */
     public Runs runs() {
         return new Runs(provider, name, listener);
+    }
+
+    /** @return the workspace's endpoints (models served over HTTP(S)) */
+    public Endpoints endpoints() {
+        return new Endpoints(provider, name, listener);
     }
 }

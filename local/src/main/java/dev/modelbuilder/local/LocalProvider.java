@@ -8,7 +8,10 @@ import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.core.spi.RunOperations;
 import dev.modelbuilder.core.spi.WorkspaceOperations;
 import dev.modelbuilder.core.support.Setting;
+import dev.modelbuilder.core.exception.OperationNotSupportedException;
+import dev.modelbuilder.core.spi.EndpointOperations;
 import dev.modelbuilder.local.implementation.LocalBackend;
+import dev.modelbuilder.local.implementation.endpoints.LocalEndpoints;
 import dev.modelbuilder.local.implementation.LocalSettings;
 import dev.modelbuilder.local.implementation.transfer.TransferLearning;
 import java.nio.file.Path;
@@ -84,7 +87,13 @@ public final class LocalProvider implements ModelBuilderProvider {
      */
     public static final Setting TORCH_WARNINGS_SETTING = LocalSettings.TORCH_WARNINGS;
 
+    /** The starter's server, which local endpoints run; an optional dependency of this module. */
+    static final String SERVER_CLASS = "dev.modelbuilder.serving.ModelServer";
+    /** The artifact that brings it. */
+    static final String SERVER_ARTIFACT = "dev.modelbuilder:modelbuilder-spring-boot-starter";
+
     private final LocalBackend backend;
+    private LocalEndpoints endpoints;
 
     LocalProvider(LocalBackend backend) {
         this.backend = backend;
@@ -165,9 +174,62 @@ public final class LocalProvider implements ModelBuilderProvider {
         return backend.runs();
     }
 
-    /** Cancels this provider's runs (keeping their checkpoints), waits up to a minute for them, stops the threads. */
+    /**
+     * Local endpoints: the {@code serve} server (the Spring Boot starter's {@code ModelServer}) started in this process
+     * on a free port of 127.0.0.1 for each endpoint; deleting an endpoint, or closing the provider that created it,
+     * stops it. Every local provider of the process on the same root sees them; another process sees none.
+     *
+     * @return endpoint operations
+     * @throws OperationNotSupportedException when the starter ({@value #SERVER_ARTIFACT}, an optional dependency of
+     *     this module, so that training alone never brings Spring Boot) is not on the class path
+     */
+    @Override
+    public EndpointOperations endpoints() {
+        return localEndpoints();
+    }
+
+    private synchronized LocalEndpoints localEndpoints() {
+        if (endpoints == null) {
+            try {
+                Class.forName(SERVER_CLASS, false, LocalProvider.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new OperationNotSupportedException("local endpoints run the SDK's server, which is not on the "
+                        + "class path: add " + SERVER_ARTIFACT + " to the application's dependencies (the local "
+                        + "provider declares it optional, so that training alone does not bring Spring Boot)");
+            }
+            endpoints = new LocalEndpoints(backend.root());
+        }
+        return endpoints;
+    }
+
+    /**
+     * Waits until a local endpoint stops: deleted from another thread, its provider closed, or the JVM's shutdown
+     * (Ctrl-C, SIGTERM), which lets the requests in flight finish. {@code modelbuilder deploy --backend local} waits
+     * here.
+     *
+     * @param workspace the workspace
+     * @param name the endpoint
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when no such endpoint runs in this process
+     */
+    public void awaitEndpointStopped(String workspace, String name) throws InterruptedException {
+        localEndpoints().awaitStopped(Objects.requireNonNull(workspace, "workspace"),
+                Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Stops the endpoints this provider created, cancels its runs (keeping their checkpoints), waits up to a minute
+     * for them, stops the threads.
+     */
     @Override
     public void close() {
+        LocalEndpoints started;
+        synchronized (this) {
+            started = endpoints;
+        }
+        if (started != null) {
+            started.close();
+        }
         backend.close();
     }
 

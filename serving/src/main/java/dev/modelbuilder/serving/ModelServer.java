@@ -36,6 +36,7 @@ public final class ModelServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ConfigurableApplicationContext context;
     private URI url;
+    private volatile Path served;
 
     ModelServer(ModelServerBuilder builder) {
         this.model = builder.model;
@@ -69,6 +70,7 @@ public final class ModelServer implements AutoCloseable {
             throw new InvalidStateException("the server was started before");
         }
         Path zip = ModelLocation.find(model, "model");
+        served = zip;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(ServedModel.MODEL_PROPERTY, zip.toAbsolutePath().toString());
         settings.put("server.address", host);
@@ -121,6 +123,17 @@ public final class ModelServer implements AutoCloseable {
             throw new InvalidStateException("the server has not started");
         }
         return url;
+    }
+
+    /**
+     * @return the package it serves: the model given, or the one MLModel.zip found in the folder given
+     * @throws InvalidStateException before {@link #start()}
+     */
+    public Path model() {
+        if (served == null) {
+            throw new InvalidStateException("the server has not started");
+        }
+        return served;
     }
 
     /**

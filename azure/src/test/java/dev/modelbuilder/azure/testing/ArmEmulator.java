@@ -61,9 +61,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Data lives in Azurite: the workspace's datastores point at the development account; "training" reads the
  * uploaded MLTable and images back from it (checking their SHA-256), and writes the trial's {@code model.onnx} and
- * {@code labels.json} to the artifact container, where the provider downloads them.
+ * {@code labels.json} to the artifact container, where the provider downloads them. Managed online endpoints, their
+ * deployments, model and environment versions are {@link EndpointResources}.
  */
-public final class ArmEmulator extends JobResources {
+public final class ArmEmulator extends EndpointResources {
     /**
      * Starts the emulator.
      *
@@ -92,6 +93,10 @@ public final class ArmEmulator extends JobResources {
         Matcher m;
         if ((m = SUBSCRIPTION_ONLY.matcher(path)).matches() && method.equals("GET")) {
             return subscription(m.group(1), query);
+        }
+        Reply endpointReply = endpointDispatch(method, path, query, body);
+        if (endpointReply != null) {
+            return endpointReply;
         }
         if ((m = DEPLOYMENT_OP.matcher(path)).matches() && method.equals("GET")) {
             return asyncStatus(m.group(4), query, false);

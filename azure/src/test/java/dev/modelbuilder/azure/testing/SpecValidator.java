@@ -55,8 +55,16 @@ public final class SpecValidator {
         this.apis = apis;
     }
 
-    /** @return the folder holding the 2024-04-01 spec (this module's test resources, {@code azure-specs/2024-04-01}) */
+    /**
+     * @return the folder holding the 2024-04-01 spec: the system property {@code modelbuilder.azure.spec-dir} (for other
+     *     modules' tests, which get this class from the test-jar), else this module's test resources,
+     *     {@code azure-specs/2024-04-01}
+     */
     public static Path specDir() {
+        String given = System.getProperty("modelbuilder.azure.spec-dir");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
         URL mfe = SpecValidator.class.getResource("/azure-specs/2024-04-01/mfe.json");
         if (mfe == null || !"file".equals(mfe.getProtocol())) {
             throw new IllegalStateException("the Azure ML spec is not in this module's test resources as files ("

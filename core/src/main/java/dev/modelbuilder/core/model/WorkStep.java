@@ -2,7 +2,7 @@ package dev.modelbuilder.core.model;
 
 /**
  * The named steps of the SDK's long work, in the order a training job meets them: training, then what follows it
- * (packaging, project generation, evaluation). Every kind of progress is reported as events of these steps, and a
+ * (packaging, project generation, evaluation), then deploying the model behind an endpoint. Every kind of progress is reported as events of these steps, and a
  * failure names the step it happened in.
  */
 public enum WorkStep {
@@ -27,7 +27,13 @@ public enum WorkStep {
     /** Generate the starter projects. */
     GENERATE_PROJECTS("generate projects"),
     /** Score the model on labelled images and compute its figures (also done on its own by an evaluation). */
-    EVALUATE_MODEL("evaluate model");
+    EVALUATE_MODEL("evaluate model"),
+    /** Put the model (and, on Azure, the server's environment) where an endpoint's instances read it. */
+    UPLOAD_MODEL("upload model"),
+    /** Create or update the endpoint and its deployment, and route its traffic there. */
+    DEPLOY_MODEL("deploy model"),
+    /** Score a sample image through the new endpoint and check the answer. */
+    TEST_ENDPOINT("test endpoint");
 
     private final String displayName;
 

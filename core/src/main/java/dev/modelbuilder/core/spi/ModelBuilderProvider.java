@@ -24,6 +24,16 @@ public interface ModelBuilderProvider extends AutoCloseable {
     /** @return run operations */
     RunOperations runs();
 
+    /**
+     * @return endpoint operations
+     * @throws dev.modelbuilder.core.exception.OperationNotSupportedException when the provider has no endpoints (the
+     *     default)
+     */
+    default EndpointOperations endpoints() {
+        throw new dev.modelbuilder.core.exception.OperationNotSupportedException("provider '" + name()
+                + "' cannot serve models over HTTP: deploy with the local or the azure provider");
+    }
+
     /** Releases the provider's resources. Running remote work goes on; local runs are stopped. */
     @Override
     void close();
