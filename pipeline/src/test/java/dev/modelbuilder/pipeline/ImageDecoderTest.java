@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +31,7 @@ class ImageDecoderTest {
 
     static Stream<Arguments> pillowDecodes() {
         List<Arguments> out = new ArrayList<>();
-        for (JsonNode c : Fixtures.pillowReference().get("decode")) {
+        for (JsonNode c : pillowReference().get("decode")) {
             if (c.has("sha256")) {
                 out.add(Arguments.of(c.get("file").asText() + " (" + c.get("format").asText() + " "
                         + c.get("mode").asText() + ")", c));
@@ -41,16 +43,16 @@ class ImageDecoderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pillowDecodes")
     void decodesLikePillowConvertRgb(String name, JsonNode c) {
-        RgbImage img = ImageDecoder.decode(Fixtures.resource(c.get("file").asText()));
+        RgbImage img = ImageDecoder.decode(ImageClassificationFixtures.testResource(ImageDecoderTest.class, c.get("file").asText()));
 
         assertThat(img.width()).isEqualTo(c.get("width").asInt());
         assertThat(img.height()).isEqualTo(c.get("height").asInt());
-        assertThat(Fixtures.sha256(img.pixels())).as(name).isEqualTo(c.get("sha256").asText());
+        assertThat(ImageClassificationFixtures.sha256(img.pixels())).as(name).isEqualTo(c.get("sha256").asText());
     }
 
     @Test
     void truncatedJpegFailsNamingTheFile(@TempDir Path dir) throws Exception {
-        byte[] jpeg = Files.readAllBytes(Fixtures.dir().resolve("images/rocket.jpg"));
+        byte[] jpeg = Files.readAllBytes(ImageClassificationFixtures.dir().resolve("images/rocket.jpg"));
         Path truncated = dir.resolve("truncated.jpg");
         Files.write(truncated, Arrays.copyOf(jpeg, jpeg.length / 2));
 
@@ -62,7 +64,7 @@ class ImageDecoderTest {
 
     @Test
     void truncatedPngFailsNamingTheFile(@TempDir Path dir) throws Exception {
-        byte[] png = Files.readAllBytes(Fixtures.dir().resolve("images/coffee.png"));
+        byte[] png = Files.readAllBytes(ImageClassificationFixtures.dir().resolve("images/coffee.png"));
         Path truncated = dir.resolve("cut.png");
         Files.write(truncated, Arrays.copyOf(png, png.length / 3));
 
@@ -112,7 +114,7 @@ class ImageDecoderTest {
 
     @Test
     void streamsAndBytesDecodeLikeFiles() throws Exception {
-        Path file = Fixtures.dir().resolve("images/synth_palette_250x256.png");
+        Path file = ImageClassificationFixtures.dir().resolve("images/synth_palette_250x256.png");
         RgbImage expected = ImageDecoder.decode(file);
 
         assertThat(ImageDecoder.decode(Files.readAllBytes(file))).isEqualTo(expected);
@@ -157,7 +159,7 @@ class ImageDecoderTest {
 
     @Test
     void fixtureRgbaPngIsNotComposited() {
-        RgbImage img = ImageDecoder.decode(Fixtures.dir().resolve("images/synth_rgba_129x97.png"));
+        RgbImage img = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve("images/synth_rgba_129x97.png"));
         // the left quarter has alpha 0; compositing over black would give 0
         int nonBlack = 0;
         for (int y = 0; y < img.height(); y++) {
@@ -180,7 +182,7 @@ class ImageDecoderTest {
 
     @Test
     void writtenBmpAndGifRoundTrip() throws Exception {
-        RgbImage original = ImageDecoder.decode(Fixtures.dir().resolve("images/synth_rgb_37x500.png"));
+        RgbImage original = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve("images/synth_rgb_37x500.png"));
         ByteArrayOutputStream bmp = new ByteArrayOutputStream();
         ImageIO.write(original.toBufferedImage(), "bmp", bmp);
 
@@ -194,5 +196,15 @@ class ImageDecoderTest {
             out.writeBytes(p);
         }
         return out.toByteArray();
+    }
+
+    /** Pillow's reference for this module's resampling and decoding checks (a test resource of pipeline). */
+    private static com.fasterxml.jackson.databind.JsonNode pillowReference() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(ImageClassificationFixtures
+                    .testResource(ImageDecoderTest.class, "pillow-reference.json").toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,14 +18,14 @@ class LabelMapTest {
 
     @Test
     void readsTheFixtureArrayForm() {
-        LabelMap labels = LabelMap.read(Fixtures.dir().resolve("bestModelMap.json"));
+        LabelMap labels = LabelMap.read(ImageClassificationFixtures.dir().resolve("bestModelMap.json"));
 
         assertThat(labels.labels()).containsExactly("daisy", "dandelion", "roses", "sunflowers", "tulips");
         assertThat(labels.size()).isEqualTo(5);
         assertThat(labels.label(2)).isEqualTo("roses");
         assertThat(labels.indexOf("tulips")).isEqualTo(4);
         assertThat(labels.indexOf("cactus")).isEqualTo(-1);
-        assertThat(LabelMap.read(Fixtures.dir().resolve("labels.json"))).isEqualTo(labels);
+        assertThat(LabelMap.read(ImageClassificationFixtures.dir().resolve("labels.json"))).isEqualTo(labels);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,12 +48,12 @@ class ModelCacheTest {
         Path onnx = dir.resolve(name + ".onnx");
         Files.write(onnx, model);
         Path zip = dir.resolve(name + ".zip");
-        ModelPackage.write(zip, onnx, Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, onnx, LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
         return zip;
     }
 
     private static byte[] tinyModel() throws IOException {
-        return Files.readAllBytes(Fixtures.tinyModel());
+        return Files.readAllBytes(ImageClassificationFixtures.tinyModel());
     }
 
     private static String sha256(byte[] bytes) throws Exception {
@@ -336,7 +338,7 @@ class ModelCacheTest {
             out.putNextEntry(new ZipEntry("pipeline.json"));
             out.write(PIPELINE.toJson().getBytes(StandardCharsets.UTF_8));
             out.putNextEntry(new ZipEntry("labels.json"));
-            out.write(Fixtures.labels().toJson().getBytes(StandardCharsets.UTF_8));
+            out.write(LabelMap.read(ImageClassificationFixtures.labelMap()).toJson().getBytes(StandardCharsets.UTF_8));
             if (declaredSha != null) {
                 out.putNextEntry(new ZipEntry("model.sha256"));
                 out.write(declaredSha.getBytes(StandardCharsets.US_ASCII));

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +31,8 @@ class ModelPackageTest {
     private static Map<String, byte[]> validMembers() throws IOException {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("pipeline.json", PIPELINE.toJson().getBytes(StandardCharsets.UTF_8));
-        m.put("labels.json", Fixtures.labels().toJson().getBytes(StandardCharsets.UTF_8));
-        m.put("model.onnx", Files.readAllBytes(Fixtures.tinyModel()));
+        m.put("labels.json", LabelMap.read(ImageClassificationFixtures.labelMap()).toJson().getBytes(StandardCharsets.UTF_8));
+        m.put("model.onnx", Files.readAllBytes(ImageClassificationFixtures.tinyModel()));
         return m;
     }
 
@@ -50,17 +52,17 @@ class ModelPackageTest {
     void writesAndReadsBack(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("out/MLModel.zip");
 
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
         ModelPackage pkg = ModelPackage.read(zip);
 
         assertThat(pkg.pipeline()).isEqualTo(PIPELINE);
-        assertThat(pkg.labels()).isEqualTo(Fixtures.labels());
-        assertThat(pkg.onnxModelBytes()).isEqualTo(Files.readAllBytes(Fixtures.tinyModel()));
-        assertThat(pkg.modelSize()).isEqualTo(Files.size(Fixtures.tinyModel()));
+        assertThat(pkg.labels()).isEqualTo(LabelMap.read(ImageClassificationFixtures.labelMap()));
+        assertThat(pkg.onnxModelBytes()).isEqualTo(Files.readAllBytes(ImageClassificationFixtures.tinyModel()));
+        assertThat(pkg.modelSize()).isEqualTo(Files.size(ImageClassificationFixtures.tinyModel()));
         assertThat(pkg.source()).contains(zip.toString());
         Path extracted = dir.resolve("bestModel.onnx");
         pkg.writeOnnxModel(extracted);
-        assertThat(Files.readAllBytes(extracted)).isEqualTo(Files.readAllBytes(Fixtures.tinyModel()));
+        assertThat(Files.readAllBytes(extracted)).isEqualTo(Files.readAllBytes(ImageClassificationFixtures.tinyModel()));
         try (Stream<Path> files = Files.list(zip.getParent())) {
             assertThat(files).as("no temporary file is left behind").containsExactly(zip);
         }
@@ -71,9 +73,9 @@ class ModelPackageTest {
         Path zip = dir.resolve("MLModel.zip");
         Files.writeString(zip, "old content");
 
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
         byte[] first = Files.readAllBytes(zip);
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
 
         assertThat(Files.readAllBytes(zip)).isEqualTo(first);
     }
@@ -82,7 +84,7 @@ class ModelPackageTest {
     void writeRefusesAMissingModelAndLeavesNothing(@TempDir Path dir) {
         Path zip = dir.resolve("MLModel.zip");
 
-        assertThatThrownBy(() -> ModelPackage.write(zip, dir.resolve("none.onnx"), Fixtures.labels(), PIPELINE))
+        assertThatThrownBy(() -> ModelPackage.write(zip, dir.resolve("none.onnx"), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("ONNX model not found");
         assertThat(zip).doesNotExist();
     }
@@ -149,7 +151,7 @@ class ModelPackageTest {
     @Test
     void refusesDuplicateMembers() throws Exception {
         Map<String, byte[]> members = validMembers();
-        members.put("labels.jsoX", Fixtures.labels().toJson().getBytes(StandardCharsets.UTF_8));
+        members.put("labels.jsoX", LabelMap.read(ImageClassificationFixtures.labelMap()).toJson().getBytes(StandardCharsets.UTF_8));
         byte[] zip = zip(members);
         // rename the extra entry to labels.json in the local header and the central directory
         String text = new String(zip, StandardCharsets.ISO_8859_1).replace("labels.jsoX", "labels.json");
@@ -214,14 +216,14 @@ class ModelPackageTest {
     @Test
     void theModelIsStoredAndMappedTheOtherMembersDeflated(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
 
         try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
             assertThat(z.getEntry("model.onnx").getMethod()).isEqualTo(ZipEntry.STORED);
             assertThat(z.getEntry("pipeline.json").getMethod()).isEqualTo(ZipEntry.DEFLATED);
             assertThat(z.getEntry("labels.json").getMethod()).isEqualTo(ZipEntry.DEFLATED);
         }
-        byte[] expected = Files.readAllBytes(Fixtures.tinyModel());
+        byte[] expected = Files.readAllBytes(ImageClassificationFixtures.tinyModel());
         ModelPackage fromFile = ModelPackage.read(zip);
         assertThat(fromFile.modelBuffer().isDirect()).as("mapped from the archive").isTrue();
         assertThat(fromFile.onnxModelBytes()).isEqualTo(expected);
@@ -238,9 +240,9 @@ class ModelPackageTest {
     @Test
     void aStoredModelWhoseBytesWereAlteredIsRefused(@TempDir Path dir) throws Exception {
         Path zip = dir.resolve("MLModel.zip");
-        ModelPackage.write(zip, Fixtures.tinyModel(), Fixtures.labels(), PIPELINE);
+        ModelPackage.write(zip, ImageClassificationFixtures.tinyModel(), LabelMap.read(ImageClassificationFixtures.labelMap()), PIPELINE);
         byte[] bytes = Files.readAllBytes(zip);
-        byte[] model = Files.readAllBytes(Fixtures.tinyModel());
+        byte[] model = Files.readAllBytes(ImageClassificationFixtures.tinyModel());
         int at = indexOf(bytes, java.util.Arrays.copyOfRange(model, 100, 132));
         bytes[at + 7] ^= 0x5A; // one weight byte, size unchanged: only the CRC tells
         Files.write(zip, bytes);

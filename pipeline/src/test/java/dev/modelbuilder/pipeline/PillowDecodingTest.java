@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelbuilder.testdata.DecodingFixtures;
@@ -27,12 +29,12 @@ class PillowDecodingTest {
     @MethodSource("fixtures")
     void decodesExactlyAsPillow(Entry fixture) throws Exception {
         RgbImage image = ImageDecoder.decode(DecodingFixtures.file(fixture));
-        int[] pillow = Fixtures.rawRgb(DecodingFixtures.pillowDecode(fixture));
+        int[] pillow = ImageClassificationFixtures.rawRgb(DecodingFixtures.pillowDecode(fixture));
 
         assertThat(image.width()).as("width").isEqualTo(fixture.width());
         assertThat(image.height()).as("height").isEqualTo(fixture.height());
         assertThat(maxDifference(image.pixels(), pillow)).as("max difference from Pillow").isZero();
-        assertThat(Fixtures.sha256(image.pixels())).isEqualTo(fixture.sha256());
+        assertThat(ImageClassificationFixtures.sha256(image.pixels())).isEqualTo(fixture.sha256());
         assertThat(ImageDecoder.decode(Files.readAllBytes(DecodingFixtures.file(fixture)))).isEqualTo(image);
     }
 

@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -18,26 +20,26 @@ class PreprocessingFixtureTest {
 
     static Stream<Arguments> imagesAndVariants() {
         List<Arguments> out = new ArrayList<>();
-        for (JsonNode image : Fixtures.images()) {
+        for (JsonNode image : ImageClassificationFixtures.imageEntries()) {
             for (String variant : List.of("squash224", "crop224")) {
-                out.add(Arguments.of(Fixtures.stem(Path.of(image.get("file").asText())), variant, image));
+                out.add(Arguments.of(ImageClassificationFixtures.stem(Path.of(image.get("file").asText())), variant, image));
             }
         }
         return out.stream();
     }
 
     static Stream<Arguments> images() {
-        return Fixtures.images().stream().map(i -> Arguments.of(Fixtures.stem(Path.of(i.get("file").asText())), i));
+        return ImageClassificationFixtures.imageEntries().stream().map(i -> Arguments.of(ImageClassificationFixtures.stem(Path.of(i.get("file").asText())), i));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("images")
     void decodesPixelValuesAsPillowDoes(String name, JsonNode image) {
-        RgbImage decoded = ImageDecoder.decode(Fixtures.dir().resolve(image.get("file").asText()));
+        RgbImage decoded = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve(image.get("file").asText()));
 
         assertThat(decoded.width()).isEqualTo(image.get("width").asInt());
         assertThat(decoded.height()).isEqualTo(image.get("height").asInt());
-        assertThat(Fixtures.sha256(decoded.pixels())).as("decoded RGB of %s", name)
+        assertThat(ImageClassificationFixtures.sha256(decoded.pixels())).as("decoded RGB of %s", name)
                 .isEqualTo(image.get("decoded_rgb_sha256").asText());
     }
 
@@ -45,13 +47,13 @@ class PreprocessingFixtureTest {
     @MethodSource("imagesAndVariants")
     void geometryEqualsPillowPixelForPixel(String name, String variant, JsonNode image) {
         JsonNode expected = image.get("variants").get(variant);
-        ImagePreprocessor pre = new ImagePreprocessor(Fixtures.spec(variant));
+        ImagePreprocessor pre = new ImagePreprocessor(variantSpec(variant));
 
-        RgbImage result = pre.geometry(ImageDecoder.decode(Fixtures.dir().resolve(image.get("file").asText())));
+        RgbImage result = pre.geometry(ImageDecoder.decode(ImageClassificationFixtures.dir().resolve(image.get("file").asText())));
 
         assertThat(result.width()).isEqualTo(224);
         assertThat(result.height()).isEqualTo(224);
-        int[] reference = Fixtures.rawRgb(Fixtures.dir().resolve("resized/" + name + "__" + variant + ".png"));
+        int[] reference = ImageClassificationFixtures.rawRgb(ImageClassificationFixtures.dir().resolve("resized/" + name + "__" + variant + ".png"));
         byte[] actual = result.pixels();
         assertThat(actual).hasSize(reference.length);
         int maxDiff = 0;
@@ -63,16 +65,16 @@ class PreprocessingFixtureTest {
         }
         assertThat(maxDiff).as("max pixel difference to %s__%s.png (%d samples differ)", name, variant, differing)
                 .isZero();
-        assertThat(Fixtures.sha256(actual)).isEqualTo(expected.get("resized_rgb_sha256").asText());
+        assertThat(ImageClassificationFixtures.sha256(actual)).isEqualTo(expected.get("resized_rgb_sha256").asText());
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("imagesAndVariants")
     void tensorMatchesTorchvision(String name, String variant, JsonNode image) {
         JsonNode expected = image.get("variants").get(variant).get("tensor");
-        ImagePreprocessor pre = new ImagePreprocessor(Fixtures.spec(variant));
+        ImagePreprocessor pre = new ImagePreprocessor(variantSpec(variant));
 
-        float[] t = pre.toTensor(Fixtures.dir().resolve(image.get("file").asText()));
+        float[] t = pre.toTensor(ImageClassificationFixtures.dir().resolve(image.get("file").asText()));
 
         int plane = 224 * 224;
         assertThat(t).hasSize(3 * plane);
@@ -120,16 +122,25 @@ class PreprocessingFixtureTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("imagesAndVariants")
     void toTensorAtOffsetWritesTheSameValues(String name, String variant, JsonNode image) {
-        ImagePreprocessor pre = new ImagePreprocessor(Fixtures.spec(variant));
-        RgbImage geometry = pre.geometry(ImageDecoder.decode(Fixtures.dir().resolve(image.get("file").asText())));
+        ImagePreprocessor pre = new ImagePreprocessor(variantSpec(variant));
+        RgbImage geometry = pre.geometry(ImageDecoder.decode(ImageClassificationFixtures.dir().resolve(image.get("file").asText())));
         float[] batch = new float[2 * pre.spec().tensorSize() + 7];
 
         pre.toTensor(geometry, batch, pre.spec().tensorSize() + 7);
 
-        float[] single = pre.toTensor(Fixtures.dir().resolve(image.get("file").asText()));
+        float[] single = pre.toTensor(ImageClassificationFixtures.dir().resolve(image.get("file").asText()));
         float[] second = java.util.Arrays.copyOfRange(batch, pre.spec().tensorSize() + 7, batch.length);
         // element by element, as Float.equals compares (Arrays.equals): the same check as containsExactly, which
         // takes about a second per 150,528-value tensor
         assertThat(second).isEqualTo(single);
+    }
+
+    /** The preprocessing of a reference variant of expected.json. */
+    private static PreprocessingSpec variantSpec(String variant) {
+        return switch (variant) {
+            case "squash224" -> PreprocessingSpec.squash(224);
+            case "crop224" -> PreprocessingSpec.resizeCrop(256, 224);
+            default -> throw new IllegalArgumentException(variant);
+        };
     }
 }

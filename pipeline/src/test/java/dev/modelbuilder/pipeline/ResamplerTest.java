@@ -1,5 +1,7 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.testdata.ImageClassificationFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +19,7 @@ class ResamplerTest {
 
     static Stream<Arguments> boxCases() {
         List<Arguments> out = new ArrayList<>();
-        for (JsonNode c : Fixtures.pillowReference().get("box_resize")) {
+        for (JsonNode c : pillowReference().get("box_resize")) {
             out.add(Arguments.of(c.get("image").asText() + " " + c.get("box") + " -> " + c.get("width").asInt() + "x"
                     + c.get("height").asInt(), c));
         }
@@ -27,7 +29,7 @@ class ResamplerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("boxCases")
     void boxResizeEqualsPillow(String name, JsonNode c) {
-        RgbImage source = ImageDecoder.decode(Fixtures.dir().resolve("images").resolve(c.get("image").asText()));
+        RgbImage source = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve("images").resolve(c.get("image").asText()));
         JsonNode b = c.get("box");
         float[] box = {(float) b.get(0).asDouble(), (float) b.get(1).asDouble(), (float) b.get(2).asDouble(),
                 (float) b.get(3).asDouble()};
@@ -36,12 +38,12 @@ class ResamplerTest {
 
         assertThat(out.width()).isEqualTo(c.get("width").asInt());
         assertThat(out.height()).isEqualTo(c.get("height").asInt());
-        assertThat(Fixtures.sha256(out.pixels())).as(name).isEqualTo(c.get("sha256").asText());
+        assertThat(ImageClassificationFixtures.sha256(out.pixels())).as(name).isEqualTo(c.get("sha256").asText());
     }
 
     @Test
     void fullBoxEqualsPlainResize() {
-        RgbImage source = ImageDecoder.decode(Fixtures.dir().resolve("images/coffee.png"));
+        RgbImage source = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve("images/coffee.png"));
 
         assertThat(Resampler.resize(source, new float[] {0, 0, 600, 400}, 224, 224))
                 .isEqualTo(Resampler.resize(source, 224, 224));
@@ -49,7 +51,7 @@ class ResamplerTest {
 
     @Test
     void sameSizeIsTheIdentity() {
-        RgbImage source = ImageDecoder.decode(Fixtures.dir().resolve("images/synth_rgb_37x500.png"));
+        RgbImage source = ImageDecoder.decode(ImageClassificationFixtures.dir().resolve("images/synth_rgb_37x500.png"));
 
         assertThat(Resampler.resize(source, 37, 500)).isEqualTo(source);
     }
@@ -85,5 +87,15 @@ class ResamplerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 values");
         assertThatThrownBy(() -> Resampler.resize(img, new float[] {0, Float.NaN, 4, 4}, 2, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+    }
+
+    /** Pillow's reference for this module's resampling and decoding checks (a test resource of pipeline). */
+    private static com.fasterxml.jackson.databind.JsonNode pillowReference() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(ImageClassificationFixtures
+                    .testResource(ResamplerTest.class, "pillow-reference.json").toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

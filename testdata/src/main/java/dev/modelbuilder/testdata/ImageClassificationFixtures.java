@@ -120,4 +120,44 @@ public final class ImageClassificationFixtures {
             throw new IllegalStateException("test resource " + url + " is not a file", e);
         }
     }
+
+    /**
+     * @param data bytes
+     * @return their SHA-256 in lower-case hexadecimal, as expected.json records them
+     */
+    public static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * @param file a file
+     * @return its name without the extension, e.g. {@code rocket} for {@code rocket.jpg}
+     */
+    public static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
+    }
+
+    /**
+     * Reads an 8-bit RGB PNG's raw raster with ImageIO, independently of the SDK's decoder.
+     *
+     * @param png the file
+     * @return the samples, row by row, R G B per pixel
+     */
+    public static int[] rawRgb(Path png) {
+        try {
+            java.awt.image.Raster r = javax.imageio.ImageIO.read(png.toFile()).getRaster();
+            if (r.getNumBands() != 3) {
+                throw new IllegalStateException(png + " is not a 3-band image");
+            }
+            return r.getPixels(0, 0, r.getWidth(), r.getHeight(), (int[]) null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
