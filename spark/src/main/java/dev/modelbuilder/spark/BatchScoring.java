@@ -104,7 +104,13 @@ public final class BatchScoring {
                 builder = builder.config("spark.jars", jar);
             }
         }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark;
+        try {
+            spark = builder.getOrCreate();
+        } catch (RuntimeException e) {
+            err.println("error: cannot start Spark: " + e.getMessage());
+            return 1;
+        }
         try {
             double startUp = (System.nanoTime() - start) / 1e9;
             BatchJob.Summary summary = BatchJob.run(spark, options);
@@ -122,7 +128,7 @@ public final class BatchScoring {
         } catch (ValidationException | ModelLoadException e) {
             err.println("error: " + e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
             ScoringException cause = find(e, ScoringException.class);
             err.println("error: the job failed: " + (cause != null ? cause.getMessage() : e.toString()));
             return 1;

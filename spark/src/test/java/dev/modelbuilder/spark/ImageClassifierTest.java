@@ -41,10 +41,10 @@ class ImageClassifierTest {
 
     @BeforeAll
     static void setUp() {
-        spark = SparkTests.spark();
-        zip = SparkTests.fixturePackage(dir.resolve("model"));
-        images = SparkTests.fixtureImages(dir);
-        expected = SparkTests.inProcess(zip, ImageClassificationFixtures.imageFiles());
+        spark = SparkTestSupport.spark();
+        zip = SparkTestSupport.fixturePackage(dir.resolve("model"));
+        images = SparkTestSupport.fixtureImages(dir);
+        expected = SparkTestSupport.inProcess(zip, ImageClassificationFixtures.imageFiles());
         assertThat(expected).hasSize(8);
     }
 
@@ -62,8 +62,8 @@ class ImageClassifierTest {
                 .get(0).getList(0);
         assertThat(keys).containsExactlyElementsOf(expected.get("rocket.jpg").scores().keySet());
         for (Row row : rows) {
-            String name = SparkTests.fileName(row.getAs("path"));
-            SparkTests.assertSamePrediction(row, expected.get(name), name);
+            String name = SparkTestSupport.fileName(row.getAs("path"));
+            SparkTestSupport.assertSamePrediction(row, expected.get(name), name);
         }
     }
 
@@ -81,16 +81,16 @@ class ImageClassifierTest {
 
         assertThat(rows).hasSize(8);
         for (Row row : rows) {
-            String name = SparkTests.fileName(row.getAs("uri"));
+            String name = SparkTestSupport.fileName(row.getAs("uri"));
             Prediction want = expected.get(name);
-            SparkTests.assertSamePrediction(row, want, name);
+            SparkTestSupport.assertSamePrediction(row, want, name);
             List<Row> top = row.getList(row.fieldIndex("topK"));
             List<Prediction.LabelScore> wantTop = want.topK(3);
             assertThat(top).hasSize(3);
             for (int i = 0; i < 3; i++) {
                 assertThat(top.get(i).<String>getAs("label")).isEqualTo(wantTop.get(i).label());
                 assertThat(top.get(i).<Double>getAs("score")).isCloseTo(wantTop.get(i).score(),
-                        within(SparkTests.SCORE_TOLERANCE));
+                        within(SparkTestSupport.SCORE_TOLERANCE));
             }
         }
     }
@@ -109,7 +109,7 @@ class ImageClassifierTest {
                 .drop("content").collectAsList(), "path");
 
         assertThat(byName).containsOnlyKeys("rocket.jpg", "truncated.jpg", "notes.txt");
-        SparkTests.assertSamePrediction(byName.get("rocket.jpg"), expected.get("rocket.jpg"), "rocket.jpg");
+        SparkTestSupport.assertSamePrediction(byName.get("rocket.jpg"), expected.get("rocket.jpg"), "rocket.jpg");
         for (String bad : List.of("truncated.jpg", "notes.txt")) {
             Row row = byName.get(bad);
             assertThat(row.<String>getAs("error")).as(bad).isNotBlank();
@@ -123,7 +123,7 @@ class ImageClassifierTest {
                 mixed.resolve("missing.png").toString());
         Map<String, Row> byPath = byFileName(new ImageClassifier().setModelPath(zip.toString()).setInputCol("file")
                 .transform(spark.createDataset(paths, Encoders.STRING()).toDF("file")).collectAsList(), "file");
-        SparkTests.assertSamePrediction(byPath.get("rocket.jpg"), expected.get("rocket.jpg"), "rocket.jpg");
+        SparkTestSupport.assertSamePrediction(byPath.get("rocket.jpg"), expected.get("rocket.jpg"), "rocket.jpg");
         assertThat(byPath.get("notes.txt").<String>getAs("error")).isNotBlank();
         assertThat(byPath.get("missing.png").<String>getAs("error")).contains("cannot read it");
         assertThat(byPath.get("missing.png").<String>getAs("label")).isNull();
@@ -138,7 +138,7 @@ class ImageClassifierTest {
         Dataset<Row> scored = new ImageClassifier().setModelPath(zip.toString()).setFailOnError(true)
                 .transform(spark.read().format("binaryFile").load(broken.toString()));
 
-        assertThatThrownBy(scored::collectAsList).satisfies(e -> assertThat(SparkTests.cause(e, ScoringException.class))
+        assertThatThrownBy(scored::collectAsList).satisfies(e -> assertThat(SparkTestSupport.cause(e, ScoringException.class))
                 .as("the ScoringException in " + e).isNotNull()
                 .hasMessageContaining("cannot score " + broken.resolve("half.png").toUri().toString()
                         .replace("file:///", "file:/"))
@@ -206,7 +206,7 @@ class ImageClassifierTest {
                 + "(SELECT path, modelbuilder_predict(content) AS p FROM sql_images)").collectAsList();
 
         Map<String, Row> byName = byFileName(rows, "path");
-        SparkTests.assertSamePrediction(byName.get("camera.png"), expected.get("camera.png"), "camera.png");
+        SparkTestSupport.assertSamePrediction(byName.get("camera.png"), expected.get("camera.png"), "camera.png");
         assertThat(byName.get("readme.txt").<String>getAs("error")).isNotBlank();
         assertThat(byName.get("readme.txt").<String>getAs("label")).isNull();
         assertThat(spark.table("sql_images").select(functions.callUDF("modelbuilder_predict",
@@ -219,7 +219,7 @@ class ImageClassifierTest {
     static Map<String, Row> byFileName(List<Row> rows, String column) {
         Map<String, Row> out = new java.util.TreeMap<>();
         for (Row r : rows) {
-            out.put(SparkTests.fileName(r.getAs(column)), r);
+            out.put(SparkTestSupport.fileName(r.getAs(column)), r);
         }
         return out;
     }

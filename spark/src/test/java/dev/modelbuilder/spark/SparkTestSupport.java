@@ -31,13 +31,13 @@ import static org.assertj.core.api.Assertions.within;
  * uses this one and none stops it), the fixture model packaged as an MLModel.zip, and the in-process engine's
  * predictions to compare with.
  */
-public final class SparkTests {
+public final class SparkTestSupport {
     /** Scores may differ from the in-process engine's by this much at most (the bound). */
     public static final double SCORE_TOLERANCE = 1e-6;
 
     private static SparkSession spark;
 
-    private SparkTests() {
+    private SparkTestSupport() {
     }
 
     /** @return the shared local[2] session (two task threads, as on a two-core executor) */
