@@ -195,6 +195,16 @@ class ImageClassifierTest {
     }
 
     @Test
+    void aGpuStageOnAnExecutorWithoutCudaFailsItsTaskInsteadOfRunningOnTheCpu() {
+        Dataset<Row> files = spark.read().format("binaryFile").load(images.toString()).limit(1);
+        Dataset<Row> scored = new ImageClassifier().setModelPath(zip.toString()).setUseGpu(true).transform(files);
+
+        assertThatThrownBy(scored::collectAsList).satisfies(e -> assertThat(SparkTestSupport.cause(e,
+                ModelLoadException.class)).as("the ModelLoadException in " + e).isNotNull()
+                .hasMessageContaining("cannot load MLModel.zip").hasMessageContaining("on cuda:0"));
+    }
+
+    @Test
     void theSqlFunctionScoresOneRowAtATimeAsTheInProcessEngine() throws IOException {
         ImageClassifierFunctions.registerPredict(spark, zip.toString());
         Path withBad = Files.createDirectories(dir.resolve("sql"));

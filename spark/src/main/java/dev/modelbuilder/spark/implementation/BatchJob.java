@@ -3,6 +3,8 @@ package dev.modelbuilder.spark.implementation;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.spark.ImageClassifier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -61,11 +63,14 @@ public final class BatchJob {
         Dataset<Row> images;
         try {
             images = reader.load(options.input());
-        } catch (RuntimeException e) {
-            if (e.getClass().getSimpleName().equals("AnalysisException")) { // e.g. a glob that matches nothing
+        } catch (Exception e) { // Spark's AnalysisException is checked, though Scala does not declare it
+            if (e instanceof AnalysisException) {
                 throw new ValidationException("--input", options.input(), ModelPackages.message(e));
             }
-            throw e;
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot read " + options.input() + ": " + e, e);
         }
         ImageClassifier classifier = new ImageClassifier()
                 .setModelPath(options.model())
@@ -119,10 +124,14 @@ public final class BatchJob {
     }
 
     private static boolean isFolder(String input, Configuration conf) {
-        if (input.matches(".*[*?\\[{].*")) {
-            return false; // a glob: Spark expands it
-        }
         try {
+            if (input.matches(".*[*?\\[{].*")) {
+                FileStatus[] matches = HadoopFiles.glob(input, conf);
+                if (matches == null || matches.length == 0) {
+                    throw new ValidationException("--input", input, "the pattern matches no file");
+                }
+                return false; // Spark expands the glob itself
+            }
             return HadoopFiles.status(input, conf).isDirectory();
         } catch (FileNotFoundException e) {
             throw new ValidationException("--input", input, "there is no such file or folder");

@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.Path;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 
 /**
  * Files read through Hadoop's {@link FileSystem}, so that every scheme the cluster has a connector for works the
@@ -31,6 +30,17 @@ public final class HadoopFiles {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(conf);
         return fs.getFileStatus(fs.makeQualified(p));
+    }
+
+    /**
+     * @param pattern a glob such as {@code photos/*}{@code /*.jpg}, as a path or URI
+     * @param conf the Hadoop configuration
+     * @return what it matches, or null when its non-glob part does not exist
+     * @throws IOException if the file system cannot be reached
+     */
+    public static FileStatus[] glob(String pattern, Configuration conf) throws IOException {
+        Path p = new Path(pattern);
+        return p.getFileSystem(conf).globStatus(p);
     }
 
     /**
@@ -72,25 +82,5 @@ public final class HadoopFiles {
             }
             return bytes;
         }
-    }
-
-    /**
-     * @param path a path or URI as a user wrote it
-     * @return its scheme, or null without one
-     */
-    public static String scheme(String path) {
-        try {
-            return new Path(path).toUri().getScheme();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /**
-     * @param uri a URI string
-     * @return whether it names a file of the local file system
-     */
-    public static boolean isLocal(String uri) {
-        return "file".equals(URI.create(uri).getScheme());
     }
 }
