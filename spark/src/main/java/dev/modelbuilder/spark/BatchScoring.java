@@ -130,7 +130,9 @@ public final class BatchScoring {
             return 2;
         } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
             ScoringException cause = find(e, ScoringException.class);
-            err.println("error: the job failed: " + (cause != null ? cause.getMessage() : e.toString()));
+            // Spark's messages carry the driver's whole stack trace: its first line says what failed
+            String what = cause != null ? cause.getMessage() : e.toString();
+            err.println("error: the job failed: " + what.lines().findFirst().orElse(what));
             return 1;
         } finally {
             spark.stop();
