@@ -139,6 +139,22 @@ final class StandaloneCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * @return the CPU time used so far by the cluster's JVMs that are still running (master, workers and their
+     *     executors), in nanoseconds; for the benchmark
+     */
+    long cpuNanos() {
+        long total = 0;
+        for (Process p : processes) {
+            List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+            all.add(p.toHandle());
+            for (ProcessHandle h : all) {
+                total += h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            }
+        }
+        return total;
+    }
+
     /** @return the master's and the workers' logs, for failure messages */
     String logs() {
         StringBuilder b = new StringBuilder();
