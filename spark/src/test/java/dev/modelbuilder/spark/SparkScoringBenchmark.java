@@ -57,13 +57,14 @@ public final class SparkScoringBenchmark {
     }
 
     /**
-     * @param args the benchmark folder (images/, quickstart.onnx, quickstart-labels.json, resnet50.onnx), the number
-     *     of rounds, then optionally the models to run (quickstart, resnet50; default both)
+     * @param args the benchmark folder (images/, quickstart.onnx, quickstart-labels.json, resnet50.onnx), how many
+     *     chunks the in-process engine and local[2] take turns on, then optionally the models to run (quickstart,
+     *     resnet50; default both)
      * @throws Exception if anything fails
      */
     public static void main(String[] args) throws Exception {
         Path bench = Path.of(args[0]).toAbsolutePath();
-        int rounds = Integer.parseInt(args[1]);
+        int chunks = Integer.parseInt(args[1]);
         List<String> only = List.of(args).subList(2, args.length);
         Path images = bench.resolve("images");
         List<Path> files;
@@ -86,8 +87,8 @@ public final class SparkScoringBenchmark {
         }
         models.add(new Model("resnet50", bench.resolve("resnet50.onnx"), LabelMap.of(classes),
                 PreprocessingSpec.resizeCrop(256, 224)));
-        System.out.printf(Locale.ROOT, "%d images in %s, %d rounds; load average %s%n", files.size(), images, rounds,
-                loadAverage());
+        System.out.printf(Locale.ROOT, "%d images in %s, in-process and local[2] in %d alternating chunks; load "
+                + "average %s%n", files.size(), images, chunks, loadAverage());
 
         Map<String, List<Figures>> all = new LinkedHashMap<>();
         for (Model m : models) {
@@ -99,17 +100,12 @@ public final class SparkScoringBenchmark {
                 ModelVerifier.writeVerifiedPackage(zip, m.onnx(), m.labels(), PipelineDefinition.of(m.spec()));
             }
             List<Figures> figures = new ArrayList<>();
+            figures.addAll(inProcessAgainstLocal2(zip, bench, files, warmUp, chunks));
+            figures.add(spark("local[1]", null, fresh(zip, bench), images, warmUp, files.size()));
             try (StandaloneCluster cluster = StandaloneCluster.start(bench.resolve("cluster-" + UUID.randomUUID()), 2,
                     1, "512m")) {
-                // the modes take turns, round after round, so that a busy spell of the shared machine hits all
-                for (int r = 1; r <= rounds; r++) {
-                    System.out.printf(Locale.ROOT, "%s round %d, load average %s%n", m.name(), r, loadAverage());
-                    figures.add(inProcess(zip, files));
-                    figures.add(spark("local[2]", null, fresh(zip, bench), images, warmUp, files.size()));
-                    figures.add(spark("standalone, 2 workers x 1 core", cluster, fresh(zip, bench), images, warmUp,
-                            files.size()));
-                    figures.add(spark("local[1]", null, fresh(zip, bench), images, warmUp, files.size()));
-                }
+                figures.add(spark("standalone, 2 workers x 1 core", cluster, fresh(zip, bench), images, warmUp,
+                        files.size()));
             }
             all.put(m.name(), figures);
             print(m.name(), figures);
@@ -119,26 +115,77 @@ public final class SparkScoringBenchmark {
         all.forEach(SparkScoringBenchmark::print);
     }
 
-    private static Figures inProcess(Path zip, List<Path> files) {
-        long cpu0 = processCpuNanos();
+    /**
+     * The comparison the issue's goal is about, made fair on a shared machine: the engine and local[2] take turns,
+     * chunk after chunk of the same images, in one JVM, so that a busy spell of the machine hits both alike. Each
+     * side's throughput is all its images over the sum of its chunks' times.
+     */
+    private static List<Figures> inProcessAgainstLocal2(Path zip, Path bench, List<Path> files, Path warmUp,
+                                                        int chunks) throws IOException {
+        Path dir = Files.createDirectories(bench.resolve("chunks"));
+        List<List<Path>> parts = new ArrayList<>();
+        List<Path> partDirs = new ArrayList<>();
+        int size = (files.size() + chunks - 1) / chunks;
+        for (int c = 0; c < chunks; c++) {
+            List<Path> part = files.subList(c * size, Math.min(files.size(), (c + 1) * size));
+            Path partDir = Files.createDirectories(dir.resolve("chunk-" + c));
+            for (Path f : part) {
+                Path link = partDir.resolve(f.getFileName());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, f);
+                }
+            }
+            parts.add(part);
+            partDirs.add(partDir);
+        }
         long t0 = System.nanoTime();
+        SparkSession spark = SparkSession.builder().appName("spark-scoring-benchmark").master("local[2]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
         try (PredictionEngine engine = PredictionEngine.builder().modelPackage(zip).intraOpThreads(2)
                 .preprocessingThreads(2).build()) {
-            double load = seconds(t0);
+            double startUp = seconds(t0);
+            ImageClassifier classifier = new ImageClassifier().setModelPath(fresh(zip, bench).toString());
             long t1 = System.nanoTime();
-            engine.predictBatch(ImageSource.ofFiles(files.subList(0, WARM_UP_IMAGES)));
-            double first = seconds(t1);
-            long cpu2 = processCpuNanos();
+            long errors = classifier.transform(spark.read().format("binaryFile").load(warmUp.toString()))
+                    .filter(functions.col("error").isNotNull()).count();
+            double sparkFirst = seconds(t1);
             long t2 = System.nanoTime();
-            List<Prediction> all = engine.predictBatch(ImageSource.ofFiles(files));
-            double run = seconds(t2);
-            double cpu = (processCpuNanos() - cpu2) / 1e6 / files.size();
-            if (all.size() != files.size()) {
-                throw new IllegalStateException("scored " + all.size() + " of " + files.size());
+            engine.predictBatch(ImageSource.ofFiles(files.subList(0, WARM_UP_IMAGES)));
+            double engineFirst = seconds(t2);
+            if (errors > 0) {
+                throw new IllegalStateException("local[2]: the warm-up run has errors");
             }
-            System.out.printf(Locale.ROOT, "  in-process: %.1f s, %.1f CPU ms per image (load %.1f s)%n", run, cpu,
-                    (cpu2 - cpu0) / 1e9);
-            return new Figures("in-process engine, 2 threads", 0, load + first, files.size() / run, cpu);
+            double engineTime = 0;
+            double sparkTime = 0;
+            long engineCpu = 0;
+            long sparkCpu = 0;
+            for (int c = 0; c < chunks; c++) {
+                long cpu = processCpuNanos();
+                long t = System.nanoTime();
+                List<Prediction> p = engine.predictBatch(ImageSource.ofFiles(parts.get(c)));
+                engineTime += seconds(t);
+                engineCpu += processCpuNanos() - cpu;
+                if (p.size() != parts.get(c).size()) {
+                    throw new IllegalStateException("the engine scored " + p.size() + " of " + parts.get(c).size());
+                }
+                cpu = processCpuNanos();
+                t = System.nanoTime();
+                classifier.transform(spark.read().format("binaryFile").load(partDirs.get(c).toString()))
+                        .write().format("noop").mode("overwrite").save();
+                sparkTime += seconds(t);
+                sparkCpu += processCpuNanos() - cpu;
+                System.out.printf(Locale.ROOT, "  chunk %d (%d images): in-process %.1f s, local[2] %.1f s; load "
+                        + "average %s%n", c, parts.get(c).size(), engineTime, sparkTime, loadAverage());
+            }
+            return List.of(
+                    new Figures("in-process engine, 2 threads", 0, engineFirst, files.size() / engineTime,
+                            engineCpu / 1e6 / files.size()),
+                    new Figures("local[2]", startUp, sparkFirst, files.size() / sparkTime,
+                            sparkCpu / 1e6 / files.size()));
+        } finally {
+            spark.stop();
         }
     }
 
@@ -211,21 +258,15 @@ public final class SparkScoringBenchmark {
         }
         double base = median(byMode.values().iterator().next(), Figures::imagesPerSecond);
         System.out.println();
-        System.out.println("model " + model + " (medians of " + byMode.values().iterator().next().size()
-                + " rounds; every round's images/s in brackets)");
+        System.out.println("model " + model);
         System.out.println("| mode | images/s | ratio to in-process | CPU ms per image | Spark start-up (s) | first job, "
                 + WARM_UP_IMAGES + " images, with the package load (s) |");
         System.out.println("|---|---|---|---|---|---|");
         for (Map.Entry<String, List<Figures>> e : byMode.entrySet()) {
             List<Figures> fs = e.getValue();
             double ips = median(fs, Figures::imagesPerSecond);
-            StringBuilder each = new StringBuilder();
-            for (Figures f : fs) {
-                each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f",
-                        f.imagesPerSecond()));
-            }
             double startUp = median(fs, Figures::startUpSeconds);
-            System.out.printf(Locale.ROOT, "| %s | %.1f (%s) | %.2fx | %.1f | %s | %.1f |%n", e.getKey(), ips, each,
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.2fx | %.1f | %s | %.1f |%n", e.getKey(), ips,
                     ips / base, median(fs, Figures::cpuMillisPerImage),
                     startUp == 0 ? "-" : String.format(Locale.ROOT, "%.1f", startUp),
                     median(fs, Figures::firstJobSeconds));

@@ -24,6 +24,8 @@ final class StandaloneCluster implements AutoCloseable {
 
     private final Path work;
     private final List<Process> processes = new ArrayList<>();
+    // a JVM stopped by a signal (a build's timeout, Ctrl-C) skips close(): this stops the cluster then too
+    private final Thread stopOnExit = new Thread(this::stopAll, "standalone-cluster-stop");
     private final List<Path> workerDirs = new ArrayList<>();
     private String masterUrl;
 
@@ -41,6 +43,7 @@ final class StandaloneCluster implements AutoCloseable {
      */
     static StandaloneCluster start(Path work, int workers, int cores, String memory) throws Exception {
         StandaloneCluster c = new StandaloneCluster(work);
+        Runtime.getRuntime().addShutdownHook(c.stopOnExit);
         try {
             c.startAll(workers, cores, memory);
             return c;
@@ -173,6 +176,15 @@ final class StandaloneCluster implements AutoCloseable {
     /** Stops the workers (and their executors), then the master. */
     @Override
     public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // the hook is running or will run
+        }
+    }
+
+    private synchronized void stopAll() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Processes.stop(processes.get(i));
         }
