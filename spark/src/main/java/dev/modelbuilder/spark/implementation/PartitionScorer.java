@@ -27,14 +27,17 @@ import java.util.Objects;
 
 /**
  * Scores one partition: takes the executor's shared engine (opening the package if no task of this JVM has), reads
- * {@code batchSize} rows at a time, and appends label, score, scores, top-K and error to each. Rows stream through:
- * a partition is never held in memory.
+ * and decodes {@code batchSize} rows at a time on the task's own thread, scores them in one inference, and appends
+ * label, score, scores, top-K and error to each. Rows stream through: a partition is never held in memory.
  *
  * <p>An image that cannot be read or decoded gives a row with the error and no prediction, unless
  * {@code failOnError}, which fails the task with a {@link ScoringException} naming the file. An inference failure
  * (not the image's fault) always fails the task.
  */
 public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+    /** Decoded pixels a task holds at most before it scores what it has (a batch of 8 12-megapixel photos). */
+    static final long DECODED_BUDGET = 8L * 3 * 4000 * 3000;
+
     private static final long serialVersionUID = 1L;
 
     /**
@@ -146,27 +149,52 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             return ready.poll();
         }
 
+        /**
+         * Reads and decodes up to {@code batchSize} rows on this task's thread, then scores the decoded ones in one
+         * inference. Decoding here, not on the engine's shared pool, makes Spark's tasks the parallelism (an
+         * executor with N cores decodes N images at once, whatever N is), and an image that cannot be read or
+         * decoded is known by its row. A batch is cut short when its decoded pixels pass {@link #DECODED_BUDGET}, so
+         * that a run of very large photos cannot exhaust a small executor's heap.
+         */
         private void scoreNextBatch() {
             List<Row> rows = new ArrayList<>(plan.batchSize());
-            while (rows.size() < plan.batchSize() && input.hasNext()) {
-                rows.add(input.next());
-            }
-            int n = rows.size();
-            String[] names = new String[n];
-            byte[][] images = new byte[n][];
-            String[] errors = new String[n];
-            for (int i = 0; i < n; i++) {
-                Row row = rows.get(i);
-                names[i] = describe(row, rowNumber++);
+            List<String> errors = new ArrayList<>(plan.batchSize());
+            List<ImageSource> decoded = new ArrayList<>(plan.batchSize());
+            List<Integer> positions = new ArrayList<>(plan.batchSize());
+            long pixelBytes = 0;
+            while (rows.size() < plan.batchSize() && pixelBytes < DECODED_BUDGET && input.hasNext()) {
+                Row row = input.next();
+                String name = describe(row, rowNumber++);
+                String error = null;
+                byte[] image = null;
                 try {
-                    images[i] = read(row);
+                    image = read(row);
                 } catch (IOException | RuntimeException e) {
-                    errors[i] = failed(names[i], "cannot read it: " + ModelPackages.message(e), e);
+                    error = failed(name, "cannot read it: " + ModelPackages.message(e), e);
+                }
+                if (image != null) {
+                    try {
+                        RgbImage rgb = ImageDecoder.decode(image, ImageDecoder.DEFAULT_MAX_ENCODED_BYTES);
+                        pixelBytes += 3L * rgb.width() * rgb.height();
+                        positions.add(rows.size());
+                        decoded.add(ImageSource.of(rgb));
+                    } catch (RuntimeException e) {
+                        error = failed(name, ModelPackages.message(e), e);
+                    }
+                }
+                rows.add(row);
+                errors.add(error);
+            }
+            Prediction[] predictions = new Prediction[rows.size()];
+            if (!decoded.isEmpty()) {
+                // an inference failure is not the images' fault: it fails the task
+                List<Prediction> scored = engine.predictBatch(decoded);
+                for (int j = 0; j < positions.size(); j++) {
+                    predictions[positions.get(j)] = scored.get(j);
                 }
             }
-            Prediction[] predictions = predict(images, names, errors);
-            for (int i = 0; i < n; i++) {
-                ready.add(output(rows.get(i), predictions[i], errors[i]));
+            for (int i = 0; i < rows.size(); i++) {
+                ready.add(output(rows.get(i), predictions[i], errors.get(i)));
             }
         }
 
@@ -179,48 +207,6 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 return (byte[]) row.get(idx);
             }
             return HadoopFiles.readAll(row.getString(idx), conf, ImageDecoder.DEFAULT_MAX_ENCODED_BYTES);
-        }
-
-        /**
-         * Scores the readable images in one inference. When that fails, finds which images cannot be decoded (those
-         * get an error) and scores the others one by one; if none is at fault, the inference itself failed and the
-         * task fails with it.
-         */
-        private Prediction[] predict(byte[][] images, String[] names, String[] errors) {
-            int n = images.length;
-            Prediction[] out = new Prediction[n];
-            List<ImageSource> sources = new ArrayList<>(n);
-            List<Integer> positions = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                if (errors[i] == null) {
-                    sources.add(ImageSource.of(images[i]));
-                    positions.add(i);
-                }
-            }
-            if (sources.isEmpty()) {
-                return out;
-            }
-            List<Prediction> batch;
-            try {
-                batch = engine.predictBatch(sources);
-            } catch (ScoringException batchFailure) {
-                // predictBatch stops at the first bad image; it cannot say which others were fine
-                for (int i : positions) {
-                    RgbImage decoded;
-                    try {
-                        decoded = ImageDecoder.decode(images[i], ImageDecoder.DEFAULT_MAX_ENCODED_BYTES);
-                    } catch (RuntimeException e) {
-                        errors[i] = failed(names[i], ModelPackages.message(e), e);
-                        continue;
-                    }
-                    out[i] = engine.predict(decoded); // an inference failure here fails the task
-                }
-                return out;
-            }
-            for (int j = 0; j < positions.size(); j++) {
-                out[positions.get(j)] = batch.get(j);
-            }
-            return out;
         }
 
         /** Records a row's error, or fails the task with it when {@code failOnError}. */

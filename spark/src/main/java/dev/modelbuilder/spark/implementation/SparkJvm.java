@@ -16,7 +16,8 @@ import java.util.Optional;
  * to the JVMs it starts; a plain {@code java -cp ... dev.modelbuilder.spark.BatchScoring} does not, and Spark then
  * fails at start-up ({@code IllegalAccessError} on {@code sun.nio.ch}). {@link #relaunch} starts the same program
  * again in a child JVM with them: the command stays as the user wrote it, at the cost of a second JVM start
- * (about a third of a second). The list is Spark's own ({@link JavaModuleOptions}), so it follows Spark's version.
+ * (0.8-1.5 s on this project's machines, mostly the 200-jar class path). The list is Spark's own
+ * ({@link JavaModuleOptions}), so it follows Spark's version.
  */
 public final class SparkJvm {
     /** Set in a relaunched JVM, so that a JVM that still lacks the options fails instead of starting another. */
