@@ -117,8 +117,9 @@ public final class SparkScoringBenchmark {
 
     /**
      * The comparison the issue's goal is about, made fair on a shared machine: the engine and local[2] take turns,
-     * chunk after chunk of the same images, in one JVM, so that a busy spell of the machine hits both alike. Each
-     * side's throughput is all its images over the sum of its chunks' times.
+     * chunk after chunk of the same images, in one JVM, so that a busy spell of the machine hits both alike, after
+     * one unmeasured chunk each (JIT warm-up). Each side's throughput is all its images over the sum of its chunks'
+     * times.
      */
     private static List<Figures> inProcessAgainstLocal2(Path zip, Path bench, List<Path> files, Path warmUp,
                                                         int chunks) throws IOException {
@@ -157,6 +158,12 @@ public final class SparkScoringBenchmark {
             if (errors > 0) {
                 throw new IllegalStateException("local[2]: the warm-up run has errors");
             }
+            // one chunk each before measuring: Spark's code paths need the JIT's attention as much as the engine's
+            engine.predictBatch(ImageSource.ofFiles(parts.get(0)));
+            classifier.transform(spark.read().format("binaryFile").load(partDirs.get(0).toString()))
+                    .write().format("noop").mode("overwrite").save();
+            System.out.printf(Locale.ROOT, "  warmed up on %d images each; load average %s%n", parts.get(0).size(),
+                    loadAverage());
             double engineTime = 0;
             double sparkTime = 0;
             long engineCpu = 0;
