@@ -1,7 +1,6 @@
 package dev.modelbuilder.spark.implementation;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -51,8 +50,7 @@ public final class HadoopFiles {
      */
     public static InputStream open(String path, Configuration conf) throws IOException {
         Path p = new Path(path);
-        FSDataInputStream in = p.getFileSystem(conf).open(p);
-        return in;
+        return p.getFileSystem(conf).open(p);
     }
 
     /**
