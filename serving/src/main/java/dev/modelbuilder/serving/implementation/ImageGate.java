@@ -1,27 +1,18 @@
 package dev.modelbuilder.serving.implementation;
 
-import dev.modelbuilder.core.exception.ImageTooLargeException;
-
-import dev.modelbuilder.core.dataset.ImageProbe;
-
 import dev.modelbuilder.core.dataset.ImageInfo;
-
+import dev.modelbuilder.core.dataset.ImageProbe;
+import dev.modelbuilder.core.exception.ImageTooLargeException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.pipeline.ImageDecoder;
 import dev.modelbuilder.pipeline.RgbImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decides whether an uploaded image is decoded, and decodes it: the bytes must start like a JPEG, PNG, GIF or BMP
+ * Decides whether an uploaded image is decoded, and decodes it: the bytes must be a JPEG, PNG, GIF, BMP, TIFF or WebP
  * file, the image must declare at most {@code max-pixels} pixels in its header (read without decoding), and its decode
- * draws from the process-wide decode budget (in the decoder). Every refusal is a {@link RequestRefusedException} with its own status and code.
+ * draws from the process-wide decode budget (in the decoder). Every refusal is a {@link RequestRefusedException} with
+ * its own status and code.
  */
 public final class ImageGate {
     /** Error codes of refused images, also the {@code reason} tag of the refused-images counter. */
@@ -44,7 +35,6 @@ public final class ImageGate {
     /**
      * @param maxImageBytes the largest encoded image
      * @param maxPixels the most pixels an image may declare
-     * @param budget the decode budget
      */
     public ImageGate(long maxImageBytes, long maxPixels) {
         this.maxImageBytes = maxImageBytes;
@@ -93,13 +83,14 @@ public final class ImageGate {
     }
 
     /**
-     * Checks and decodes an image, holding a permit of the decode budget while it decodes.
+     * Checks and decodes an image; the decoder draws what it needs from the process-wide decode budget.
      *
      * @param image the encoded image
      * @param source what to call it in an error message
      * @return the pixels
-     * @throws RequestRefusedException as {@link #check}, 400 {@code corrupt_image} when it cannot be decoded, 503
-     *     {@code insufficient_memory} when the decode ran out of memory
+     * @throws RequestRefusedException as {@link #check}, 400 {@code corrupt_image} when it cannot be decoded, 413
+     *     {@code image_too_large_to_decode} when the decode budget cannot take it, 503 {@code insufficient_memory}
+     *     when the decode ran out of memory
      */
     public RgbImage decode(byte[] image, String source) {
         check(image, source);
