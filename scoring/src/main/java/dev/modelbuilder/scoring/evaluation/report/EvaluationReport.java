@@ -6,12 +6,12 @@ import dev.modelbuilder.core.support.AtomicFiles;
 import static dev.modelbuilder.scoring.evaluation.report.Html.escape;
 import static dev.modelbuilder.scoring.evaluation.report.Html.number;
 import static dev.modelbuilder.scoring.evaluation.report.Html.percent;
+import static dev.modelbuilder.scoring.evaluation.report.ReportPage.card;
 
 import dev.modelbuilder.scoring.evaluation.ConfusionMatrix;
 import dev.modelbuilder.scoring.evaluation.EvaluationResult;
 import dev.modelbuilder.scoring.evaluation.LabelMetrics;
 import dev.modelbuilder.scoring.evaluation.Misclassified;
-import dev.modelbuilder.scoring.evaluation.SkippedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +56,6 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
     public static final int MAX_HEAT_MAP_LABELS = 40;
     /** The generator marker in every page's head, by which {@link #isReport(Path)} knows a report. */
     static final String GENERATOR = "<meta name=\"generator\" content=\"Model Builder for Java evaluation report\">";
-    private static final int MAX_TABLE_ROWS = 2000;
 
     /** Checks the fields. */
     public EvaluationReport {
@@ -135,45 +134,23 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
      * @throws FileAccessException if it cannot be written
      */
     public void write(Path file) {
-        Path target = file.toAbsolutePath();
-        try {
-            Files.createDirectories(target.getParent());
-            AtomicFiles.system().write(target, toHtml().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new FileAccessException(target, "could not write the report " + target + ": " + e.getMessage(), e);
-        }
+        ReportPage.write(file, toHtml());
     }
 
     /** @return the page */
     public String toHtml() {
         EvaluationResult shown = absolutePaths ? result : result.withRelativePaths();
-        StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n").append(GENERATOR)
-                .append("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(escape(title)).append("</title>\n<style>").append(STYLE)
-                .append("</style>\n</head>\n<body>\n<main>\n");
-        h.append("<h1>").append(escape(title)).append("</h1>\n");
-        h.append("<p class=\"source\">").append(escape(shown.model())).append(" on <code>")
-                .append(escape(shown.dataFolder())).append("</code></p>\n");
+        StringBuilder h = ReportPage.begin(title, "", shown.model(), shown.dataFolder());
         summary(h);
-        if (curves != null && !curves.isEmpty()) {
-            h.append("<section id=\"training-curves\"><h2>Training curves</h2><div class=\"charts\">")
-                    .append(Charts.curves(curves, "Loss", EpochMetrics::trainLoss, EpochMetrics::validationLoss,
-                            false))
-                    .append(Charts.curves(curves, "Accuracy", EpochMetrics::trainAccuracy,
-                            EpochMetrics::validationAccuracy, true))
-                    .append("</div></section>\n");
-        }
+        ReportPage.trainingCurves(h, curves);
         heatMap(h);
         h.append("<section id=\"per-label\"><h2>Precision and recall per label</h2><div class=\"scroll\">")
                 .append(Charts.labelBars(result.perLabel())).append("</div>");
         perLabelTable(h);
         h.append("</section>\n");
         gallery(h);
-        skipped(h, shown);
-        h.append("<script type=\"application/json\" id=\"evaluation-data\">")
-                .append(shown.toJson().replace("<", "\\u003c")).append("</script>\n");
-        return h.append("</main>\n</body>\n</html>\n").toString();
+        ReportPage.skipped(h, shown.skipped(), shown.skippedCount());
+        return ReportPage.end(h, shown.toJson());
     }
 
     private void summary(StringBuilder h) {
@@ -192,12 +169,6 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         card(h, "images", "Images", Long.toString(result.images()), result.misclassifiedCount() + " misclassified, "
                 + result.skippedCount() + " skipped");
         h.append("</div></section>\n");
-    }
-
-    private static void card(StringBuilder h, String id, String name, String value, String detail) {
-        h.append("<div class=\"card\" id=\"").append(id).append("\"><div class=\"name\">").append(escape(name))
-                .append("</div><div class=\"value\">").append(escape(value)).append("</div><div class=\"detail\">")
-                .append(escape(detail)).append("</div></div>");
     }
 
     private void perLabelTable(StringBuilder h) {
@@ -246,7 +217,7 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
         }
         h.append("</div>");
         if (wrong.size() > shown) {
-            int rows = Math.min(MAX_TABLE_ROWS, wrong.size() - shown);
+            int rows = Math.min(ReportPage.MAX_TABLE_ROWS, wrong.size() - shown);
             h.append("<details><summary>").append(wrong.size() - shown).append(" more misclassified images")
                     .append("</summary><table class=\"figures\"><thead><tr><th>image</th><th>true</th>")
                     .append("<th>predicted</th><th>score</th></tr></thead><tbody>");
@@ -272,19 +243,6 @@ public record EvaluationReport(EvaluationResult result, String title, TrainingCu
                     .append(matrix.labels().size()).append(" are shown; every non-zero cell is in the embedded JSON.");
         }
         h.append("</p><div class=\"scroll\">").append(Charts.heatMap(matrix, shown)).append("</div></section>\n");
-    }
-
-    private static void skipped(StringBuilder h, EvaluationResult shown) {
-        if (shown.skipped().isEmpty()) {
-            return;
-        }
-        h.append("<section id=\"skipped\"><h2>Skipped files (").append(shown.skippedCount())
-                .append(")</h2><table class=\"figures\"><thead><tr><th>file</th><th>why</th></tr></thead><tbody>");
-        for (SkippedImage s : shown.skipped().subList(0, Math.min(MAX_TABLE_ROWS, shown.skipped().size()))) {
-            h.append("<tr><td>").append(escape(s.image())).append("</td><td>").append(escape(s.reason()))
-                    .append("</td></tr>");
-        }
-        h.append("</tbody></table></section>\n");
     }
 
     static final String STYLE = """

@@ -3,17 +3,13 @@ package dev.modelbuilder.scoring.evaluation.report;
 import static dev.modelbuilder.scoring.evaluation.report.Html.escape;
 import static dev.modelbuilder.scoring.evaluation.report.Html.number;
 import static dev.modelbuilder.scoring.evaluation.report.Html.percent;
+import static dev.modelbuilder.scoring.evaluation.report.ReportPage.card;
 
 import dev.modelbuilder.core.exception.FileAccessException;
-import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.scoring.evaluation.LabelDecisionMetrics;
 import dev.modelbuilder.scoring.evaluation.LabelMetrics;
 import dev.modelbuilder.scoring.evaluation.MultiLabelEvaluationResult;
 import dev.modelbuilder.scoring.evaluation.MultiLabelMistake;
-import dev.modelbuilder.scoring.evaluation.SkippedImage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -96,46 +92,23 @@ public record MultiLabelEvaluationReport(MultiLabelEvaluationResult result, Stri
      * @throws FileAccessException if it cannot be written
      */
     public void write(Path file) {
-        Path target = file.toAbsolutePath();
-        try {
-            Files.createDirectories(target.getParent());
-            AtomicFiles.system().write(target, toHtml().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new FileAccessException(target, "could not write the report " + target + ": " + e.getMessage(), e);
-        }
+        ReportPage.write(file, toHtml());
     }
 
     /** @return the page */
     public String toHtml() {
         MultiLabelEvaluationResult shown = absolutePaths ? result : result.withRelativePaths();
-        StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append(EvaluationReport.GENERATOR)
-                .append("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(escape(title)).append("</title>\n<style>").append(EvaluationReport.STYLE)
-                .append(STYLE).append("</style>\n</head>\n<body>\n<main>\n");
-        h.append("<h1>").append(escape(title)).append("</h1>\n");
-        h.append("<p class=\"source\">").append(escape(shown.model())).append(" on <code>")
-                .append(escape(shown.dataFolder())).append("</code></p>\n");
+        StringBuilder h = ReportPage.begin(title, STYLE, shown.model(), shown.dataFolder());
         summary(h);
-        if (curves != null && !curves.isEmpty()) {
-            h.append("<section id=\"training-curves\"><h2>Training curves</h2><div class=\"charts\">")
-                    .append(Charts.curves(curves, "Loss", EpochMetrics::trainLoss, EpochMetrics::validationLoss,
-                            false))
-                    .append(Charts.curves(curves, "Accuracy", EpochMetrics::trainAccuracy,
-                            EpochMetrics::validationAccuracy, true))
-                    .append("</div></section>\n");
-        }
+        ReportPage.trainingCurves(h, curves);
         List<LabelMetrics> bars = result.perLabel().stream().map(m -> new LabelMetrics(m.label(), m.precision(),
                 m.recall(), m.f1(), m.support(), m.predicted())).toList();
         h.append("<section id=\"per-label\"><h2>Precision and recall per label</h2><div class=\"scroll\">")
                 .append(Charts.labelBars(bars)).append("</div></section>\n");
         decisionTables(h);
         worst(h);
-        skipped(h, shown);
-        h.append("<script type=\"application/json\" id=\"evaluation-data\">")
-                .append(shown.toJson().replace("<", "\\u003c")).append("</script>\n");
-        return h.append("</main>\n</body>\n</html>\n").toString();
+        ReportPage.skipped(h, shown.skipped(), shown.skippedCount());
+        return ReportPage.end(h, shown.toJson());
     }
 
     private void summary(StringBuilder h) {
@@ -151,12 +124,6 @@ public record MultiLabelEvaluationReport(MultiLabelEvaluationResult result, Stri
                 "macro F1 " + number(result.bestThresholdMacroF1()) + " here (not applied)");
         card(h, "images", "Images", Long.toString(result.images()), result.skippedCount() + " skipped");
         h.append("</div></section>\n");
-    }
-
-    private static void card(StringBuilder h, String id, String name, String value, String detail) {
-        h.append("<div class=\"card\" id=\"").append(id).append("\"><div class=\"name\">").append(escape(name))
-                .append("</div><div class=\"value\">").append(escape(value)).append("</div><div class=\"detail\">")
-                .append(escape(detail)).append("</div></div>");
     }
 
     /** Each label's 2x2 table in one row, its cells shaded by their share of the images (a heat map per label). */
@@ -231,19 +198,6 @@ public record MultiLabelEvaluationReport(MultiLabelEvaluationResult result, Stri
 
     private static String set(List<String> labels) {
         return labels.isEmpty() ? "\u2205" : escape("{" + String.join(", ", labels) + "}");
-    }
-
-    private static void skipped(StringBuilder h, MultiLabelEvaluationResult shown) {
-        if (shown.skipped().isEmpty()) {
-            return;
-        }
-        h.append("<section id=\"skipped\"><h2>Skipped files (").append(shown.skippedCount())
-                .append(")</h2><table class=\"figures\"><thead><tr><th>file</th><th>why</th></tr></thead><tbody>");
-        for (SkippedImage s : shown.skipped().subList(0, Math.min(2000, shown.skipped().size()))) {
-            h.append("<tr><td>").append(escape(s.image())).append("</td><td>").append(escape(s.reason()))
-                    .append("</td></tr>");
-        }
-        h.append("</tbody></table></section>\n");
     }
 
     private static final String STYLE = """
