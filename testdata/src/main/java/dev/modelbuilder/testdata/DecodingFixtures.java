@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The decoding fixtures: one small file per kind of image (PNG in every mode, GIF canvases, JPEG in every colour
@@ -21,8 +16,9 @@ import java.util.Map;
  */
 public final class DecodingFixtures {
     private static final String ROOT = "/dev/modelbuilder/testdata/decoding";
-    private static final Object LOCK = new Object();
-    private static Path extracted;
+    private static final ResourceFolder FOLDER =
+            new ResourceFolder(DecodingFixtures.class, ROOT, "decoding.json", "modelbuilder-decoding",
+                    "decoding fixtures");
 
     private DecodingFixtures() {
     }
@@ -38,27 +34,7 @@ public final class DecodingFixtures {
 
     /** @return the folder holding the fixtures (read it, never write into it) */
     public static Path dir() {
-        URL marker = DecodingFixtures.class.getResource(ROOT + "/decoding.json");
-        if (marker == null) {
-            throw new IllegalStateException("the decoding fixtures are not on the class path; add a test "
-                    + "dependency on dev.modelbuilder:modelbuilder-testdata");
-        }
-        try {
-            URI uri = marker.toURI();
-            if ("file".equals(uri.getScheme())) {
-                return Path.of(uri).getParent();
-            }
-            synchronized (LOCK) {
-                if (extracted == null) {
-                    extracted = ResourceFolders.extract(uri, ROOT, "modelbuilder-decoding");
-                }
-                return extracted;
-            }
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("unexpected fixture location " + marker, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not copy the fixtures out of " + marker, e);
-        }
+        return FOLDER.path();
     }
 
     /** @return every fixture, in decoding.json's order */

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The image-classification reference fixtures as a folder on disk: {@code tiny.onnx}, {@code bestModelMap.json},
@@ -24,7 +21,9 @@ import java.util.Map;
 public final class ImageClassificationFixtures {
     private static final String ROOT = "/dev/modelbuilder/testdata/image-classification";
     private static final Object LOCK = new Object();
-    private static Path extracted;
+    private static final ResourceFolder FOLDER =
+            new ResourceFolder(ImageClassificationFixtures.class, ROOT, "MANIFEST.txt", "modelbuilder-testdata",
+                    "image-classification fixtures");
     private static JsonNode expected;
 
     private ImageClassificationFixtures() {
@@ -32,27 +31,7 @@ public final class ImageClassificationFixtures {
 
     /** @return the folder holding the fixtures (read it, never write into it) */
     public static Path dir() {
-        URL marker = ImageClassificationFixtures.class.getResource(ROOT + "/MANIFEST.txt");
-        if (marker == null) {
-            throw new IllegalStateException("the image-classification fixtures are not on the class path; "
-                    + "add a test dependency on dev.modelbuilder:modelbuilder-testdata");
-        }
-        try {
-            URI uri = marker.toURI();
-            if ("file".equals(uri.getScheme())) {
-                return Path.of(uri).getParent();
-            }
-            synchronized (LOCK) {
-                if (extracted == null) {
-                    extracted = ResourceFolders.extract(uri, ROOT, "modelbuilder-testdata");
-                }
-                return extracted;
-            }
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("unexpected fixture location " + marker, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not copy the fixtures out of " + marker, e);
-        }
+        return FOLDER.path();
     }
 
     /** @return the 5-class reference model: input {@code input1} [N,3,224,224], output {@code output1} logits */
