@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("packaged")
 class StandaloneClusterIT {
     private static final Pattern OPENED = Pattern.compile("opened MLModel\\.zip (\\S+) \\(SHA-256 (\\w+)\\) in this "
-            + "JVM");
+            + "JVM in \\d+ ms: \\d+ labels, (\\d+) intra-op thread\\(s\\), batches of (\\d+)");
 
     @TempDir
     Path dir;
@@ -81,6 +81,9 @@ class StandaloneClusterIT {
                 while (m.find()) {
                     here++;
                     assertThat(Path.of(URI.create(m.group(1)))).isEqualTo(zip);
+                    // one inference thread per task (spark.task.cpus = 1), not one per core of the machine
+                    assertThat(Integer.parseInt(m.group(3))).as("intra-op threads").isEqualTo(1);
+                    assertThat(Integer.parseInt(m.group(4))).as("rows per inference").isEqualTo(4);
                 }
                 assertThat(here).as("package opens in " + log + ":\n" + text).isLessThanOrEqualTo(1);
                 opens += here;
