@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheArchitectureRules() {
         ArchitectureRules.check("azure");
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("azure");
+    }
 }

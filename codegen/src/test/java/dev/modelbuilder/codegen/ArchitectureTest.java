@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheArchitectureRules() {
         ArchitectureRules.check("codegen");
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("codegen");
+    }
 }

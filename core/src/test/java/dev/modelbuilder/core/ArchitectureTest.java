@@ -15,4 +15,9 @@ class ArchitectureTest {
     void coreDependsOnTheJdkAndSlf4jOnly() {
         ArchitectureRules.checkCoreDependencies();
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("core");
+    }
 }

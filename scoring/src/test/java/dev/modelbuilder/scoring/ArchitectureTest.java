@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheArchitectureRules() {
         ArchitectureRules.check("scoring");
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("scoring");
+    }
 }

@@ -75,4 +75,9 @@ class ArchitectureTest {
             found.add(owner.getSimpleName() + "." + member + ": " + type.getTypeName());
         }
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("spark");
+    }
 }

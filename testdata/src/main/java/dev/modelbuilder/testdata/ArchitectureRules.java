@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *   <li>its packages depend on each other without cycles;</li>
  *   <li>every package has a {@code package-info.java}.</li>
  * </ul>
- * {@link #checkCoreDependencies()} adds core's own rule: it depends on the JDK and slf4j-api only.
+ * {@link #checkCoreDependencies()} adds core's own rule: it depends on the JDK and slf4j-api only, and
+ * {@link #checkApiErrors(String)} the library modules' rule on the exceptions their public API lets out.
  */
 public final class ArchitectureRules {
     private static final String ROOT = "dev.modelbuilder";
@@ -73,6 +74,18 @@ public final class ArchitectureRules {
             throw new AssertionError("core/pom.xml must have slf4j-api as its only compile-scope dependency, found "
                     + compile);
         }
+    }
+
+    /**
+     * The error rule of a library module's public API: only {@code ModelBuilderException} subtypes leave it (and
+     * {@code NullPointerException}, {@code IllegalArgumentException}, {@code IndexOutOfBoundsException} for
+     * programming errors), in {@code throws} clauses and in {@code @throws} tags alike.
+     *
+     * @param module the module's package name under {@code dev.modelbuilder}
+     * @throws AssertionError naming every member that breaks it
+     */
+    public static void checkApiErrors(String module) {
+        ApiErrorRules.check(module);
     }
 
     private static JavaClasses mainClasses(String basePackage) {

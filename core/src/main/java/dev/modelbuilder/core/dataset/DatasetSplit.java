@@ -20,7 +20,7 @@ public record DatasetSplit(List<String> labels, List<LabeledImage> training, Lis
     /**
      * @param image an image of this dataset with one label
      * @return its class index
-     * @throws IllegalStateException when the image has no label or several
+     * @throws dev.modelbuilder.core.exception.InvalidStateException when the image has no label or several
      */
     public int classIndex(LabeledImage image) {
         return indexOf(image.label());

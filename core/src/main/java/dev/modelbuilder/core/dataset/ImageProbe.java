@@ -1,5 +1,6 @@
 package dev.modelbuilder.core.dataset;
 
+import dev.modelbuilder.core.exception.ModelBuilderException;
 import java.util.zip.CRC32;
 
 /**
@@ -13,13 +14,19 @@ public final class ImageProbe {
     }
 
     /** Why a file is not a usable image. */
-    public static final class ProbeFailure extends Exception {
+    public static final class ProbeFailure extends ModelBuilderException {
         private static final long serialVersionUID = 1L;
         private final boolean recognised;
 
         ProbeFailure(String message, boolean recognised) {
-            super(message, null, false, false);
+            super(message);
             this.recognised = recognised;
+        }
+
+        /** A failed probe is an answer about the file, not a fault of the SDK: no stack trace to fill in. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
 
         /** @return whether the content was recognised as an image format (so it is corrupt, not foreign) */

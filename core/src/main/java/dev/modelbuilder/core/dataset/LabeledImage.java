@@ -1,5 +1,6 @@
 package dev.modelbuilder.core.dataset;
 
+import dev.modelbuilder.core.exception.InvalidStateException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -38,11 +39,11 @@ public record LabeledImage(Path path, List<String> labels, String relativePath, 
 
     /**
      * @return the image's only label (in a folder dataset, the name of the top-level folder it lies in)
-     * @throws IllegalStateException when the image has no label or several (a multi-label dataset's image)
+     * @throws InvalidStateException when the image has no label or several (a multi-label dataset's image)
      */
     public String label() {
         if (labels.size() != 1) {
-            throw new IllegalStateException(relativePath + " has " + labels.size() + " labels " + labels
+            throw new InvalidStateException(relativePath + " has " + labels.size() + " labels " + labels
                     + ", not one: read labels() in a multi-label dataset");
         }
         return labels.get(0);

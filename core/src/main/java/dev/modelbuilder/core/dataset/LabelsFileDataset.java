@@ -109,7 +109,7 @@ public final class LabelsFileDataset extends ImageDataset {
         LabelsFileReader.Rows rows;
         try {
             rows = reader.read(source);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new DatasetValidationException(source, List.of(new DatasetProblem(Kind.NOT_A_LABELS_FILE, source,
                     "cannot be read as " + reader.format() + ": " + e.getMessage())));
         }

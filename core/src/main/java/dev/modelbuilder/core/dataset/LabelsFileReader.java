@@ -1,6 +1,5 @@
 package dev.modelbuilder.core.dataset;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -30,9 +29,9 @@ public interface LabelsFileReader {
      *
      * @param file the labels file
      * @return the rows that could be read and the problems of the others
-     * @throws IOException when the file itself cannot be read
+     * @throws dev.modelbuilder.core.exception.FileAccessException when the file itself cannot be read
      */
-    Rows read(Path file) throws IOException;
+    Rows read(Path file);
 
     /**
      * One row as written: nothing checked yet but its syntax.

@@ -1,6 +1,7 @@
 package dev.modelbuilder.core.testing;
 
 import dev.modelbuilder.core.dataset.LabelsFileReader;
+import dev.modelbuilder.core.exception.FileAccessException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +25,15 @@ public final class BarLabelsReader implements LabelsFileReader {
     }
 
     @Override
-    public Rows read(Path file) throws IOException {
+    public Rows read(Path file) {
         List<Row> rows = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot read " + file + ": " + e.getMessage(), e);
+        }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int bar = line.indexOf('|');

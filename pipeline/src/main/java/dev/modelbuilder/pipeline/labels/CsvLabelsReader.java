@@ -1,6 +1,7 @@
 package dev.modelbuilder.pipeline.labels;
 
 import dev.modelbuilder.core.dataset.LabelsFileReader;
+import dev.modelbuilder.core.exception.FileAccessException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,15 @@ public final class CsvLabelsReader implements LabelsFileReader {
     }
 
     @Override
-    public Rows read(Path file) throws IOException {
+    public Rows read(Path file) {
+        try {
+            return readRows(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Rows readRows(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)

@@ -3,6 +3,7 @@ package dev.modelbuilder.pipeline.labels;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelbuilder.core.dataset.LabelsFileReader;
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.pipeline.implementation.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,7 +43,15 @@ public final class JsonLinesLabelsReader implements LabelsFileReader {
     }
 
     @Override
-    public Rows read(Path file) throws IOException {
+    public Rows read(Path file) {
+        try {
+            return readRows(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Rows readRows(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
