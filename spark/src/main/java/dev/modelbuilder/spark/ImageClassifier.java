@@ -50,7 +50,7 @@ import java.util.UUID;
  * }</pre>
  *
  * <p><b>Input.</b> {@link #inputCol()} (default {@code content}) is either a binary column of encoded images (JPEG,
- * PNG, BMP, GIF), as the {@code binaryFile} source gives, or a string column of paths or URIs ({@code file:},
+ * PNG, GIF, BMP, TIFF, WebP: every format {@code predict} reads), as the {@code binaryFile} source gives, or a string column of paths or URIs ({@code file:},
  * {@code hdfs:}, {@code abfss:}, {@code s3a:}, ... wherever the cluster has the connector). With binary input,
  * {@link #pathCol()} (default {@code path}, when the data set has it) names each row's file in errors.
  *
