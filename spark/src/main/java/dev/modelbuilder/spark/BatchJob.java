@@ -1,7 +1,7 @@
 package dev.modelbuilder.spark;
 
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.spark.implementation.BatchOptions;
+import dev.modelbuilder.spark.implementation.BatchArguments;
 import dev.modelbuilder.spark.implementation.HadoopFiles;
 import dev.modelbuilder.spark.implementation.ModelPackages;
 import org.apache.hadoop.conf.Configuration;
@@ -56,7 +56,7 @@ final class BatchJob {
      * @throws RuntimeException Spark's, when the job fails (with {@code --fail-on-error}, caused by a
      *     {@link dev.modelbuilder.core.exception.ScoringException} naming the file)
      */
-    public static Summary run(SparkSession spark, BatchOptions options) {
+    public static Summary run(SparkSession spark, BatchArguments options) {
         Objects.requireNonNull(options, "options");
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         checkOutput(options.output(), conf);
@@ -100,7 +100,7 @@ final class BatchJob {
 
     /** Reads the written rows back: cheap (two columns) and exact, where counting while scoring could double count
      * retried tasks. */
-    private static Summary count(SparkSession spark, BatchOptions options) {
+    private static Summary count(SparkSession spark, BatchArguments options) {
         DataFrameReader reader = spark.read().format(options.format());
         if (options.format().equals("csv")) {
             reader = reader.option("header", "true");

@@ -3,7 +3,7 @@ package dev.modelbuilder.spark;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.core.exception.ValidationException;
-import dev.modelbuilder.spark.implementation.BatchOptions;
+import dev.modelbuilder.spark.implementation.BatchArguments;
 import dev.modelbuilder.spark.implementation.SparkJvm;
 import org.apache.spark.sql.SparkSession;
 
@@ -58,15 +58,15 @@ public final class BatchScoring {
 
     private static int run(String[] args, PrintStream out, PrintStream err) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            out.println(BatchOptions.USAGE);
+            out.println(BatchArguments.USAGE);
             return 0;
         }
-        BatchOptions options;
+        BatchArguments options;
         try {
-            options = BatchOptions.parse(args);
+            options = BatchArguments.parse(args);
         } catch (ValidationException e) {
             err.println("error: " + e.getMessage());
-            err.println(BatchOptions.USAGE);
+            err.println(BatchArguments.USAGE);
             return 2;
         }
         if (options.master() == null && System.getProperty("spark.master") == null) {
@@ -94,7 +94,7 @@ public final class BatchScoring {
         return score(options, out, err);
     }
 
-    private static int score(BatchOptions options, PrintStream out, PrintStream err) {
+    private static int score(BatchArguments options, PrintStream out, PrintStream err) {
         long start = System.nanoTime();
         SparkSession.Builder builder = SparkSession.builder().appName("modelbuilder-batch-scoring");
         if (options.master() != null) {

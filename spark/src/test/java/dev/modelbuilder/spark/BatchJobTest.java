@@ -2,7 +2,7 @@ package dev.modelbuilder.spark;
 
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.scoring.Prediction;
-import dev.modelbuilder.spark.implementation.BatchOptions;
+import dev.modelbuilder.spark.implementation.BatchArguments;
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +45,7 @@ class BatchJobTest {
     @Test
     void parquetKeepsTheScoresAsAMap() {
         Path out = dir.resolve("parquet");
-        BatchJob.Summary summary = BatchJob.run(spark, new BatchOptions(zip.toString(), images.toString(),
+        BatchJob.Summary summary = BatchJob.run(spark, new BatchArguments(zip.toString(), images.toString(),
                 out.toString(), "parquet", 3, false, null));
 
         assertThat(summary.rows()).isEqualTo(9);
@@ -66,7 +66,7 @@ class BatchJobTest {
     @Test
     void csvHasAHeaderAndTheScoresAsJson() throws Exception {
         Path out = dir.resolve("csv");
-        BatchJob.run(spark, new BatchOptions(zip.toString(), images.resolve("*.png").toString(), out.toString(), "csv",
+        BatchJob.run(spark, new BatchArguments(zip.toString(), images.resolve("*.png").toString(), out.toString(), "csv",
                 8, false, null));
 
         List<Row> rows = spark.read().option("header", "true").csv(out.toString()).collectAsList();
@@ -85,13 +85,13 @@ class BatchJobTest {
     @Test
     void aMissingInputOrAnExistingOutputIsRefusedBeforeScoring() throws Exception {
         Path existing = Files.createDirectories(dir.resolve("existing"));
-        assertThatThrownBy(() -> BatchJob.run(spark, new BatchOptions(zip.toString(), images.toString(),
+        assertThatThrownBy(() -> BatchJob.run(spark, new BatchArguments(zip.toString(), images.toString(),
                 existing.toString(), "json", 8, false, null)))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("it already exists");
-        assertThatThrownBy(() -> BatchJob.run(spark, new BatchOptions(zip.toString(),
+        assertThatThrownBy(() -> BatchJob.run(spark, new BatchArguments(zip.toString(),
                 dir.resolve("no-such-folder").toString(), dir.resolve("o1").toString(), "json", 8, false, null)))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("there is no such file or folder");
-        assertThatThrownBy(() -> BatchJob.run(spark, new BatchOptions(zip.toString(),
+        assertThatThrownBy(() -> BatchJob.run(spark, new BatchArguments(zip.toString(),
                 images.resolve("*.tiff").toString(), dir.resolve("o2").toString(), "json", 8, false, null)))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("the pattern matches no file");
         assertThat(dir.resolve("o1")).doesNotExist();

@@ -8,7 +8,7 @@ import dev.modelbuilder.pipeline.ModelPackage;
 import dev.modelbuilder.pipeline.PipelineSpec;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.Prediction;
-import dev.modelbuilder.spark.implementation.BatchOptions;
+import dev.modelbuilder.spark.implementation.BatchArguments;
 import dev.modelbuilder.testdata.ColourClassifier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -116,7 +116,7 @@ class MultiLabelScoringTest {
     void theBatchJobWritesTheLabelsInJsonAndAsAJsonArrayInCsv() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Path jsonOut = dir.resolve("json");
-        BatchJob.run(spark, new BatchOptions(zip.toString(), images.toString(), jsonOut.toString(), "json", 8, false,
+        BatchJob.run(spark, new BatchArguments(zip.toString(), images.toString(), jsonOut.toString(), "json", 8, false,
                 null));
         List<JsonNode> objects = new ArrayList<>();
         try (Stream<Path> parts = Files.list(jsonOut)) {
@@ -140,7 +140,7 @@ class MultiLabelScoringTest {
         }
 
         Path csvOut = dir.resolve("csv");
-        BatchJob.run(spark, new BatchOptions(zip.toString(), images.toString(), csvOut.toString(), "csv", 8, false,
+        BatchJob.run(spark, new BatchArguments(zip.toString(), images.toString(), csvOut.toString(), "csv", 8, false,
                 null));
         Dataset<Row> csv = spark.read().option("header", "true").csv(csvOut.toString());
         assertThat(csv.columns()).containsExactly("path", "label", "score", "labels", "scores", "error");

@@ -42,7 +42,7 @@ public final class ExecutorEngines {
      * @param sha256 the package archive's SHA-256
      * @param settings how the engine is built
      */
-    public record Key(String sha256, EngineSettings settings) {
+    public record Key(String sha256, EngineParameters settings) {
         /** @throws NullPointerException if a value is null */
         public Key {
             Objects.requireNonNull(sha256, "sha256");

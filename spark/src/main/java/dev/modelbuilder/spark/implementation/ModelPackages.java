@@ -119,7 +119,7 @@ public final class ModelPackages {
      * @throws ModelLoadException if the package cannot be read, differs from what the driver checked, or its model
      *     cannot be loaded (e.g. CUDA requested without a usable GPU); the message names the URI
      */
-    public static PredictionEngine open(PackageRef ref, Configuration conf, EngineSettings settings) {
+    public static PredictionEngine open(PackageRef ref, Configuration conf, EngineParameters settings) {
         long start = System.nanoTime();
         MessageDigest sha = sha256();
         ModelPackage pkg;

@@ -84,7 +84,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
         TaskContext task = TaskContext.get();
         Configuration conf = hadoop.value().get();
-        EngineSettings settings = settings(task);
+        EngineParameters settings = settings(task);
         ExecutorEngines.Lease lease = ExecutorEngines.acquire(new ExecutorEngines.Key(plan.pkg().sha256(), settings),
                 () -> ModelPackages.open(plan.pkg(), conf, settings));
         if (task != null) {
@@ -99,7 +99,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
      * executor running as many tasks as it has cores runs as many inference threads, not cores × cores
      * (onnxruntime#17011).
      */
-    private EngineSettings settings(TaskContext task) {
+    private EngineParameters settings(TaskContext task) {
         int threads = plan.intraOpThreads() > 0 ? plan.intraOpThreads() : task != null ? Math.max(1, task.cpus()) : 1;
         int device = -1;
         if (plan.gpu()) {
@@ -111,7 +111,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 }
             }
         }
-        return new EngineSettings(threads, plan.batchSize(), device);
+        return new EngineParameters(threads, plan.batchSize(), device);
     }
 
     /** The output rows, scored a batch at a time as they are asked for. */

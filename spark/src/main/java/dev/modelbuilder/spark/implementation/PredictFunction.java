@@ -62,7 +62,7 @@ public final class PredictFunction implements UDF1<byte[], Row> {
         if (lease == null) {
             TaskContext task = TaskContext.get();
             int threads = task != null ? Math.max(1, task.cpus()) : 1;
-            EngineSettings settings = new EngineSettings(threads, 1, -1);
+            EngineParameters settings = new EngineParameters(threads, 1, -1);
             ExecutorEngines.Lease taken = ExecutorEngines.acquire(new ExecutorEngines.Key(pkg.sha256(), settings),
                     () -> ModelPackages.open(pkg, hadoop.value().get(), settings));
             if (task != null) {

@@ -63,7 +63,7 @@ class ExecutorEnginesTest {
     void concurrentTasksShareOneEngineAndAFailedOpenIsTriedAgain() throws Exception {
         Path zip = SparkTestSupport.uniquePackage(dir);
         PackageRef ref = ModelPackages.check(zip.toString(), new Configuration(), null).ref();
-        ExecutorEngines.Key key = new ExecutorEngines.Key(ref.sha256(), new EngineSettings(1, 8, -1));
+        ExecutorEngines.Key key = new ExecutorEngines.Key(ref.sha256(), new EngineParameters(1, 8, -1));
         AtomicInteger loads = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -94,7 +94,7 @@ class ExecutorEnginesTest {
             pool.shutdownNow();
         }
 
-        ExecutorEngines.Key other = new ExecutorEngines.Key(ref.sha256(), new EngineSettings(1, 3, -1));
+        ExecutorEngines.Key other = new ExecutorEngines.Key(ref.sha256(), new EngineParameters(1, 3, -1));
         assertThatThrownBy(() -> ExecutorEngines.acquire(other, () -> {
             throw new IllegalStateException("disk on fire");
         })).hasMessage("disk on fire");
@@ -109,12 +109,12 @@ class ExecutorEnginesTest {
         Path zip = SparkTestSupport.uniquePackage(dir);
         PackageRef ref = ModelPackages.check(zip.toString(), new Configuration(), null).ref();
         // held through the whole test: must never be closed, however many others come and go
-        ExecutorEngines.Key heldKey = new ExecutorEngines.Key(ref.sha256(), new EngineSettings(1, 100, -1));
+        ExecutorEngines.Key heldKey = new ExecutorEngines.Key(ref.sha256(), new EngineParameters(1, 100, -1));
         try (ExecutorEngines.Lease held = ExecutorEngines.acquire(heldKey,
                 () -> ModelPackages.open(ref, new Configuration(), heldKey.settings()))) {
             List<PredictionEngine> idle = new ArrayList<>();
             for (int batch = 101; batch <= 101 + ExecutorEngines.MAX_ENGINES + 1; batch++) {
-                ExecutorEngines.Key key = new ExecutorEngines.Key(ref.sha256(), new EngineSettings(1, batch, -1));
+                ExecutorEngines.Key key = new ExecutorEngines.Key(ref.sha256(), new EngineParameters(1, batch, -1));
                 try (ExecutorEngines.Lease lease = ExecutorEngines.acquire(key,
                         () -> ModelPackages.open(ref, new Configuration(), key.settings()))) {
                     idle.add(lease.engine());

@@ -10,13 +10,13 @@ import java.io.Serializable;
  * @param batchSize images per inference, at least 1
  * @param cudaDevice the CUDA device, or -1 for the CPU
  */
-public record EngineSettings(int intraOpThreads, int batchSize, int cudaDevice) implements Serializable {
+public record EngineParameters(int intraOpThreads, int batchSize, int cudaDevice) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
      * @throws IllegalArgumentException if a count is less than 1 or the device is less than -1
      */
-    public EngineSettings {
+    public EngineParameters {
         if (intraOpThreads < 1 || batchSize < 1 || cudaDevice < -1) {
             throw new IllegalArgumentException("invalid engine settings: intraOpThreads " + intraOpThreads
                     + ", batchSize " + batchSize + ", cudaDevice " + cudaDevice);

@@ -19,8 +19,8 @@ import java.util.Set;
  * @param failOnError whether an unreadable image fails the job
  * @param master the Spark master URL, or null under spark-submit
  */
-public record BatchOptions(String model, String input, String output, String format, int batchSize,
-                           boolean failOnError, String master) {
+public record BatchArguments(String model, String input, String output, String format, int batchSize,
+                             boolean failOnError, String master) {
     /** The output formats. */
     public static final Set<String> FORMATS = Set.of("parquet", "json", "csv");
     /** The default images per inference. */
@@ -46,7 +46,7 @@ public record BatchOptions(String model, String input, String output, String for
             "Exit status: 0 done, 2 bad options or input, 1 other failures.");
 
     /** @throws NullPointerException if a required value is null */
-    public BatchOptions {
+    public BatchArguments {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -59,7 +59,7 @@ public record BatchOptions(String model, String input, String output, String for
      * @throws ValidationException listing every problem (unknown option, missing value, missing required option,
      *     invalid format or batch size)
      */
-    public static BatchOptions parse(String... args) {
+    public static BatchArguments parse(String... args) {
         String model = null;
         String input = null;
         String output = null;
@@ -135,7 +135,7 @@ public record BatchOptions(String model, String input, String output, String for
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }
-        return new BatchOptions(model, input, output, format, batchSize, failOnError, master);
+        return new BatchArguments(model, input, output, format, batchSize, failOnError, master);
     }
 
     private static void require(List<ValidationException.Violation> problems, String option, String value,

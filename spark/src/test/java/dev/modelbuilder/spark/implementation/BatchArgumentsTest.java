@@ -7,22 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The batch job's options, exactly as the issue names them. */
-class BatchOptionsTest {
+class BatchArgumentsTest {
     @Test
     void everyOptionWithItsDefault() {
-        BatchOptions o = BatchOptions.parse("--model", "abfss://m@a.dfs.core.windows.net/MLModel.zip", "--input",
+        BatchArguments o = BatchArguments.parse("--model", "abfss://m@a.dfs.core.windows.net/MLModel.zip", "--input",
                 "photos/*/*.jpg", "--output", "out");
-        assertThat(o).isEqualTo(new BatchOptions("abfss://m@a.dfs.core.windows.net/MLModel.zip", "photos/*/*.jpg",
+        assertThat(o).isEqualTo(new BatchArguments("abfss://m@a.dfs.core.windows.net/MLModel.zip", "photos/*/*.jpg",
                 "out", "parquet", 8, false, null));
 
-        BatchOptions all = BatchOptions.parse("--model=m.zip", "--input", "in", "--output", "out", "--format", "CSV",
+        BatchArguments all = BatchArguments.parse("--model=m.zip", "--input", "in", "--output", "out", "--format", "CSV",
                 "--batch-size", "32", "--fail-on-error", "--master", "local[2]");
-        assertThat(all).isEqualTo(new BatchOptions("m.zip", "in", "out", "csv", 32, true, "local[2]"));
+        assertThat(all).isEqualTo(new BatchArguments("m.zip", "in", "out", "csv", 32, true, "local[2]"));
     }
 
     @Test
     void everyProblemInOneMessage() {
-        assertThatThrownBy(() -> BatchOptions.parse("--input", "--output", "o", "--format", "avro", "--batch-size",
+        assertThatThrownBy(() -> BatchArguments.parse("--input", "--output", "o", "--format", "avro", "--batch-size",
                 "many", "--verbose"))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("option --input is missing: give a value after it")
@@ -31,7 +31,7 @@ class BatchOptionsTest {
                 .hasMessageContaining("--format 'avro' is invalid: use parquet, json or csv")
                 .hasMessageContaining("--batch-size 'many' is invalid")
                 .satisfies(e -> assertThat(((ValidationException) e).violations()).hasSize(6));
-        assertThatThrownBy(() -> BatchOptions.parse("--model", "m", "--input", "i", "--output", "o",
+        assertThatThrownBy(() -> BatchArguments.parse("--model", "m", "--input", "i", "--output", "o",
                 "--fail-on-error=yes")).hasMessageContaining("it takes no value");
     }
 }
