@@ -2,9 +2,10 @@
 """Write (or check) the decoding fixtures: one small file per kind of image and Pillow's decode of it.
 
 For every file in testdata/src/main/resources/dev/modelbuilder/testdata/decoding/ this writes
-  <name>                 the encoded image (written by Pillow, or by the small hand-written PNG/GIF
+  <name>                 the encoded image (written by Pillow, or by the small hand-written PNG/GIF/BMP
                          encoders below for what Pillow cannot write: Adam7, 16-bit colour, short
-                         palettes, offset GIF frames)
+                         palettes, offset GIF frames, BMP in 4 and 16 bits, bit fields, RLE, top-down,
+                         OS/2 headers)
   pillow/<name>.png      Pillow's Image.open(f).convert('RGB'), stored as an 8-bit RGB PNG
   decoding.json          per file: kind, Pillow's format and mode, size, SHA-256 of the RGB bytes,
                          and what the file covers
@@ -350,11 +351,200 @@ def fixtures(out):
     anim[0].save(add("webp_animated.webp", "WEBP", "animated, two frames: the first one is used"), save_all=True,
                  append_images=anim[1:], duration=100, loop=0, quality=80)
 
-    # BMP as before
+    # BMP: what Pillow writes (24-bit, 8-bit palette and grey, 1-bit, 32-bit from RGBA), the rest hand-written
     base.save(add("bmp_rgb24.bmp", "BMP", "24-bit"))
     Image.fromarray(grey, "L").save(add("bmp_grey8.bmp", "BMP", "8-bit grey palette"))
     base.quantize(colors=50).save(add("bmp_palette8.bmp", "BMP", "8-bit palette"))
+    bmp_fixtures(add, rs)
     return items
+
+
+# ---------------------------------------------------------------- hand-written BMP encoder
+def bmp_rows(rows, bits, width):
+    """Rows of samples (palette indices, or packed pixel ints for 16 and 32 bits) packed and padded to 4 bytes."""
+    out = []
+    for row in rows:
+        if bits == 32:
+            b = b"".join(struct.pack("<I", int(v)) for v in row)
+        elif bits == 24:
+            b = bytes(int(v) for px in row for v in px)
+        elif bits == 16:
+            b = b"".join(struct.pack("<H", int(v)) for v in row)
+        else:
+            b = pack_row([int(v) for v in row], bits)
+        out.append(b + bytes(-len(b) % 4))
+    return out
+
+
+def bmp_file(path, width, height, bits, data, header=40, compression=0, masks=None, palette=None, colours=0,
+             top_down=False):
+    """A BMP: data is the pixel data as stored; palette a list of (r, g, b); masks for BI_BITFIELDS."""
+    h = -height if top_down else height
+    if palette is not None and header != 12 and len(palette) < (1 << bits):
+        colours = colours or len(palette)  # else Pillow reads 2^bits entries, running into the pixel data
+    if header == 12:
+        info = struct.pack("<IHHHH", 12, width, height, 1, bits)
+    else:
+        info = struct.pack("<IiiHHIIiiII", header, width, h, 1, bits, compression, len(data), 2835, 2835, colours, 0)
+        if header >= 108:
+            m = list(masks or (0, 0, 0)) + [0] * (4 - len(masks or (0, 0, 0)))
+            info += struct.pack("<IIII", *m) + b"BGRs" + bytes(36) + bytes(12)
+        if header == 124:
+            info += struct.pack("<IIII", 4, 0, 0, 0)
+        elif header == 40 and masks is not None:
+            info += b"".join(struct.pack("<I", v) for v in masks[:3])  # after a 40-byte header
+    table = b""
+    if palette is not None:
+        table = b"".join(bytes((b, g, r)) + (b"" if header == 12 else b"\0") for r, g, b in palette)
+    offset = 14 + len(info) + len(table)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + table + data)
+
+
+def rle_encode(rows, four_bit, odd_literals=False, delta=False):
+    """RLE8 or RLE4 of rows of indices (stored order): runs of equal pixels encoded, the rest as literal runs."""
+    out = bytearray()
+    for y, row in enumerate(rows):
+        row = [int(v) for v in row]
+        x, n = 0, len(row)
+        if delta and y == 3:
+            out += bytes([0, 2, 5, 0])  # skip 5 pixels: they stay index 0
+            x = 5
+        while x < n:
+            run = 1
+            if four_bit:
+                while x + run < n and run < 255 and row[x + run] == row[x + run - 2 if run >= 2 else x]:
+                    run += 1
+            else:
+                while x + run < n and run < 255 and row[x + run] == row[x]:
+                    run += 1
+            if run >= 3 or n - x < 3:
+                take = run if run >= 3 else 1
+                if four_bit:
+                    second = row[x + 1] if take > 1 else 0
+                    out += bytes([take, (row[x] << 4) | second])
+                else:
+                    out += bytes([take, row[x]])
+                x += take
+                continue
+            lit = 3
+            while x + lit < n and lit < (254 if four_bit else 255):
+                lit += 1
+                if lit >= 12:
+                    break
+            if four_bit and lit % 2 and not odd_literals:
+                lit = lit + 1 if x + lit < n else lit - 1  # a literal run of 2 would read as a delta code
+            if lit < 3:
+                out += bytes([1, row[x] << 4 if four_bit else row[x]])
+                x += 1
+                continue
+            vals = row[x:x + lit]
+            if four_bit:
+                packed = bytes((vals[i] << 4) | (vals[i + 1] if i + 1 < len(vals) else 0) for i in range(0, len(vals), 2))
+            else:
+                packed = bytes(vals)
+            out += bytes([0, lit]) + packed + bytes(len(packed) % 2)
+            x += lit
+        out += b"\0\0"
+    return bytes(out + b"\0\1")
+
+
+def bmp_fixtures(add, rs):
+    img = photo(45, 30, 260, 180)  # an odd width: every row is padded
+    w, h = img.size
+    arr = np.asarray(img).astype(int)
+    bottom_up = arr[::-1]
+    note = "hand-written by make_decoding_fixtures.py"
+
+    # what Pillow itself writes
+    Image.fromarray(np.asarray(img.convert("L")) > 110).save(add("bmp_1bit.bmp", "BMP", "1-bit black and white "
+                                                                  "(written by Pillow): Pillow's mode 1"))
+    rgba = Image.fromarray(np.dstack([np.asarray(img), rs.randint(0, 256, (h, w)).astype(np.uint8)]), "RGBA")
+    rgba.save(add("bmp_rgba32_pillow.bmp", "BMP", "32-bit BI_RGB from an RGBA image (written by Pillow): the 4th "
+                  "byte ignored"))
+
+    # palettes of 1, 4 and 8 bits
+    p2 = img.quantize(colors=2)
+    idx2 = np.asarray(p2)[::-1]
+    pal2 = [tuple(p2.getpalette()[3 * i:3 * i + 3]) for i in range(2)]
+    bmp_file(add("bmp_palette1.bmp", "BMP", "1-bit, two colours, " + note), w, h, 1, b"".join(bmp_rows(idx2, 1, w)),
+             palette=pal2)
+    p16 = img.quantize(colors=16)
+    pal16 = [tuple(p16.getpalette()[3 * i:3 * i + 3]) for i in range(16)]
+    idx16 = np.asarray(p16)[::-1]
+    bmp_file(add("bmp_palette4.bmp", "BMP", "4-bit palette, " + note), w, h, 4, b"".join(bmp_rows(idx16, 4, w)),
+             palette=pal16)
+    p12 = img.quantize(colors=12)
+    pal12 = [tuple(p12.getpalette()[3 * i:3 * i + 3]) for i in range(12)]
+    idx_short = (np.asarray(p12).astype(int) + (np.arange(w) % 3 == 0) * 20)[::-1]  # some indices 20..31
+    bmp_file(add("bmp_palette8_short.bmp", "BMP", "8-bit, a palette of 12 entries (biClrUsed 12), indices up to "
+                  "31: index i past the palette is grey (i, i, i), " + note), w, h, 8,
+             b"".join(bmp_rows(idx_short, 8, w)), palette=pal12, colours=12)
+    greys = [(i, i, i) for i in range(256)]
+    bmp_file(add("bmp_palette4_almost_grey.bmp", "BMP", "4-bit, palette of the greys 0..14 and white: not Pillow's "
+                  "exact grey ramp, so read through the palette, " + note), w, h, 4,
+             b"".join(bmp_rows(idx16, 4, w)), palette=greys[:15] + [(255, 255, 255)])
+    ramp_idx = (np.arange(w * h).reshape(h, w) * 5 % 256)[::-1]
+    bmp_file(add("bmp_grey_ramp8_short.bmp", "BMP", "8-bit, a palette of 64 entries that is the exact grey ramp "
+                  "(biClrUsed 64), indices up to 255: Pillow's mode L, every index i grey (i, i, i), " + note), w, h,
+             8, b"".join(bmp_rows(ramp_idx, 8, w)), palette=greys[:64], colours=64)
+    bmp_file(add("bmp_os2_palette8.bmp", "BMP", "OS/2 1.x header (12 bytes), 8-bit palette of 3-byte entries, "
+                  + note), w, h, 8, b"".join(bmp_rows(np.asarray(p16)[::-1], 8, w)), header=12,
+             palette=pal16 + [(0, 0, 0)] * 240)
+
+    # 16 bits: 5-5-5 (BI_RGB) and 5-6-5, 5-5-5 (BI_BITFIELDS); the top bit set in some 5-5-5 pixels
+    r5, g5, b5, g6 = arr[:, :, 0] >> 3, arr[:, :, 1] >> 3, arr[:, :, 2] >> 3, arr[:, :, 1] >> 2
+    p555 = (r5 << 10) | (g5 << 5) | b5 | ((np.arange(w) % 2) << 15)
+    p565 = (r5 << 11) | (g6 << 5) | b5
+    p555[0, :8] = [0, 0x7FFF, 0x1F, 0x3E0, 0x7C00, 0x0421, 0x4210, 0x8000]
+    p565[0, :8] = [0, 0xFFFF, 0x1F, 0x7E0, 0xF800, 0x0821, 0x8410, 0x0020]
+    bmp_file(add("bmp_rgb16_555.bmp", "BMP", "16-bit BI_RGB (5-5-5), " + note), w, h, 16,
+             b"".join(bmp_rows(p555[::-1], 16, w)))
+    bmp_file(add("bmp_rgb16_565_bitfields.bmp", "BMP", "16-bit BI_BITFIELDS 5-6-5, " + note), w, h, 16,
+             b"".join(bmp_rows(p565[::-1], 16, w)), compression=3, masks=(0xF800, 0x7E0, 0x1F))
+    bmp_file(add("bmp_rgb16_555_bitfields_v5.bmp", "BMP", "16-bit BI_BITFIELDS 5-5-5, V5 header, " + note), w, h,
+             16, b"".join(bmp_rows((p555 & 0x7FFF)[::-1], 16, w)), header=124, compression=3,
+             masks=(0x7C00, 0x3E0, 0x1F, 0))
+
+    # 32 bits: BI_RGB, and BI_BITFIELDS in each layout Pillow reads
+    a8 = rs.randint(0, 256, (h, w))
+    R, G, B = arr[:, :, 0], arr[:, :, 1], arr[:, :, 2]
+    bmp_file(add("bmp_rgb32.bmp", "BMP", "32-bit BI_RGB, random 4th byte: ignored, " + note), w, h, 32,
+             b"".join(bmp_rows(((a8 << 24) | (R << 16) | (G << 8) | B)[::-1], 32, w)))
+    bmp_file(add("bmp_bitfields32_bgrx.bmp", "BMP", "32-bit BI_BITFIELDS (FF0000, FF00, FF) after a 40-byte "
+                  "header, " + note), w, h, 32, b"".join(bmp_rows(((a8 << 24) | (R << 16) | (G << 8) | B)[::-1], 32, w)),
+             compression=3, masks=(0xFF0000, 0xFF00, 0xFF))
+    bmp_file(add("bmp_bitfields32_bgra_v4.bmp", "BMP", "32-bit BI_BITFIELDS with an alpha mask, V4 header: alpha "
+                  "dropped, " + note), w, h, 32, b"".join(bmp_rows(((a8 << 24) | (R << 16) | (G << 8) | B)[::-1], 32, w)),
+             header=108, compression=3, masks=(0xFF0000, 0xFF00, 0xFF, 0xFF000000))
+    bmp_file(add("bmp_bitfields32_rgba_v5.bmp", "BMP", "32-bit BI_BITFIELDS (FF, FF00, FF0000, FF000000), V5 "
+                  "header: alpha dropped, " + note), w, h, 32,
+             b"".join(bmp_rows(((a8 << 24) | (B << 16) | (G << 8) | R)[::-1], 32, w)),
+             header=124, compression=3, masks=(0xFF, 0xFF00, 0xFF0000, 0xFF000000))
+    bmp_file(add("bmp_bitfields32_xbgr_v5.bmp", "BMP", "32-bit BI_BITFIELDS (FF000000, FF0000, FF00), V5 header, "
+                  + note), w, h, 32, b"".join(bmp_rows(((R << 24) | (G << 16) | (B << 8) | a8)[::-1], 32, w)),
+             header=124, compression=3, masks=(0xFF000000, 0xFF0000, 0xFF00, 0))
+
+    # top-down (negative height)
+    bmp_file(add("bmp_rgb24_top_down.bmp", "BMP", "24-bit, negative height (rows top-down), " + note), w, h, 24,
+             b"".join(bmp_rows(arr[:, :, ::-1], 24, w)), top_down=True)
+    bmp_file(add("bmp_palette8_top_down.bmp", "BMP", "8-bit palette, top-down, " + note), w, h, 8,
+             b"".join(bmp_rows(np.asarray(p16), 8, w)), palette=pal16, top_down=True)
+
+    # RLE: runs and literals; posterized so that runs occur
+    poster = img.quantize(colors=6)
+    pal6 = [tuple(poster.getpalette()[3 * i:3 * i + 3]) for i in range(6)]
+    pidx = np.asarray(poster)[::-1]
+    bmp_file(add("bmp_rle8.bmp", "BMP", "RLE8: runs, literal runs, end-of-line and end-of-bitmap codes, " + note),
+             w, h, 8, rle_encode(pidx, False), compression=1, palette=pal6)
+    bmp_file(add("bmp_rle4.bmp", "BMP", "RLE4: runs of two alternating indices, literal runs of even length, "
+                  + note), w, h, 4, rle_encode(pidx, True), compression=2, palette=pal6)
+    bmp_file(add("bmp_rle8_delta.bmp", "BMP", "RLE8 with a delta code in row 3: Pillow 9.4 reads the two bytes "
+                  "after the delta's own as its offsets, " + note), w, h, 8, rle_encode(pidx, False, delta=True),
+             compression=1, palette=pal6)
+    bmp_file(add("bmp_rle4_odd_literals.bmp", "BMP", "RLE4 with literal runs of odd length: Pillow 9.4 unpacks "
+                  "n // 2 bytes of them, " + note), w, h, 4, rle_encode(pidx, True, odd_literals=True),
+             compression=2, palette=pal6)
 
 
 def describe(out, items):
@@ -390,6 +580,31 @@ def check(out):
     return 1 if bad else 0
 
 
+def ycck_jpeg(cmyk, path):
+    """A YCCK JPEG of a CMYK image through tools/MakeYcckJpeg.java, converted as for the fixture."""
+    if not shutil.which("java"):
+        sys.exit("java is needed to write the YCCK benchmark file")
+    stored = 255 - np.asarray(cmyk).astype(np.float32)
+    r, g, b = 255 - stored[:, :, 0], 255 - stored[:, :, 1], 255 - stored[:, :, 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = -0.168735892 * r - 0.331264108 * g + 0.5 * b + 128
+    cr = 0.5 * r - 0.418687589 * g - 0.081312411 * b + 128
+    src = path + ".source.png"
+    Image.fromarray(np.dstack([y, cb, cr, stored[:, :, 3]]).round().clip(0, 255).astype(np.uint8), "RGBA").save(
+        src, compress_level=1)
+    subprocess.run(["java", os.path.join(HERE, "MakeYcckJpeg.java"), src, path], check=True)
+    os.remove(src)
+
+
+def short_palette_png(path, indices, palette):
+    """An 8-bit palette PNG whose PLTE holds fewer entries than its indices reach (filter 0: fast to write)."""
+    h, w = indices.shape
+    raw = np.hstack([np.zeros((h, 1), np.uint8), indices.astype(np.uint8)]).tobytes()
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+                + chunk(b"PLTE", bytes(palette)) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
 def bench(folder, w, h):
     """Large files of each kind, Pillow's decodes (raw RGB) and Pillow's decode times."""
     os.makedirs(folder, exist_ok=True)
@@ -401,12 +616,18 @@ def bench(folder, w, h):
     kinds = {
         "jpeg_rgb420.jpg": lambda p: img.save(p, quality=90),
         "jpeg_cmyk.jpg": lambda p: img.convert("CMYK").save(p, quality=90),
+        "jpeg_ycck.jpg": lambda p: ycck_jpeg(img.convert("CMYK"), p),
         "png_rgb8.png": lambda p: img.save(p),
         "png_grey16.png": lambda p: Image.fromarray((np.asarray(grey).astype(np.int32) * 300)).save(p),
         "png_palette8.png": lambda p: img.quantize(colors=256).save(p),
+        "png_palette_short.png": lambda p: short_palette_png(p, np.asarray(img.quantize(colors=256)),
+                                                             img.quantize(colors=256).getpalette()[:3 * 100]),
         "gif_offset.gif": lambda p: open(p, "wb").write(
             gif_with(img.crop((0, 0, w - 200, h - 100)).quantize(colors=256), (w, h), (150, 60))),
+        "tiff_rgb_raw.tif": lambda p: img.save(p, compression="raw"),
         "tiff_rgb_lzw.tif": lambda p: img.save(p, compression="tiff_lzw"),
+        "tiff_rgb_deflate.tif": lambda p: img.save(p, compression="tiff_adobe_deflate"),
+        "tiff_grey_lzw.tif": lambda p: grey.save(p, compression="tiff_lzw"),
         "tiff_rgb_jpeg.tif": lambda p: img.save(p, compression="jpeg"),
         "webp_lossy.webp": lambda p: img.save(p, quality=80),
         "webp_lossless.webp": lambda p: img.save(p, lossless=True, method=0),

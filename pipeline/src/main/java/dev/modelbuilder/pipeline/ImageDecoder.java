@@ -4,11 +4,13 @@ import dev.modelbuilder.core.dataset.ImageFormat;
 import dev.modelbuilder.core.exception.DecoderUnavailableException;
 import dev.modelbuilder.core.exception.ImageTooLargeException;
 import dev.modelbuilder.core.exception.ScoringException;
+import dev.modelbuilder.pipeline.implementation.BmpDecoder;
 import dev.modelbuilder.pipeline.implementation.DecodeBudget;
 import dev.modelbuilder.pipeline.implementation.DecodedImage;
 import dev.modelbuilder.pipeline.implementation.GifDecoder;
 import dev.modelbuilder.pipeline.implementation.ImageIoDecoder;
 import dev.modelbuilder.pipeline.implementation.PngDecoder;
+import dev.modelbuilder.pipeline.implementation.RasterToRgb;
 import dev.modelbuilder.pipeline.implementation.WebPDecoder;
 
 import java.awt.image.BufferedImage;
@@ -39,7 +41,9 @@ import java.util.Objects;
  * ({@code R = nk - C * nk / 255} with {@code nk = 255 - K}, rounded as Pillow), an Adobe JPEG's inverted samples
  * inverted back first; a GIF's first frame on its logical screen, filled with its transparency index (else index 0)
  * where the frame does not reach; a TIFF's first page (8-bit grey, grey + alpha, RGB, RGBA, palette or CMYK, 1- or
- * 16-bit grey; uncompressed, LZW, deflate, PackBits or JPEG; other variants are refused naming them); a WebP's
+ * 16-bit grey; uncompressed, LZW, deflate, PackBits or JPEG; other variants are refused naming them); a BMP as
+ * Pillow reads it (1-, 4- and 8-bit palettes, 16-bit 5-5-5 and 5-6-5 scaled as {@code v * 255 / max}, 24- and 32-bit,
+ * RLE4 and RLE8; the bit-field layouts and compressions Pillow does not read are refused naming them); a WebP's
  * first frame, on a black canvas when it is smaller. WebP needs the optional artifact
  * {@code com.github.usefulness:webp-imageio} (libwebp, as Pillow uses) and fails with a
  * {@link DecoderUnavailableException} without it.
@@ -186,7 +190,7 @@ public final class ImageDecoder {
                 cm = cm.coerceData(copy, false);
                 raster = copy;
             }
-            byte[] rgb = ImageIoDecoder.fromRaster(raster, cm, source);
+            byte[] rgb = RasterToRgb.convert(raster, cm, source);
             return RgbImage.wrap(image.getWidth(), image.getHeight(), reservation.keep(rgb));
         }
     }
@@ -205,7 +209,8 @@ public final class ImageDecoder {
                 case PNG -> PngDecoder.decode(encoded, source, budget);
                 case GIF -> GifDecoder.decode(encoded, source, budget);
                 case WEBP -> WebPDecoder.decode(encoded, source, budget);
-                case JPEG, BMP, TIFF -> ImageIoDecoder.decode(format, encoded, source, budget);
+                case BMP -> BmpDecoder.decode(encoded, source, budget);
+                case JPEG, TIFF -> ImageIoDecoder.decode(format, encoded, source, budget);
             };
         } catch (OutOfMemoryError e) {
             // The budget should have prevented it (a budget set too high, or other parts of the program holding the

@@ -33,7 +33,7 @@ class HostileImagesTest {
             "png_palette4_interlaced_trns.png", "png_grey16.png", "gif_offset.gif", "gif_interlaced.gif",
             "jpeg_rgb420.jpg", "jpeg_progressive.jpg", "jpeg_cmyk.jpg", "jpeg_grey.jpg", "tiff_rgb_lzw.tif",
             "tiff_rgb_jpeg.tif", "tiff_palette.tif", "webp_lossy.webp", "webp_lossless.webp", "webp_animated.webp",
-            "bmp_rgb24.bmp");
+            "bmp_rgb24.bmp", "bmp_rle8.bmp", "bmp_rle4.bmp", "bmp_rgb16_565_bitfields.bmp", "bmp_palette4.bmp");
 
     static DecodedImage decode(byte[] data, DecodeBudget budget) {
         ImageFormat format = ImageFormat.sniff(data).orElseThrow();
@@ -41,6 +41,7 @@ class HostileImagesTest {
             case PNG -> PngDecoder.decode(data, "test", budget);
             case GIF -> GifDecoder.decode(data, "test", budget);
             case WEBP -> WebPDecoder.decode(data, "test", budget);
+            case BMP -> BmpDecoder.decode(data, "test", budget);
             default -> ImageIoDecoder.decode(format, data, "test", budget);
         };
     }
@@ -53,7 +54,8 @@ class HostileImagesTest {
     @ValueSource(strings = {"png_rgb8.png", "png_rgb8_interlaced.png", "png_palette4_interlaced_trns.png",
         "png_grey16.png", "gif_offset.gif", "gif_interlaced.gif", "jpeg_rgb420.jpg", "jpeg_progressive.jpg",
         "jpeg_cmyk.jpg", "jpeg_grey.jpg", "tiff_rgb_lzw.tif", "tiff_rgb_jpeg.tif", "tiff_palette.tif",
-        "webp_lossy.webp", "webp_lossless.webp", "webp_animated.webp", "bmp_rgb24.bmp"})
+        "webp_lossy.webp", "webp_lossless.webp", "webp_animated.webp", "bmp_rgb24.bmp", "bmp_rle8.bmp", "bmp_rle4.bmp",
+        "bmp_rgb16_565_bitfields.bmp", "bmp_palette4.bmp"})
     void truncatedFilesAreRefusedAsTruncated(String name) throws Exception {
         byte[] full = fixture(name);
         DecodedImage whole = decode(full, SMALL);
