@@ -136,7 +136,8 @@ final class QuickstartCommand implements Callable<Integer> {
         };
     }
 
-    private void summary(PrintWriter out, String runId, TrainedModel model, GeneratedProjects generated,
+    /** The closing summary: one JSON line with {@code --json}, else the predictions and where to go on. */
+    void summary(PrintWriter out, String runId, TrainedModel model, GeneratedProjects generated,
             List<Map<String, Object>> predictions, Path report) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,10 +1,13 @@
 package dev.modelbuilder.cli;
 
-import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.serving.ModelServer;
+import dev.modelbuilder.serving.ModelServerBuilder;
+import dev.modelbuilder.serving.ModelServerMain;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,19 +25,20 @@ import picocli.CommandLine.Spec;
                 + "until Ctrl-C.")
 final class ServeCommand implements Callable<Integer>, ScoresImages {
     /** Where a container names the model when no --model is given, in this order. */
-    static final String MODEL_VARIABLE = "MODELBUILDER_MODEL";
+    static final String MODEL_VARIABLE = ModelServerMain.MODEL_VARIABLE;
     /** Azure Machine Learning's mount of a registered model. */
-    static final String AZUREML_VARIABLE = "AZUREML_MODEL_DIR";
+    static final String AZUREML_VARIABLE = ModelServerMain.AZUREML_MODEL_DIR;
     /** Where a container names the port when no --port is given. */
-    static final String PORT_VARIABLE = "PORT";
-    static final int DEFAULT_PORT = 8080;
+    static final String PORT_VARIABLE = ModelServerMain.PORT_VARIABLE;
+    static final int DEFAULT_PORT = ModelServerMain.DEFAULT_PORT;
     private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "ZIP|DIR", description = "The MLModel.zip, or a folder holding one "
-            + "(searched recursively). Default: $" + MODEL_VARIABLE + ", then $" + AZUREML_VARIABLE + ".")
+            + "(searched recursively). Default: -Dmodelbuilder.model or $" + MODEL_VARIABLE + ", then $"
+            + AZUREML_VARIABLE + ".")
     Path model;
 
     @Option(names = "--port", paramLabel = "PORT", description = "The port (0: any free one). Default: $"
@@ -56,14 +60,13 @@ final class ServeCommand implements Callable<Integer>, ScoresImages {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        Path zip = resolveModel();
-        int listen = resolvePort();
+    public Integer call() {
+        ModelServerBuilder configured = configure();
         tomcatLog = quietServerLogging(verbose());
         PrintWriter out = spec.commandLine().getOut();
-        try (ModelServer server = ModelServer.builder().withModel(zip).withHost(host).withPort(listen).build()) {
+        try (ModelServer server = configured.build()) {
             URI url = server.start();
-            out.println("Serving " + Printable.of(zip) + " at " + url + " (Ctrl-C stops)");
+            out.println("Serving " + Printable.of(server.model()) + " at " + url + " (Ctrl-C stops)");
             out.println("Try: curl -F image=@IMAGE.jpg " + url + "/predict");
             out.flush();
             server.awaitShutdown();
@@ -92,39 +95,19 @@ final class ServeCommand implements Callable<Integer>, ScoresImages {
         return tomcat;
     }
 
-    private Path resolveModel() {
+    /**
+     * The server's model, host and port, found as the container's entry point finds them (one rule for both): the
+     * options, then {@code -Dmodelbuilder.model} or {@code MODELBUILDER_MODEL}, then {@code AZUREML_MODEL_DIR}; the
+     * port from {@code PORT}, then 8080.
+     */
+    ModelServerBuilder configure() {
+        List<String> args = new ArrayList<>(List.of("--host", host));
         if (model != null) {
-            return model;
+            args.addAll(List.of("--model", model.toString()));
         }
-        for (String variable : new String[] {MODEL_VARIABLE, AZUREML_VARIABLE}) {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                return Path.of(value);
-            }
-        }
-        throw new ValidationException("--model", null, "give the MLModel.zip to serve or a folder holding one (or set "
-                + MODEL_VARIABLE + " or " + AZUREML_VARIABLE + ")");
-    }
-
-    private int resolvePort() {
         if (port != null) {
-            return checkPort("--port", port);
+            args.addAll(List.of("--port", String.valueOf(port)));
         }
-        String value = environment.get(PORT_VARIABLE);
-        if (value == null || value.isBlank()) {
-            return DEFAULT_PORT;
-        }
-        try {
-            return checkPort(PORT_VARIABLE, Integer.parseInt(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new ValidationException(PORT_VARIABLE, value, "use a port number, 1-65535, or 0 for any free port");
-        }
-    }
-
-    private static int checkPort(String field, int value) {
-        if (value < 0 || value > 65_535) {
-            throw new ValidationException(field, value, "use a port number, 1-65535, or 0 for any free port");
-        }
-        return value;
+        return ModelServerMain.configure(environment, args.toArray(String[]::new));
     }
 }

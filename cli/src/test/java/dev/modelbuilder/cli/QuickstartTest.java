@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelbuilder.codegen.GeneratedProjects;
 import dev.modelbuilder.codegen.testing.GeneratedBuild;
+import dev.modelbuilder.core.model.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,36 @@ class QuickstartTest {
                         .isCloseTo(s.getValue().asDouble(), within(1e-6));
             }
         }
+    }
+
+    @Test
+    void theTextSummaryNamesTheReportAndTheServeCommand() {
+        Path model = tmp.resolve("qs/model");
+        Path report = tmp.resolve("qs/runs/report.html");
+        TrainedModel trained = new TrainedModel(model, model.resolve("bestModel.onnx"),
+                model.resolve("bestModelMap.json"), model.resolve("MLModel.zip"), List.of("circle", "square"), "run-1",
+                Map.of("accuracy", 0.9667, "best_epoch", 28.0, "epochs", 30.0));
+        Path projects = tmp.resolve("qs/projects");
+        GeneratedProjects generated = new GeneratedProjects(projects, projects.resolve("Quickstart.Model"),
+                projects.resolve("Quickstart.ConsoleApp"), java.util.Optional.empty(), List.of(),
+                projects.resolve("manifest.txt"));
+        List<Map<String, Object>> predictions = List.of(Map.of("image", tmp.resolve("a.png").toString(), "label",
+                "circle", "score", 0.9, "scores", Map.of("circle", 0.9, "square", 0.1)));
+
+        java.io.StringWriter text = new java.io.StringWriter();
+        new QuickstartCommand().summary(new java.io.PrintWriter(text), "run-1", trained, generated, predictions,
+                report);
+        List<String> lines = text.toString().lines().map(String::strip).toList();
+        assertThat(lines).contains("report:    " + report + " (open it in a browser)");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("serve it:  java -jar modelbuilder.jar serve "
+                + "--model " + model.resolve("MLModel.zip") + " ").contains("curl -F image=@IMAGE "
+                + "http://127.0.0.1:8080/predict"));
+        assertThat(lines).contains("metrics:   validation accuracy 96.7 %, best epoch 28 of 30");
+
+        java.io.StringWriter noReport = new java.io.StringWriter();
+        new QuickstartCommand().summary(new java.io.PrintWriter(noReport), "run-1", trained, generated, predictions,
+                null);
+        assertThat(noReport.toString()).doesNotContain("report:").contains("serve --model");
     }
 
     @org.junit.jupiter.api.Test

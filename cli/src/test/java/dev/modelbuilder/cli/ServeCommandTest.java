@@ -11,6 +11,8 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import picocli.CommandLine;
 
 /**
  * {@code modelbuilder serve} in its own JVM, as a container starts it: no arguments, the model's folder from
@@ -142,6 +145,79 @@ class ServeCommandTest {
         CliHarness.Result missing = CliHarness.run("serve", "--model", tmp.resolve("none.zip").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("none.zip");
+    }
+
+    @Test
+    void theModelComesFromModelbuilderModelThenAzuremlModelDirAndABadPortIsExitTwo() throws Exception {
+        Path mount = Files.createDirectories(tmp.resolve("azureml-models/empty/1"));
+        CliHarness.Result fromAzure = serve(Map.of(ServeCommand.AZUREML_VARIABLE, mount.toString(), "PORT", "0"));
+        assertThat(fromAzure.exitCode()).as(fromAzure.err()).isEqualTo(2);
+        assertThat(fromAzure.err()).as("the mount is where it looked").contains(mount.toString());
+
+        Path named = tmp.resolve("named/MLModel.zip");
+        CliHarness.Result both = serve(Map.of(ServeCommand.AZUREML_VARIABLE, mount.toString(),
+                ServeCommand.MODEL_VARIABLE, named.toString(), "PORT", "0"));
+        assertThat(both.exitCode()).as(both.err()).isEqualTo(2);
+        assertThat(both.err()).as("MODELBUILDER_MODEL wins").contains(named.toString())
+                .doesNotContain(mount.toString());
+
+        Path zip = packageTiny(tmp.resolve("model"));
+        CliHarness.Result port = serve(Map.of(ServeCommand.MODEL_VARIABLE, zip.toString(), "PORT", "http"));
+        assertThat(port.exitCode()).as(port.err()).isEqualTo(2);
+        assertThat(port.err()).startsWith("error: ").contains("PORT").contains("http").contains("port number");
+
+        CliHarness.Result none = serve(Map.of());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("--model").contains("MODELBUILDER_MODEL").contains("AZUREML_MODEL_DIR");
+    }
+
+    @Test
+    void listensOnTheHostGiven() throws Exception {
+        Path zip = packageTiny(tmp.resolve("model"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = commandLine(Map.of(), out, err);
+        Thread serving = new Thread(() -> cli.execute("serve", "--model", zip.toString(), "--host", "localhost",
+                "--port", "0"), "serve-in-process");
+        serving.setDaemon(true);
+        serving.start();
+        try {
+            URI base = null;
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); base == null; Thread.sleep(100)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("Serving .* at (http://\\S+) ")
+                        .matcher(out.toString());
+                if (m.find()) {
+                    base = URI.create(m.group(1));
+                }
+                assertThat(serving.isAlive() || base != null).as("serve is running: %s", err).isTrue();
+                assertThat(System.nanoTime()).as("serve did not start: %s", err).isLessThan(end);
+            }
+            assertThat(base.getHost()).isEqualTo("localhost");
+            HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(base.resolve("/health/live")).GET()
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        } finally {
+            serving.interrupt(); // stops waiting for Ctrl-C: the server is closed
+            serving.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertThat(serving.isAlive()).isFalse();
+    }
+
+    /** Runs {@code serve} in this JVM with the given environment instead of the process's. */
+    private static CliHarness.Result serve(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> line = new ArrayList<>(List.of("serve"));
+        line.addAll(List.of(args));
+        int code = commandLine(environment, out, err).execute(line.toArray(String[]::new));
+        return new CliHarness.Result(code, out.toString(), err.toString());
+    }
+
+    private static CommandLine commandLine(Map<String, String> environment, StringWriter out, StringWriter err) {
+        CommandLine cli = ModelBuilderCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
+                List.of(ServeCommand.class));
+        ((ServeCommand) cli.getSubcommands().get("serve").getCommand()).environment = environment;
+        return cli;
     }
 
     private static void read(Process server, StringBuilder output) {

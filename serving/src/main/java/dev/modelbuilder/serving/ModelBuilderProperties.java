@@ -67,11 +67,18 @@ public record ModelBuilderProperties(String model, String name, @DefaultValue En
      * @param maxHeaderSize the largest request header (431 {@code header_too_large} above)
      * @param readTimeout the longest wait for the next bytes of a request; a client that stalls longer is cut off
      *     (408 {@code request_timeout} where an answer can still be sent)
-     * @param maxConnections the most connections served at once; more wait in the operating system's backlog
+     * @param requestTimeout the longest a request's body may take to arrive in whole, however steadily it trickles:
+     *     past it the body is no longer read, the request is answered 408 {@code request_timeout} and its connection
+     *     closed, so that slow uploads cannot hold the server's workers (a body is cut off at most one read timeout
+     *     after it)
+     * @param maxConnections the most connections served at once; more wait in the operating system's backlog. By
+     *     default the container's worker count ({@code server.tomcat.threads.max}, 200), so that every connection
+     *     accepted has a worker
      */
     public record Server(@DefaultValue("true") boolean enabled, @DefaultValue("10MB") DataSize maxImageSize,
             @DefaultValue("64") int maxBatchImages, @DefaultValue("200MB") DataSize maxRequestSize,
             @DefaultValue("40000000") long maxPixels, @DefaultValue("8KB") DataSize maxHeaderSize,
-            @DefaultValue("10s") Duration readTimeout, @DefaultValue("1000") int maxConnections) {
+            @DefaultValue("10s") Duration readTimeout, @DefaultValue("60s") Duration requestTimeout,
+            Integer maxConnections) {
     }
 }

@@ -140,10 +140,16 @@ public final class ModelServer implements AutoCloseable {
      * Waits until the server stops: {@link #close()} from another thread, or the JVM's shutdown (Ctrl-C, SIGTERM),
      * which lets the requests in flight finish first.
      *
-     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws InvalidStateException if the waiting thread is interrupted (its interrupt flag stays set); the server
+     *     keeps running until {@link #close()}
      */
-    public void awaitShutdown() throws InterruptedException {
-        stopped.await();
+    public void awaitShutdown() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidStateException("interrupted while waiting for the server to stop");
+        }
     }
 
     /** Stops the server (requests in flight finish first) and closes the model. Idempotent. */

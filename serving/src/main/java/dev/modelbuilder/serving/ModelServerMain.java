@@ -3,6 +3,7 @@ package dev.modelbuilder.serving;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
+import dev.modelbuilder.core.support.Setting;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,8 +19,14 @@ import java.util.Map;
  * finish. Exit code 2 for bad input (no model, a model that does not load, a bad or busy port), 1 for other failures.
  */
 public final class ModelServerMain {
-    /** Where a container names the model when no {@code --model} is given. */
+    /** Where a container names the model when no {@code --model} is given (a constant, for annotations). */
     public static final String MODEL_VARIABLE = "MODELBUILDER_MODEL";
+    /**
+     * The model to serve when no {@code --model} is given: {@code -Dmodelbuilder.model} (the starter's property of the
+     * same name), else {@code MODELBUILDER_MODEL}.
+     */
+    public static final Setting MODEL = Setting.of("modelbuilder.model", MODEL_VARIABLE,
+            "the MLModel.zip to serve, or a folder holding one");
     /** Azure Machine Learning's mount of the deployment's registered model. */
     public static final String AZUREML_MODEL_DIR = "AZUREML_MODEL_DIR";
     /** Where a container names the port when no {@code --port} is given. */
@@ -62,19 +69,20 @@ public final class ModelServerMain {
         } catch (ModelBuilderException e) {
             err.println("error: " + e.getMessage());
             return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
         }
     }
 
     /**
-     * @param environment where the defaults come from
-     * @param args the arguments
+     * Reads the server's model, host and port as {@code modelbuilder serve} and a container give them: the options
+     * first, then {@link #MODEL} ({@code -Dmodelbuilder.model}, {@code MODELBUILDER_MODEL}), {@code AZUREML_MODEL_DIR}
+     * and {@code PORT}, then the defaults (host 127.0.0.1, port 8080).
+     *
+     * @param environment the environment variables the defaults come from (the process's, or a test's)
+     * @param args {@code [--model ZIP|DIR] [--host ADDRESS] [--port PORT]}
      * @return the server's builder
      * @throws ValidationException for an unknown option, a missing value, a bad port or no model
      */
-    static ModelServerBuilder configure(Map<String, String> environment, String... args) {
+    public static ModelServerBuilder configure(Map<String, String> environment, String... args) {
         String model = null;
         String host = "127.0.0.1";
         String port = null;
@@ -94,11 +102,14 @@ public final class ModelServerMain {
             }
         }
         if (model == null) {
-            model = firstSet(environment, MODEL_VARIABLE, AZUREML_MODEL_DIR);
+            model = MODEL.valueFrom(System::getProperty, environment).orElse(null);
+        }
+        if (model == null) {
+            model = firstSet(environment, AZUREML_MODEL_DIR);
         }
         if (model == null) {
             throw new ValidationException("--model", null, "give the MLModel.zip to serve or a folder holding one (or "
-                    + "set " + MODEL_VARIABLE + " or " + AZUREML_MODEL_DIR + ")");
+                    + "set " + MODEL.howToSet() + ", or " + AZUREML_MODEL_DIR + ")");
         }
         String portField = port != null ? "--port" : PORT_VARIABLE;
         String portText = port != null ? port : firstSet(environment, PORT_VARIABLE);

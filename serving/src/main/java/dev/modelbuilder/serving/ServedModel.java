@@ -179,18 +179,39 @@ public final class ServedModel implements AutoCloseable {
         }
     }
 
-    private PredictionEngineBuilder builder() {
+    /**
+     * The options the engine is built with, as {@code modelbuilder.engine.*} and the image size limit give them.
+     *
+     * @param executionProvider where inference runs
+     * @param fallbackToCpu whether CUDA that cannot be used falls back to the CPU
+     * @param intraOpThreads ONNX Runtime's threads for one inference (0: its choice)
+     * @param batchSize images per inference in a batch
+     * @param preprocessingThreads threads that decode and resize a batch (0: one per processor, at most 8)
+     * @param cache the model cache, or null when it is off
+     * @param maxImageBytes the largest encoded image the engine reads
+     */
+    record EngineOptions(ExecutionProvider executionProvider, boolean fallbackToCpu, int intraOpThreads, int batchSize,
+            int preprocessingThreads, ModelCache cache, long maxImageBytes) {
+    }
+
+    /** @return the options the engine is (or will be) built with */
+    EngineOptions engineOptions() {
         ModelBuilderProperties.Engine e = properties.engine();
         ModelCache cache = null;
         if (e.cache().enabled()) {
             cache = (e.cache().directory() == null ? ModelCache.defaultCache() : ModelCache.at(e.cache().directory()))
                     .withMaxBytes(e.cache().maxSize().toBytes());
         }
-        return PredictionEngine.builder().withModelCache(cache)
-                .withExecutionProvider(executionProvider(e.executionProvider())).withFallbackToCpu(e.fallbackToCpu())
-                .withIntraOpThreads(e.intraOpThreads()).withBatchSize(e.batchSize())
-                .withPreprocessingThreads(e.preprocessingThreads())
-                .withMaxImageBytes(properties.server().maxImageSize().toBytes());
+        return new EngineOptions(executionProvider(e.executionProvider()), e.fallbackToCpu(), e.intraOpThreads(),
+                e.batchSize(), e.preprocessingThreads(), cache, properties.server().maxImageSize().toBytes());
+    }
+
+    private PredictionEngineBuilder builder() {
+        EngineOptions o = engineOptions();
+        return PredictionEngine.builder().withModelCache(o.cache()).withExecutionProvider(o.executionProvider())
+                .withFallbackToCpu(o.fallbackToCpu()).withIntraOpThreads(o.intraOpThreads())
+                .withBatchSize(o.batchSize()).withPreprocessingThreads(o.preprocessingThreads())
+                .withMaxImageBytes(o.maxImageBytes());
     }
 
     private static MessageDigest sha256Digest() {

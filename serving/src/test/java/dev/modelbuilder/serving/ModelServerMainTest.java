@@ -43,4 +43,18 @@ class ModelServerMainTest {
         assertThat(ModelServerMain.configure(Map.of("MODELBUILDER_MODEL", "/b"), "--model", "/c", "--port", "0")
                 .model.toString()).isEqualTo("/c");
     }
+
+    @Test
+    void theSystemPropertyModelbuilderModelWinsOverTheEnvironment() {
+        assertThat(ModelServerMain.MODEL.property()).isEqualTo("modelbuilder.model");
+        assertThat(ModelServerMain.MODEL.environmentVariable()).isEqualTo(ModelServerMain.MODEL_VARIABLE);
+        System.setProperty(ModelServerMain.MODEL.property(), "/from-property");
+        try {
+            assertThat(ModelServerMain.configure(Map.of("MODELBUILDER_MODEL", "/b", "AZUREML_MODEL_DIR", "/a"))
+                    .model.toString()).isEqualTo("/from-property");
+            assertThat(ModelServerMain.configure(Map.of(), "--model", "/c").model.toString()).isEqualTo("/c");
+        } finally {
+            System.clearProperty(ModelServerMain.MODEL.property());
+        }
+    }
 }

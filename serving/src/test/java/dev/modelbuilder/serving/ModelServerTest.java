@@ -41,13 +41,7 @@ class ModelServerTest {
                     engine.predict(image), "raw");
             assertAnswers(json(send(multipart(url.resolve("/predict"), image)), 200), engine.predict(image),
                     "multipart");
-            stopped = CompletableFuture.runAsync(() -> {
-                try {
-                    server.awaitShutdown();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            stopped = CompletableFuture.runAsync(server::awaitShutdown);
             assertThat(stopped).isNotDone();
             server.close();
             stopped.get(30, TimeUnit.SECONDS);

@@ -79,6 +79,34 @@ class PropertyPathsTest {
     }
 
     @Test
+    void theEngineOptionsReachTheEnginesBuilder() throws Exception {
+        Path zip = ServingFixtures.modelPackage(tmp.resolve("model"));
+        Path cache = tmp.resolve("cache");
+        try (ConfigurableApplicationContext context = ServingFixtures.start(WebApplicationType.NONE, Map.of(
+                "modelbuilder.model", zip.toString(), "modelbuilder.engine.intra-op-threads", "2",
+                "modelbuilder.engine.preprocessing-threads", "3", "modelbuilder.engine.batch-size", "5",
+                "modelbuilder.engine.cache.max-size", "123MB", "modelbuilder.engine.cache.directory", cache.toString(),
+                "modelbuilder.server.max-image-size", "2MB"))) {
+            ServedModel.EngineOptions options = context.getBean(ServedModel.class).engineOptions();
+            assertThat(options.intraOpThreads()).isEqualTo(2);
+            assertThat(options.preprocessingThreads()).isEqualTo(3);
+            assertThat(options.batchSize()).isEqualTo(5);
+            assertThat(options.cache().maxBytes()).isEqualTo(123L * 1024 * 1024);
+            assertThat(options.cache().directory()).isEqualTo(cache);
+            assertThat(options.maxImageBytes()).isEqualTo(2L * 1024 * 1024);
+            // the engine built from them
+            assertThat(context.getBean(PredictionEngine.class).batchSize()).isEqualTo(5);
+        }
+        try (ConfigurableApplicationContext context = ServingFixtures.start(WebApplicationType.NONE, Map.of(
+                "modelbuilder.model", zip.toString(), "modelbuilder.engine.cache.enabled", "false"))) {
+            ServedModel.EngineOptions defaults = context.getBean(ServedModel.class).engineOptions();
+            assertThat(defaults.intraOpThreads()).isZero();
+            assertThat(defaults.preprocessingThreads()).isZero();
+            assertThat(defaults.cache()).isNull();
+        }
+    }
+
+    @Test
     void aFileUrlWithTheCacheOff() throws Exception {
         Path zip = ServingFixtures.modelPackage(tmp.resolve("model"));
         Path cache = tmp.resolve("unused-cache");

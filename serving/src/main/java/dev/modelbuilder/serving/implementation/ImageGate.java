@@ -98,6 +98,10 @@ public final class ImageGate {
             // the decoder draws from the process-wide decode budget itself, before it allocates the pixels
             return ImageDecoder.decode(image, maxImageBytes);
         } catch (ImageTooLargeException e) {
+            // the decoder reports an allocation that failed as the image's size; it is the server's memory
+            if (causedByOutOfMemory(e)) {
+                throw outOfMemory(source);
+            }
             throw tooLargeToDecode(source, e);
         } catch (ScoringException e) {
             if (causedByOutOfMemory(e)) {

@@ -119,5 +119,11 @@ public class ModelBuilderAutoConfiguration {
         ProblemReportValveInstaller modelBuilderProblemReportValve() {
             return new ProblemReportValveInstaller();
         }
+
+        @Bean
+        @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+        RequestDeadlineValveInstaller modelBuilderRequestDeadlineValve(ModelBuilderProperties properties) {
+            return new RequestDeadlineValveInstaller(properties.server().requestTimeout());
+        }
     }
 }

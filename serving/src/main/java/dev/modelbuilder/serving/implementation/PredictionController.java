@@ -217,13 +217,14 @@ public class PredictionController {
         try {
             return engine.predictBatch(batch);
         } catch (ScoringException e) {
+            // before the size: the decoder reports an allocation that failed as an image too large to decode
+            if (ImageGate.causedByOutOfMemory(e)) {
+                throw refusedImage(ImageGate.outOfMemory("an image of the batch"));
+            }
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ImageTooLargeException tooLarge) {
                     throw refusedImage(ImageGate.tooLargeToDecode("an image of the batch", tooLarge));
                 }
-            }
-            if (ImageGate.causedByOutOfMemory(e)) {
-                throw ImageGate.outOfMemory("an image of the batch");
             }
             for (int i = 0; i < images.size(); i++) {
                 try {

@@ -23,6 +23,9 @@ public class ProblemAdvice {
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> failure(Exception failure, HttpServletRequest request) {
-        return problems.of(failure, request.getRequestURI());
+        // a body cut off by the deadline may surface as one that cannot be parsed: the deadline is the reason
+        Throwable reason = request.getAttribute(RequestDeadlineValve.EXPIRED_ATTRIBUTE) instanceof Throwable expired
+                ? expired : failure;
+        return problems.of(reason, request.getRequestURI());
     }
 }

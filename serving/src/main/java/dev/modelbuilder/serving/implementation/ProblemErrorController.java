@@ -43,6 +43,9 @@ public class ProblemErrorController implements ErrorController {
         if (failure == null && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable t) {
             failure = t;
         }
+        if (request.getAttribute(RequestDeadlineValve.EXPIRED_ATTRIBUTE) instanceof Throwable expired) {
+            return problems.of(expired, path);
+        }
         // a missing endpoint, method or media type says what is served instead of Spring's own detail
         if (failure != null && status != 404 && status != 405 && status != 415) {
             return problems.of(failure, path);

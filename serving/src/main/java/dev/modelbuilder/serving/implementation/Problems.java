@@ -82,6 +82,11 @@ public final class Problems {
             return answer(r.status(), r.error(), r.getMessage(), instance);
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RequestDeadlineValve.Expired) {
+                return answer(408, "request_timeout", "the request body took longer to arrive than the request "
+                        + "timeout (modelbuilder.server.request-timeout) allows: send it again, faster or smaller",
+                        instance);
+            }
             if (t instanceof SocketTimeoutException) {
                 RequestRefusedException r = PredictionController.readTimeout();
                 return answer(r.status(), r.error(), r.getMessage(), instance);

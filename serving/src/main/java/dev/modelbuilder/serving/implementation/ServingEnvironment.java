@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * Turns the starter's limits into the container's settings, as defaults that an application's own
  * {@code server.*} and {@code spring.servlet.multipart.*} settings override: the multipart part count follows
  * {@code max-batch-images} (Tomcat's default of 50 refused a 64-image batch), the part and request sizes follow
- * {@code max-image-size} and {@code max-request-size}, and so on. Also keeps the names of the generated Web API
- * ({@code modelbuilder.webapi.max-image-size}, {@code modelbuilder.webapi.max-batch-images}) working.
+ * {@code max-image-size} and {@code max-request-size}, the connection limit follows the worker count, and so on.
+ * Also keeps the names of the generated Web API ({@code modelbuilder.webapi.max-image-size},
+ * {@code modelbuilder.webapi.max-batch-images}) working.
  */
 public final class ServingEnvironment implements EnvironmentPostProcessor {
     /** The property source of the aliases of the old names. */
@@ -26,6 +27,9 @@ public final class ServingEnvironment implements EnvironmentPostProcessor {
     static final Map<String, String> OLD_NAMES = Map.of("modelbuilder.webapi.max-image-size",
             "modelbuilder.server.max-image-size", "modelbuilder.webapi.max-batch-images",
             "modelbuilder.server.max-batch-images");
+
+    /** Tomcat's worker count when {@code server.tomcat.threads.max} is not set. */
+    static final int DEFAULT_WORKERS = 200;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -51,7 +55,10 @@ public final class ServingEnvironment implements EnvironmentPostProcessor {
                 .orElse(DataSize.ofKilobytes(8));
         Duration readTimeout = binder.bind("modelbuilder.server.read-timeout", Duration.class)
                 .orElse(Duration.ofSeconds(10));
-        int maxConnections = binder.bind("modelbuilder.server.max-connections", Integer.class).orElse(1000);
+        // no more connections than workers: a connection accepted beyond them waits for a worker with its request
+        // half read, while one left in the backlog costs the server nothing
+        int workers = binder.bind("server.tomcat.threads.max", Integer.class).orElse(DEFAULT_WORKERS);
+        int maxConnections = binder.bind("modelbuilder.server.max-connections", Integer.class).orElse(workers);
 
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("server.tomcat.max-part-count", String.valueOf(maxPartCount(maxBatch)));

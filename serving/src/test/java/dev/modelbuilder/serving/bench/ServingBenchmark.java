@@ -33,10 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * mvn -o -pl serving -am test -Dtest=ServingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dtest.excludedGroups= -Dtest.jvm.options= -Dbench.resnet50=/tmp/resnet50.onnx
+ *     -Dtest.excludedGroups= -Dtest.jvm.options= -Dbench.resnet50=/tmp/resnet50.onnx \
+ *     -Dbench.quickstart=quickstart-output/MLModel.zip
  * </pre>
  *
- * and read the table it prints (docs/benchmarks.md has the figures).
+ * and read the table it prints (docs/benchmarks.md has the figures). Without the properties only the tiny fixture
+ * model runs; {@code bench.quickstart} is the package {@code modelbuilder quickstart} wrote, served as it is.
  */
 @Tag("benchmark")
 class ServingBenchmark {
@@ -56,20 +58,30 @@ class ServingBenchmark {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "%n| model | clients | side | round | requests/s | p50 ms | p99 ms |%n|---|---|---|---|---|---|---|%n"));
         List<String> summary = new ArrayList<>();
-        run("tiny", ImageClassificationFixtures.tinyModel(), images, new int[] {400, 800}, rounds, table, summary);
+        run("tiny", packaged("tiny", ImageClassificationFixtures.tinyModel()), images, new int[] {400, 800}, rounds,
+                table, summary);
+        String quickstart = System.getProperty("bench.quickstart");
+        if (quickstart != null && !quickstart.isBlank()) {
+            // the MLModel.zip that `modelbuilder quickstart` wrote, as it is: its own preprocessing and labels
+            run("quickstart", Path.of(quickstart), images, new int[] {400, 800}, rounds, table, summary);
+        }
         String resnet = System.getProperty("bench.resnet50");
         if (resnet != null && !resnet.isBlank()) {
-            run("resnet50", Path.of(resnet), images, new int[] {40, 80}, rounds, table, summary);
+            run("resnet50", packaged("resnet50", Path.of(resnet)), images, new int[] {40, 80}, rounds, table, summary);
         }
         System.out.println(table);
         summary.forEach(System.out::println);
     }
 
-    private void run(String name, Path onnx, List<byte[]> images, int[] requests, int rounds, StringBuilder table,
-            List<String> summary) throws Exception {
+    private Path packaged(String name, Path onnx) {
         Path zip = tmp.resolve(name + ".zip");
         ModelPackage.write(zip, onnx, LabelMap.read(ImageClassificationFixtures.labelMap()),
                 PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
+        return zip;
+    }
+
+    private void run(String name, Path zip, List<byte[]> images, int[] requests, int rounds, StringBuilder table,
+            List<String> summary) throws Exception {
         try (PredictionEngine engine = PredictionEngine.fromPackage(zip);
                 ModelServer server = ModelServer.builder().withModel(zip).withPort(0).build()) {
             URI predict = server.start().resolve("/predict");
