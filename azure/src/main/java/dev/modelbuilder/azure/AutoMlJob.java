@@ -29,7 +29,11 @@ import java.util.Set;
  * {@code randomSeed} is sent in a sweep, so the trials differ. {@code sweepSettings} samples at random (with a Bandit
  * or median-stopping policy when the options ask for one). Without a search space, a job with {@code maxTrials > 1}
  * runs in AutoMode and ignores the model. AutoMode is asked for explicitly ({@link AzureTrainingOptions#isAutoMode()}):
- * no model name, no search space.
+ * no model name, no search space, and with several trials no {@code randomSeed} either: the REST description defines
+ * it only as the "random seed to be used when using deterministic training" and the AutoML docs say nothing of it in
+ * AutoMode, whose {@code modelSettings} hold for every trial; AutoML chooses the trials' models and hyperparameters
+ * itself, so a shared seed cannot make the job reproducible and could only make two trials of the same choice
+ * identical. Only a job of one trial sends the spec's seed.
  *
  * <p>The training data is the data version's ARM id, as azure-ai-ml resolves {@code azureml:<name>:<version>}
  * before it submits a standalone AutoML job. When the data is in a datastore without stored credentials (the account
@@ -107,8 +111,8 @@ final class AutoMlJob {
             settings.put("validationCropSize", crop);
             settings.put("validationResizeSize", (int) Math.round(crop * 256.0 / 224.0));
         }
-        if (!sweep) {
-            // a sweep's trials must differ: the seed is left to each trial
+        if (options.maxTrials() == 1) {
+            // several trials must differ, whether a sweep of ours or AutoMode's: the seed is left to each trial
             settings.put("randomSeed", (int) (spec.seed() & 0x7fffffff));
         }
         settings.put("enableOnnxNormalization", false);

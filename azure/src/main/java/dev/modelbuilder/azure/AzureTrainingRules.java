@@ -105,6 +105,15 @@ final class AzureTrainingRules {
      * (learning rate {@code uniform(0.001, 0.01)}, epochs {@code choice(15, 30)}) and the optimizers of the
      * REST description's {@code StochasticOptimizer} as those notebooks sweep them ({@code choice('sgd', 'adam',
      * 'adamw')}), written as azure-ai-ml writes them.
+     *
+     * <p>The training batch size is left out on purpose. AutoML's hyperparameter reference (Learn, "Hyperparameters for
+     * computer vision tasks in automated machine learning", {@code training_batch_size}) gives a default per model
+     * (78 for the multi-class and multi-label models, 128, 48 and 10 for the ViT variants) and says these are "the
+     * largest batch size that can be used on 12 GiB GPU memory", about the least AutoML's image jobs run on
+     * ({@code AutoMLImageConfig}: "only remote GPU computes with more than 12 GB of GPU memory are supported"). A
+     * larger value risks running out of GPU memory, no one range is safe for every model, and the reference gives
+     * defaults, not a range. A user who wants it swept names it in the search space ({@code trainingBatchSize}, e.g.
+     * {@code choice(16, 32)}), knowing the GPU.
      */
     static final Map<String, String> DEFAULT_SEARCH_SPACE = defaultSearchSpace();
 

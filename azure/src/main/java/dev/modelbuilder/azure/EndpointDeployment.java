@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,12 @@ final class EndpointDeployment extends PollingOperation<Endpoint> {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointDeployment.class);
     /** How often the elapsed time of a deployment is reported, at most. */
     private static final Duration ELAPSED_EVERY = Duration.ofSeconds(30);
+    /**
+     * How deep the model folder is searched for a sample image: a project generated into it keeps its sample 9 folders
+     * down with the default group id ({@code com.example}), one more per further segment of the group id, and one more
+     * when the projects went into a sub-folder.
+     */
+    private static final int SAMPLE_SEARCH_DEPTH = 12;
     private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp",
             ".tif", ".tiff");
 
@@ -315,19 +322,37 @@ final class EndpointDeployment extends PollingOperation<Endpoint> {
         return ModelPackage.read(spec.modelPackage(), ModelPackage.Limits.defaults(), null).labels();
     }
 
-    /** @return the options' sample image, else the first image under the model folder (a generated project's too) */
+    /**
+     * The image the smoke test scores: the options' own, else the one a project generated into the model folder carries
+     * ({@code sample.<ext>}, which {@code modelbuilder generate --sample-image} copies into the console project's
+     * resources: {@code <Name>.ConsoleApp/src/main/resources/<group as folders>/<name>/consoleapp/}), else the
+     * image nearest to the model folder's top (by depth, then by path), else {@code null} (a generated image).
+     */
     private Path sampleImage() {
         if (options.sampleImage() != null) {
             return options.sampleImage();
         }
         Path folder = spec.modelPackage().toAbsolutePath().getParent();
-        try (Stream<Path> files = Files.walk(folder, 6)) {
-            return files.filter(Files::isRegularFile).filter(f -> IMAGE_EXTENSIONS.stream()
-                    .anyMatch(x -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(x)))
-                    .sorted().findFirst().orElse(null);
+        try (Stream<Path> files = Files.walk(folder, SAMPLE_SEARCH_DEPTH)) {
+            return files.filter(Files::isRegularFile).filter(EndpointDeployment::isImage)
+                    .min(Comparator.comparing((Path f) -> !isGeneratedSample(f))
+                            .thenComparingInt(f -> folder.relativize(f).getNameCount())
+                            .thenComparing(Path::toString))
+                    .orElse(null);
         } catch (IOException | java.io.UncheckedIOException ex) {
             return null;
         }
+    }
+
+    private static boolean isImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return IMAGE_EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+
+    private static boolean isGeneratedSample(Path file) {
+        Path parent = file.getParent();
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("sample.") && parent != null
+                && parent.toString().replace('\\', '/').contains("/src/main/resources/");
     }
 
     /** @return a 224 x 224 PNG of colour gradients, for a model folder without an image */

@@ -15,12 +15,17 @@ import dev.modelbuilder.core.Endpoints;
 import dev.modelbuilder.core.ModelBuilder;
 import dev.modelbuilder.core.exception.DeploymentFailedException;
 import dev.modelbuilder.core.exception.QuotaExceededException;
+import dev.modelbuilder.core.exception.ScoringException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.Endpoint;
 import dev.modelbuilder.core.model.EndpointLogSource;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.operation.LongRunningOperation;
 import dev.modelbuilder.core.operation.ProgressEvent;
+import dev.modelbuilder.pipeline.LabelMap;
+import dev.modelbuilder.pipeline.ModelPackage;
+import dev.modelbuilder.pipeline.PipelineSpec;
+import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.PredictionEngine;
 import dev.modelbuilder.serving.ModelServer;
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
@@ -143,6 +148,27 @@ class EndpointDeploymentTest {
             assertThat(deployment.at("/properties/livenessProbe/failureThreshold").asInt()
                     * Duration.parse(deployment.at("/properties/livenessProbe/period").asText()).toSeconds())
                     .as("a JVM gets minutes, not Azure's default seconds, to start").isGreaterThanOrEqualTo(240);
+            // readiness: the server answers /health once the model is loaded, which on a cold JVM takes a while;
+            // Azure's defaults (azure-ai-ml ProbeSettings: 30 failures 10 s apart, 2 s timeout; OnlineRequestSettings:
+            // 5 s per request, 1 at a time) are too tight for a JVM's first requests and waste the instance's cores
+            JsonNode readiness = deployment.at("/properties/readinessProbe");
+            assertThat(readiness.isObject()).as("a readiness probe is sent").isTrue();
+            assertThat(readiness.path("failureThreshold").asInt()
+                    * Duration.parse(readiness.path("period").asText()).toSeconds())
+                    .as("10 minutes to load the model").isGreaterThanOrEqualTo(600);
+            assertThat(Duration.parse(readiness.path("initialDelay").asText())).isEqualTo(Duration.ofSeconds(10));
+            assertThat(readiness.path("successThreshold").asInt()).isEqualTo(1);
+            for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                assertThat(Duration.parse(deployment.at("/properties/" + probe + "/timeout").asText()))
+                        .as(probe + " timeout: more than Azure's 2 s default").isEqualTo(Duration.ofSeconds(5));
+            }
+            assertThat(Duration.parse(deployment.at("/properties/livenessProbe/initialDelay").asText()))
+                    .isEqualTo(Duration.ofSeconds(30));
+            assertThat(Duration.parse(deployment.at("/properties/requestSettings/requestTimeout").asText()))
+                    .as("first requests compile the code paths: more than Azure's 5 s default")
+                    .isEqualTo(Duration.ofSeconds(60));
+            assertThat(deployment.at("/properties/requestSettings/maxConcurrentRequestsPerInstance").asInt())
+                    .as("one request per vCPU of a Standard_DS3_v2").isEqualTo(4);
             for (String[] definition : new String[][] {{"OnlineDeploymentTrackedResource", "/deployments/blue"},
                     {"ModelVersionResource", "/models/"}, {"EnvironmentVersionResource", "/environments/"}}) {
                 for (JsonNode b : bodies("PUT", definition[1])) {
@@ -238,6 +264,84 @@ class EndpointDeploymentTest {
             assertThat(azure.arm.modelVersions(WS, "mb-flowers-ep")).as("every attempt reused the model version")
                     .containsOnlyKeys("1");
         }
+    }
+
+    @Test
+    void anImageOfOnesOwnIsTheEnvironmentsImageAndNoBuildContextIsUploaded() throws Exception {
+        String image = "myregistry.azurecr.io/flowers-serve:1";
+        try (ModelBuilder mb = ModelBuilder.using(azure.builder().build())) {
+            Endpoint created = mb.workspace(WS).endpoints().define("flowers-ep").withModel(model)
+                    .withOptions(AzureEndpointOptions.builder().withImage(image).build()).create();
+            assertThat(created.isReady()).isTrue();
+        }
+        List<JsonNode> environments = bodies("PUT", "/environments/modelbuilder-serve/versions/");
+        assertThat(environments).hasSize(1);
+        JsonNode environment = environments.get(0).path("properties");
+        assertThat(environment.path("image").asText()).isEqualTo(image);
+        assertThat(environment.has("build")).as("no build context named").isFalse();
+        assertThat(environment.at("/inferenceConfig/scoringRoute/path").asText()).isEqualTo("/predict");
+        assertThat(SpecFields.unknown("EnvironmentVersionResource", environments.get(0))).isEmpty();
+        assertThat(bodies("PUT", "/deployments/blue").get(0).at("/properties/environmentId").asText())
+                .contains("/environments/modelbuilder-serve/versions/");
+        assertThat(azure.arm.builtContexts()).as("Azure built no image").isEmpty();
+        List<String> blobs = azure.arm.dataContainer(WS).listBlobs().stream().map(b -> b.getName()).toList();
+        assertThat(blobs).as("the model went to the datastore")
+                .contains("modelbuilder/models/" + EndpointAssets.sha256(model.resolve("MLModel.zip")) + "/MLModel.zip");
+        assertThat(blobs).as("no build context was uploaded").noneMatch(n -> n.startsWith("modelbuilder/environments/"));
+        assertThat(azure.arm.scoringRequests()).containsExactly("flowers-ep blue /predict");
+    }
+
+    @Test
+    void theSmokeTestScoresTheGeneratedProjectsSampleElseTheImageNearestTheModelFolder() throws Exception {
+        List<Path> images = ImageClassificationFixtures.imageFiles();
+        // a project generated into the model folder keeps its sample 9 folders down; an image of the user's is nearer
+        Path withProject = Files.createDirectories(temp.resolve("with-project"));
+        Files.copy(model.resolve("MLModel.zip"), withProject.resolve("MLModel.zip"));
+        Files.copy(images.get(0), Files.createDirectories(withProject.resolve("images")).resolve("a.png"));
+        Path sample = Files.createDirectories(withProject.resolve(
+                "Flowers.ConsoleApp/src/main/resources/com/example/flowers/consoleapp")).resolve("sample.png");
+        Files.copy(images.get(1), sample);
+        Path plain = Files.createDirectories(temp.resolve("plain"));
+        Files.copy(model.resolve("MLModel.zip"), plain.resolve("MLModel.zip"));
+        Path top = plain.resolve("zinnia.png");
+        Files.copy(images.get(3), top);
+        Files.copy(images.get(2), Files.createDirectories(plain.resolve("data/test/daisy")).resolve("a.jpg"));
+        try (ModelBuilder mb = ModelBuilder.using(azure.builder().build())) {
+            Endpoints endpoints = mb.workspace(WS).endpoints();
+            endpoints.define("flowers-ep").withModel(withProject).create();
+            assertThat(azure.arm.scoredImages()).as("the generated project's sample")
+                    .containsExactly(EndpointAssets.sha256(sample));
+            endpoints.define("flowers-ep").withModel(plain.resolve("MLModel.zip")).create();
+            assertThat(azure.arm.scoredImages()).as("the shallowest image of the model folder")
+                    .containsExactly(EndpointAssets.sha256(sample), EndpointAssets.sha256(top));
+        }
+    }
+
+    @Test
+    void theSmokeTestFailsWhenTheEndpointAnswersLabelsTheModelDoesNotHave() throws Exception {
+        // the instance serves another model: same network, other label names
+        Path other = Files.createDirectories(temp.resolve("other"));
+        LabelMap ours = LabelMap.read(ImageClassificationFixtures.labelMap());
+        List<String> theirs = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            theirs.add("other-" + ours.label(i));
+        }
+        ModelPackage.write(other.resolve("MLModel.zip"), ImageClassificationFixtures.tinyModel(), LabelMap.of(theirs),
+                PipelineSpec.of(PreprocessingSpec.resizeCrop(256, 224)));
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        try (ModelServer wrong = ModelServer.builder().withModel(other).withPort(0).build();
+                ModelBuilder mb = ModelBuilder.using(azure.builder().build())) {
+            wrong.start();
+            azure.arm.setScoringTarget(wrong.url());
+            assertThatThrownBy(() -> mb.workspace(WS).endpoints().define("flowers-ep").withModel(model)
+                    .withListener(events::add).create()).isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("labels the model does not have").hasMessageContaining("other-")
+                    .hasMessageContaining("it serves another model");
+        }
+        assertThat(azure.arm.scoringRequests()).containsExactly("flowers-ep blue /predict");
+        assertThat(events).anyMatch(e -> e instanceof ProgressEvent.StepFailed f && f.step() == WorkStep.TEST_ENDPOINT);
+        assertThat(events).noneMatch(e -> e instanceof ProgressEvent.StepCompleted c
+                && c.step() == WorkStep.TEST_ENDPOINT);
     }
 
     private DeploymentFailedException deployFails(Endpoints endpoints) {

@@ -62,6 +62,30 @@ class InternalsTest {
         assertThat(ImageFolderDataset.scan(data).size()).isEqualTo(10);
     }
 
+    /**
+     * The spec's seed goes only to a job of one trial: AutoMode's trials, like a sweep's, are left their own seeds
+     * (the REST description's {@code randomSeed} is for deterministic training, and AutoMode's {@code modelSettings}
+     * hold for every trial it chooses).
+     */
+    @Test
+    void onlyAJobOfOneTrialIsSentTheSeed() {
+        Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
+        TrainingSpec t = TrainingSpec.fromFolder(data).withSeed(1234).build();
+        DataUploader.Uploaded up = new DataUploader.Uploaded("modelbuilder-d", "abc", "modelbuilder/datasets/abc",
+                10, 10, 0, 100);
+        java.util.function.Function<AzureTrainingOptions, JsonNode> settings = o -> AutoMlJob.body("exp",
+                "/subscriptions/s/computes/gpu", t, o, up, "/subscriptions/s/data/modelbuilder-d/versions/abc",
+                List.of("a", "b")).at("/properties/taskDetails/modelSettings");
+        assertThat(settings.apply(AzureTrainingOptions.defaults()).path("randomSeed").asInt()).isEqualTo(1234);
+        assertThat(settings.apply(AzureTrainingOptions.builder().withAutoMode().build()).path("randomSeed").asInt())
+                .as("AutoMode with one trial: one model, reproducible").isEqualTo(1234);
+        JsonNode autoMode = settings.apply(AzureTrainingOptions.builder().withAutoMode().withMaxTrials(10).build());
+        assertThat(autoMode.has("randomSeed")).as("AutoMode's trials get no shared seed").isFalse();
+        assertThat(autoMode.has("modelName")).isFalse();
+        assertThat(settings.apply(AzureTrainingOptions.builder().withMaxTrials(3).build()).has("randomSeed"))
+                .as("a sweep's trials get no shared seed").isFalse();
+    }
+
     @Test
     void pipelineNormalizationFollowsTheJob() {
         ObjectNode job = JSON.createObjectNode();

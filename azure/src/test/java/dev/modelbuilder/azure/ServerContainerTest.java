@@ -134,7 +134,7 @@ class ServerContainerTest {
     @Test
     void jarsAreFoundThroughManifestClassPathsAndAMissingOneIsNamed() throws Exception {
         // java -jar modelbuilder.jar names its jars in its manifest's Class-Path, relative to itself
-        List<Path> classPath = ServerImage.classPath(System.getProperty("java.class.path"));
+        List<Path> classPath = ClassPathArtifacts.classPath(System.getProperty("java.class.path"));
         Path lib = Files.createDirectories(temp.resolve("tool/lib"));
         StringBuilder refs = new StringBuilder();
         for (Path p : classPath) {
@@ -151,7 +151,7 @@ class ServerContainerTest {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tool), manifest)) {
             out.flush();
         }
-        List<Path> followed = ServerImage.classPath(tool.toString());
+        List<Path> followed = ClassPathArtifacts.classPath(tool.toString());
         assertThat(followed).contains(lib.resolve(classPath.stream().map(p -> p.getFileName().toString())
                 .filter(n -> n.startsWith("modelbuilder-spring-boot-starter")).findFirst().orElseThrow()));
         assertThatThrownBy(() -> ServerImage.context(List.of(lib), "test")).isInstanceOf(ValidationException.class)

@@ -99,6 +99,7 @@ public abstract class EndpointResources extends JobResources {
     private List<String> builtContexts;
     private List<String> keysHandedOut;
     private List<String> scoringRequests;
+    private List<String> scoredImages;
     private volatile String[] nextDeploymentFailure;
     private volatile URI scoringTarget;
     private HttpServer frontEnd;
@@ -118,6 +119,7 @@ public abstract class EndpointResources extends JobResources {
             builtContexts = new CopyOnWriteArrayList<>();
             keysHandedOut = new CopyOnWriteArrayList<>();
             scoringRequests = new CopyOnWriteArrayList<>();
+            scoredImages = new CopyOnWriteArrayList<>();
         }
         endpoints.clear();
         assetVersions.clear();
@@ -125,6 +127,7 @@ public abstract class EndpointResources extends JobResources {
         builtContexts.clear();
         keysHandedOut.clear();
         scoringRequests.clear();
+        scoredImages.clear();
         nextDeploymentFailure = null;
         scoringTarget = null;
     }
@@ -181,6 +184,11 @@ public abstract class EndpointResources extends JobResources {
     /** @return one line per request the scoring front end forwarded: endpoint, deployment, instance path */
     public List<String> scoringRequests() {
         return List.copyOf(scoringRequests);
+    }
+
+    /** @return the SHA-256 (hex) of each body the scoring front end forwarded, in order */
+    public List<String> scoredImages() {
+        return List.copyOf(scoredImages);
     }
 
     /**
@@ -675,6 +683,7 @@ public abstract class EndpointResources extends JobResources {
                 }
                 target = scoringTarget.resolve(d.scoringPath);
                 scoringRequests.add(e.name + " " + d.name + " " + d.scoringPath);
+                scoredImages.add(hex(body));
             }
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             HttpResponse<byte[]> r = forward.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
