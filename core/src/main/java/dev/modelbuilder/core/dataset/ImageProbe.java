@@ -265,6 +265,11 @@ public final class ImageProbe {
         if (width <= 0 || height <= 0 || bpp == 0) {
             throw new ProbeFailure("corrupt BMP: size " + width + "x" + height + " at " + bpp + " bits", true);
         }
+        String variant = unsupportedBmpVariant(d, dib, bpp, compression);
+        if (variant != null) {
+            throw new ProbeFailure("unsupported BMP: " + variant + "; Pillow (and so scoring) does not read it: "
+                    + "save it as a 24-bit BMP or a PNG", true);
+        }
         long needed = offset;
         if (compression == 0 || compression == 3 || compression == 6) {
             needed += ((long) width * bpp + 31) / 32 * 4 * height;
@@ -273,6 +278,29 @@ public final class ImageProbe {
             throw truncated("BMP", "the end of its pixel data");
         }
         return new ImageInfo(ImageFormat.BMP, width, height);
+    }
+
+    /**
+     * The header-level variants that Pillow 9.4's BMP reader (and so scoring's decoder) refuses, so that a dataset
+     * scan does not accept what cannot be scored. Masks and RLE streams are left to the decoder.
+     */
+    private static String unsupportedBmpVariant(byte[] d, long dib, int bpp, long compression) {
+        if (dib != 12 && dib != 40 && dib != 64 && dib != 108 && dib != 124) {
+            return "header size " + dib + " (supported: 12, 40, 64, 108, 124)";
+        }
+        if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32) {
+            return bpp + " bits a pixel (supported: 1, 4, 8, 16, 24, 32)";
+        }
+        if (compression > 3) {
+            return "compression " + compression + " (supported: none, RLE8, RLE4, bit fields)";
+        }
+        if ((compression == 1 || compression == 2) && bpp > 8) {
+            return "RLE at " + bpp + " bits a pixel (RLE is for 4- and 8-bit palettes)";
+        }
+        if (dib >= 40 && bpp <= 8 && d.length >= 50 && u32le(d, 46) > 256) {
+            return "palette of " + u32le(d, 46) + " entries (at most 256)";
+        }
+        return null;
     }
 
     private static ImageInfo webp(byte[] d) throws ProbeFailure {

@@ -84,6 +84,26 @@ class ImageProbeTest {
                 + "bits, no compression is not supported");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "14 | 52 | header size 52 (supported: 12, 40, 64, 108, 124)",
+        "28 | 2  | 2 bits a pixel (supported: 1, 4, 8, 16, 24, 32)",
+        "30 | 4  | compression 4 (supported: none, RLE8, RLE4, bit fields)",
+        "30 | 1  | RLE at 24 bits a pixel (RLE is for 4- and 8-bit palettes)"})
+    void refusesBmpVariantsThatScoringCannotRead(int offset, int value, String variant) throws Exception {
+        byte[] bmp = TestImages.encode(TestImages.picture(20, 10, 3), "bmp");
+        assertThat(ImageProbe.probe(bmp)).isEqualTo(new ImageInfo(ImageFormat.BMP, 20, 10));
+        byte[] odd = bmp.clone();
+        java.nio.ByteBuffer.wrap(odd).order(java.nio.ByteOrder.LITTLE_ENDIAN).put(offset, (byte) value);
+
+        assertThatThrownBy(() -> ImageProbe.probe(odd)).isInstanceOfSatisfying(ImageProbe.ProbeFailure.class,
+                e -> {
+                    assertThat(e.recognised()).isTrue();
+                    assertThat(e.getMessage()).isEqualTo("unsupported BMP: " + variant + "; Pillow (and so scoring) "
+                            + "does not read it: save it as a 24-bit BMP or a PNG");
+                });
+    }
+
     @Test
     void refusesTiffDirectoriesThatLie() throws Exception {
         byte[] tiff = TestImages.encode(TestImages.picture(20, 10, 3), "tif");
