@@ -31,7 +31,7 @@ final class ArmOperation<T> extends PollingOperation<T> {
     private final String token;
     private volatile Function<ServiceErrorDetails, ModelBuilderException> failure = d -> null;
 
-    private ArmOperation(ArmClient arm, ProviderSettings settings, String description, PollResponse<T> first,
+    private ArmOperation(ArmClient arm, ProviderParameters settings, String description, PollResponse<T> first,
             ProgressListener listener, String asyncUrl, String locationUrl, String stateUrl, Supplier<T> result,
             String token) {
         super(description, first, listener, settings.pollInterval(), settings.clock(), settings.sleeper());
@@ -70,7 +70,7 @@ final class ArmOperation<T> extends PollingOperation<T> {
      * @param <T> the result type
      * @return the operation
      */
-    static <T> ArmOperation<T> start(ArmClient arm, ProviderSettings settings, String description, ArmResponse first,
+    static <T> ArmOperation<T> start(ArmClient arm, ProviderParameters settings, String description, ArmResponse first,
             String stateUrl, Supplier<T> result, String token, ProgressListener listener) {
         String async = first.header(ArmResponse.ASYNC_OPERATION);
         String location = async == null ? first.header(HttpHeaderName.LOCATION) : null;
@@ -90,7 +90,7 @@ final class ArmOperation<T> extends PollingOperation<T> {
     /**
      * Follows an operation by the provisioning state of a resource (e.g. when resuming after a restart).
      */
-    static <T> ArmOperation<T> byState(ArmClient arm, ProviderSettings settings, String description, String stateUrl,
+    static <T> ArmOperation<T> byState(ArmClient arm, ProviderParameters settings, String description, String stateUrl,
             Supplier<T> result, String token, ProgressListener listener) {
         return new ArmOperation<>(arm, settings, description, PollResponse.inProgress(null), listener, null, null,
                 stateUrl, result, token);

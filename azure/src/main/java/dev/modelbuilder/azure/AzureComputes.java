@@ -40,10 +40,10 @@ final class AzureComputes implements ComputeOperations {
     private static final String TOKEN_PREFIX = "azure:compute:";
 
     private final ArmClient arm;
-    private final ProviderSettings settings;
+    private final ProviderParameters settings;
     private final AzureWorkspaces workspaces;
 
-    AzureComputes(ArmClient arm, ProviderSettings settings, AzureWorkspaces workspaces) {
+    AzureComputes(ArmClient arm, ProviderParameters settings, AzureWorkspaces workspaces) {
         this.arm = arm;
         this.settings = settings;
         this.workspaces = workspaces;

@@ -53,13 +53,13 @@ final class AzureEndpoints implements EndpointOperations {
     static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
 
     final ArmClient arm;
-    final ProviderSettings settings;
+    final ProviderParameters settings;
     final AzureWorkspaces workspaces;
     final AzureComputes computes;
     final EndpointAssets assets;
     private final HttpPipeline scoring;
 
-    AzureEndpoints(ArmClient arm, ProviderSettings settings, AzureWorkspaces workspaces, AzureComputes computes,
+    AzureEndpoints(ArmClient arm, ProviderParameters settings, AzureWorkspaces workspaces, AzureComputes computes,
             EndpointAssets assets, HttpClient httpClient) {
         this.arm = arm;
         this.settings = settings;

@@ -325,7 +325,7 @@ public final class AzureMlProviderBuilder {
         HttpPipeline quiet = pipeline(client, retry, token, null);
 
         ArmClient arm = new ArmClient(pipeline, quiet, base, subscription, group);
-        ProviderSettings settings = new ProviderSettings(pollInterval, runPollInterval, clock, sleeper,
+        ProviderParameters settings = new ProviderParameters(pollInterval, runPollInterval, clock, sleeper,
                 uploadConcurrency, maxRetries, baseDelay.isZero() ? Duration.ofMillis(1) : baseDelay,
                 maxDelay.compareTo(baseDelay) < 0 ? baseDelay : maxDelay, blobEndpoint);
         AzureWorkspaces workspaces = new AzureWorkspaces(arm, settings,

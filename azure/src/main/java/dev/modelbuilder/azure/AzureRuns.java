@@ -42,7 +42,7 @@ final class AzureRuns implements RunOperations {
     private static final Logger LOG = LoggerFactory.getLogger(AzureRuns.class);
 
     final ArmClient arm;
-    final ProviderSettings settings;
+    final ProviderParameters settings;
     final AzureWorkspaces workspaces;
     final AzureComputes computes;
     final DataUploader uploader;
@@ -50,7 +50,7 @@ final class AzureRuns implements RunOperations {
     final ModelDownloader downloader;
     private final AzureExperiments experiments;
 
-    AzureRuns(ArmClient arm, ProviderSettings settings, AzureWorkspaces workspaces, AzureComputes computes,
+    AzureRuns(ArmClient arm, ProviderParameters settings, AzureWorkspaces workspaces, AzureComputes computes,
             DataUploader uploader, DataPlane dataPlane, ModelDownloader downloader, AzureExperiments experiments) {
         this.arm = arm;
         this.settings = settings;

@@ -26,10 +26,10 @@ final class AzureWorkspaces implements WorkspaceOperations {
     private static final String TOKEN_PREFIX = "azure:workspace:";
 
     private final ArmClient arm;
-    private final ProviderSettings settings;
+    private final ProviderParameters settings;
     private final String defaultRegion;
 
-    AzureWorkspaces(ArmClient arm, ProviderSettings settings, String defaultRegion) {
+    AzureWorkspaces(ArmClient arm, ProviderParameters settings, String defaultRegion) {
         this.arm = arm;
         this.settings = settings;
         this.defaultRegion = defaultRegion;

@@ -53,12 +53,12 @@ final class Datastores {
     }
 
     private final ArmClient arm;
-    private final ProviderSettings settings;
+    private final ProviderParameters settings;
     private final HttpClient httpClient;
     private final TokenCredential credential;
     private final Map<String, Store> cache = new ConcurrentHashMap<>();
 
-    Datastores(ArmClient arm, ProviderSettings settings, HttpClient httpClient, TokenCredential credential) {
+    Datastores(ArmClient arm, ProviderParameters settings, HttpClient httpClient, TokenCredential credential) {
         this.arm = arm;
         this.settings = settings;
         this.httpClient = httpClient;

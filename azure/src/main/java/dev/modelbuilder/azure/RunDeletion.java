@@ -40,7 +40,7 @@ final class RunDeletion extends PollingOperation<Deletion> {
     private final Deletion result;
 
     private RunDeletion(ArmClient arm, String description, PollResponse<Deletion> first, List<JobState> jobs,
-            Deletion result, ProviderSettings settings) {
+            Deletion result, ProviderParameters settings) {
         super(description, first, ProgressListener.none(), settings.pollInterval(), settings.clock(),
                 settings.sleeper());
         this.arm = arm;

@@ -19,7 +19,7 @@ import java.util.function.Function;
  * @param blobEndpoint maps a storage account name to its blob service URL, or {@code null} for the datastore's own
  *     endpoint ({@code https://<account>.blob.<endpoint suffix>})
  */
-record ProviderSettings(Duration pollInterval, Duration runPollInterval, Clock clock, Sleeper sleeper,
+record ProviderParameters(Duration pollInterval, Duration runPollInterval, Clock clock, Sleeper sleeper,
         int uploadConcurrency, int storageRetries, Duration storageRetryDelay, Duration storageMaxRetryDelay,
         Function<String, String> blobEndpoint) {
 }
