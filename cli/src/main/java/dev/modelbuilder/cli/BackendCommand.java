@@ -13,7 +13,7 @@ abstract class BackendCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOptions backend;
+    BackendArguments backend;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;

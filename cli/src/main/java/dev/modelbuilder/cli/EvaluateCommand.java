@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
     Path data;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K",
-            description = "The k of the top-k accuracy (default 5).")
+            description = "The k of the top-k accuracy (default 5; shown only when k is below the number of labels).")
     int top;
 
     @Option(names = "--report", paramLabel = "FILE",
@@ -108,8 +108,10 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
             result = ModelEvaluator.builder().withListener(progress).build().evaluateMultiLabel(model, data);
         }
         if (report != null) {
+            // the same title and paths as a single-label report: shared reports carry no absolute paths by default
             MultiLabelEvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
-                    + result.dataFolder()).write(report);
+                    + (absolutePaths ? result.dataFolder() : data.toAbsolutePath().normalize().getFileName()))
+                    .withAbsolutePaths(absolutePaths).write(report);
         }
         if (json) {
             out.println(result.toJson());
@@ -157,8 +159,11 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
     static void print(PrintWriter out, EvaluationResult r) {
         out.printf(Locale.ROOT, "Evaluated %s on %s: %d images%s%n", r.model(), r.dataFolder(), r.images(),
                 r.skippedCount() == 0 ? "" : " (" + r.skippedCount() + " skipped)");
-        out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)   top-%d accuracy %.2f%%   log loss %.4f%n",
-                100 * r.accuracy(), r.correct(), r.images(), r.topK(), 100 * r.topKAccuracy(), r.logLoss());
+        // top-k only where the report shows it too: with k at or above the label count it is always 100%
+        String topK = r.topKIsInformative() ? String.format(Locale.ROOT, "   top-%d accuracy %.2f%%", r.topK(),
+                100 * r.topKAccuracy()) : "";
+        out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)%s   log loss %.4f%n", 100 * r.accuracy(), r.correct(),
+                r.images(), topK, r.logLoss());
         out.printf(Locale.ROOT, "macro    precision %.4f  recall %.4f  F1 %.4f%n", r.macro().precision(),
                 r.macro().recall(), r.macro().f1());
         out.printf(Locale.ROOT, "weighted precision %.4f  recall %.4f  F1 %.4f%n", r.weighted().precision(),

@@ -1,14 +1,16 @@
 package dev.modelbuilder.cli;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
 import dev.modelbuilder.local.LocalProvider;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 
 /** The evaluation report of an existing run, for {@code runs show --report}. */
 final class RunReports {
@@ -16,9 +18,11 @@ final class RunReports {
     }
 
     /**
-     * Copies the report a local run wrote when it completed.
+     * Copies the report a local run wrote when it completed. The target has passed {@link ReportTarget#check(Path,
+     * boolean)} before.
      *
      * @throws ModelBuilderException when the run has none (not local, not completed, or trained before reports)
+     * @throws FileAccessException when the copy cannot be written
      */
     static void copy(ModelBuilderProvider provider, String workspace, Run run, Path target) {
         String evaluate = "evaluate its model instead: 'modelbuilder runs watch " + run.id() + " --workspace "
@@ -36,7 +40,18 @@ final class RunReports {
             Files.createDirectories(absolute.getParent());
             Files.copy(source, absolute, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the report " + target + ": " + e.getMessage(), e);
+            throw new FileAccessException(target, "could not write the report " + target + " (" + reason(e)
+                    + "): give a file in a folder that can be written, on a disk with room", e);
         }
+    }
+
+    /** The operating system's reason without the Java class name, e.g. "Not a directory" or "Permission denied". */
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() == null ? f.getReason() : f.getFile() + ": " + f.getReason();
+        }
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(Locale.ROOT);
+        return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }
 }

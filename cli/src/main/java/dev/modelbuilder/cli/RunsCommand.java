@@ -52,11 +52,18 @@ final class RunsCommand {
         String runId;
 
         @Option(names = "--report", paramLabel = "FILE", description = "Also write the run's evaluation report "
-                + "(validation split and training curves; HTML) to FILE. Local runs write one when they complete.")
+                + "(validation split and training curves; HTML) to FILE. Local runs write one when they complete. "
+                + "A report written before is replaced; any other existing file only with --overwrite.")
         java.nio.file.Path report;
+
+        @Option(names = "--overwrite", description = "With --report: replace an existing file that is not a report.")
+        boolean overwrite;
 
         @Override
         public Integer call() {
+            if (report != null) {
+                ReportTarget.check(report, overwrite);
+            }
             ModelBuilderProvider provider = backend.open();
             try (ModelBuilder mb = ModelBuilder.using(provider)) {
                 Run run = mb.workspace(workspace).runs().get(runId);

@@ -31,7 +31,7 @@ final class SizesCommand implements Callable<Integer> {
     boolean json;
 
     @picocli.CommandLine.Mixin
-    BackendOptions backend;
+    BackendArguments backend;
 
     @Override
     public Integer call() throws Exception {

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOptions backend;
+    BackendArguments backend;
 
     @Option(names = "--data", required = true, paramLabel = "DIR|FILE",
             description = "The dataset: a folder with one sub-folder per label, or a labels file (.jsonl: Azure ML's "

@@ -114,6 +114,33 @@ class DecompressionBombCommandsTest {
     }
 
     @Test
+    void predictExitsWithOneWhenAnImageIsOverThePixelCapAndScoresTheOthers() throws Exception {
+        Path large = tmp.resolve("large.png");
+        ImageIO.write(new BufferedImage(400, 400, BufferedImage.TYPE_3BYTE_BGR), "png", large.toFile());
+        List<String> capped = List.of("-D" + dev.modelbuilder.pipeline.implementation.DecodeBudget.MAX_PIXELS_PROPERTY
+                + "=100000"); // 300 x 300 = 90,000 pixels pass; 400 x 400 = 160,000 do not
+
+        Forked text = forked(capped, "predict", "--model", model.toString(), black.toString(), large.toString(),
+                black.toString());
+
+        assertThat(text.exitCode()).as(text.output()).isEqualTo(1);
+        assertThat(text.stderr()).contains(large + ": error: ").contains("160000").contains("100000")
+                .doesNotContainIgnoringCase("corrupt");
+        assertThat(text.stdout().lines().filter(l -> l.startsWith(black + ": "))).hasSize(2);
+        assertThat(text.stdout()).doesNotContain(large.toString());
+
+        Forked json = forked(capped, "predict", "--json", "--model", model.toString(), large.toString(),
+                black.toString());
+
+        assertThat(json.exitCode()).as(json.output()).isEqualTo(1);
+        List<JsonNode> rows = json.jsonLines();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("error").asText()).contains("100000");
+        assertThat(rows.get(1).has("error")).isFalse();
+        assertThat(rows.get(1).get("label").asText()).isNotEmpty();
+    }
+
+    @Test
     void lossyWebPScoresExactlyAsPillowsDecode() {
         DecodingFixtures.Entry webp = DecodingFixtures.entry("webp_lossy.webp");
 
@@ -150,9 +177,14 @@ class DecompressionBombCommandsTest {
     }
 
     private static Forked forked(String... args) throws Exception {
+        return forked(List.of(), args);
+    }
+
+    private static Forked forked(List<String> jvmOptions, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-                ForkedCli.class.getName()));
+                .toString(), "-Xmx1g", "-XX:-UsePerfData"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ForkedCli.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");

@@ -42,7 +42,7 @@ class DeployAzureCommandTest {
     @BeforeAll
     static void emulator(@TempDir Path dir) throws Exception {
         arm = new ArmEmulator(AzuriteExtension.azurite());
-        BackendOptions.azureSetup = b -> EmulatedProviders.configure(b, arm, AzuriteExtension.azurite());
+        BackendArguments.azureSetup = b -> EmulatedProviders.configure(b, arm, AzuriteExtension.azurite());
         model = DeployLocalCommandTest.modelFolder(dir.resolve("model"));
         server = ModelServer.builder().withModel(model).withPort(0).build();
         server.start();
@@ -50,7 +50,7 @@ class DeployAzureCommandTest {
 
     @AfterAll
     static void stop() {
-        BackendOptions.azureSetup = null;
+        BackendArguments.azureSetup = null;
         server.close();
         arm.close();
     }

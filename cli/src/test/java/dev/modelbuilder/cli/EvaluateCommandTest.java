@@ -68,6 +68,23 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void topKIsShownOnTheConsoleExactlyWhenTheReportShowsIt() throws Exception {
+        // 3 labels: top-5 (the default) and top-3 are 100% by construction; top-2 says something
+        for (String k : new String[] {"5", "3", "2"}) {
+            Path report = tmp.resolve("top-" + k + ".html");
+            CliHarness.Result r = CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(),
+                    "--top", k, "--report", report.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            boolean informative = k.equals("2");
+            assertThat(r.out().contains("top-" + k + " accuracy")).as("console, k=%s:%n%s", k, r.out())
+                    .isEqualTo(informative);
+            assertThat(r.out()).contains("accuracy 75.00% (6 of 8)").contains("log loss");
+            assertThat(Files.readString(report).contains("id=\"top-k-accuracy\"")).as("report, k=%s", k)
+                    .isEqualTo(informative);
+        }
+    }
+
+    @Test
     void jsonIsOneDocumentWithEveryFigure() throws Exception {
         CliHarness.Result r = CliHarness.run("evaluate", "--model", model.toString(), "--data", data.toString(),
                 "--json");

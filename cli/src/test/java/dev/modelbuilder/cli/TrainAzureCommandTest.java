@@ -39,12 +39,12 @@ class TrainAzureCommandTest {
     @BeforeAll
     static void emulator() {
         arm = new ArmEmulator(AzuriteExtension.azurite());
-        BackendOptions.azureSetup = b -> EmulatedProviders.configure(b, arm, AzuriteExtension.azurite());
+        BackendArguments.azureSetup = b -> EmulatedProviders.configure(b, arm, AzuriteExtension.azurite());
     }
 
     @AfterAll
     static void stop() {
-        BackendOptions.azureSetup = null;
+        BackendArguments.azureSetup = null;
         arm.close();
     }
 

@@ -209,10 +209,11 @@ public final class LocalProvider implements ModelBuilderProvider {
      *
      * @param workspace the workspace
      * @param name the endpoint
-     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws dev.modelbuilder.core.exception.InvalidStateException if the waiting thread is interrupted (its
+     *     interrupt flag stays set); the endpoint goes on serving until it is deleted or its provider closed
      * @throws dev.modelbuilder.core.exception.ResourceNotFoundException when no such endpoint runs in this process
      */
-    public void awaitEndpointStopped(String workspace, String name) throws InterruptedException {
+    public void awaitEndpointStopped(String workspace, String name) {
         localEndpoints().awaitStopped(Objects.requireNonNull(workspace, "workspace"),
                 Objects.requireNonNull(name, "name"));
     }

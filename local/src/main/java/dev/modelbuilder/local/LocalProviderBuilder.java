@@ -4,7 +4,7 @@ import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.local.implementation.LocalBackend;
 import dev.modelbuilder.local.implementation.LocalSettings;
-import dev.modelbuilder.local.implementation.TrainingSettings;
+import dev.modelbuilder.local.implementation.TrainingParameters;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -94,7 +94,7 @@ public final class LocalProviderBuilder {
     public LocalProvider build() {
         int runThreads = threads;
         // the provider reads its own options type, so that options made for another provider are refused at submit
-        Function<TrainingSpec, TrainingSettings> settings = spec -> spec.optionsFor(LocalBackend.NAME,
+        Function<TrainingSpec, TrainingParameters> settings = spec -> spec.optionsFor(LocalBackend.NAME,
                 LocalTrainingOptions.class, LocalTrainingOptions::defaults).toSettings(spec, runThreads);
         return new LocalProvider(new LocalBackend(root != null ? root : LocalSettings.root(),
                 LocalSettings.backboneCache(), maxConcurrentRuns, maxQueuedRuns, settings, artifactFiles, clock));

@@ -5,9 +5,9 @@ import dev.modelbuilder.core.exception.ValidationException.Violation;
 import dev.modelbuilder.core.model.TrainingOptions;
 import dev.modelbuilder.core.model.TrainingSpec;
 import dev.modelbuilder.local.implementation.LocalBackend;
-import dev.modelbuilder.local.implementation.TrainingSettings;
+import dev.modelbuilder.local.implementation.TrainingParameters;
 import dev.modelbuilder.local.implementation.transfer.TransferLearning;
-import dev.modelbuilder.local.implementation.transfer.TransferSettings;
+import dev.modelbuilder.local.implementation.transfer.TransferParameters;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -153,15 +153,15 @@ public record LocalTrainingOptions(String backbone, String architecture, int ima
      * The settings one run of {@code spec} trains with: these options, and the spec's own time budget, seed and
      * validation split.
      */
-    TrainingSettings toSettings(TrainingSpec spec, int threads) {
-        TransferSettings.Mode mode = switch (backbone) {
-            case NO_BACKBONE -> TransferSettings.Mode.SCRATCH;
-            case AUTOMATIC_BACKBONE -> TransferSettings.Mode.DEFAULT_IF_AVAILABLE;
-            default -> TransferSettings.Mode.EXPLICIT;
+    TrainingParameters toSettings(TrainingSpec spec, int threads) {
+        TransferParameters.Mode mode = switch (backbone) {
+            case NO_BACKBONE -> TransferParameters.Mode.SCRATCH;
+            case AUTOMATIC_BACKBONE -> TransferParameters.Mode.DEFAULT_IF_AVAILABLE;
+            default -> TransferParameters.Mode.EXPLICIT;
         };
-        TransferSettings transfer = new TransferSettings(mode, mode == TransferSettings.Mode.EXPLICIT ? backbone : null,
+        TransferParameters transfer = new TransferParameters(mode, mode == TransferParameters.Mode.EXPLICIT ? backbone : null,
                 preprocess, normalize, cutNode, augmentViews);
-        return new TrainingSettings(architecture, imageSize, width, batchSize, (float) learningRate,
+        return new TrainingParameters(architecture, imageSize, width, batchSize, (float) learningRate,
                 (float) weightDecay, maxEpochs, spec.timeBudgetIfSet().orElse(DEFAULT_TIME_BUDGET), patience,
                 spec.seed(), threads, transfer);
     }
@@ -194,11 +194,11 @@ public record LocalTrainingOptions(String backbone, String architecture, int ima
 
     private static String canonicalArchitecture(String value, List<Violation> problems) {
         String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        if (TrainingSettings.architectures().contains(v)) {
+        if (TrainingParameters.architectures().contains(v)) {
             return v;
         }
         problems.add(new Violation("architecture", value, "the local backend trains "
-                + String.join(", ", TrainingSettings.architectures()) + " (small ResNets that train on a CPU);"
+                + String.join(", ", TrainingParameters.architectures()) + " (small ResNets that train on a CPU);"
                 + " larger networks such as resnet50 train on Azure, or start from a backbone"));
         return value;
     }

@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheArchitectureRules() {
         ArchitectureRules.check("local");
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("local");
+    }
 }

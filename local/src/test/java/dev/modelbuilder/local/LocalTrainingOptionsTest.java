@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.core.model.TrainingSpec;
-import dev.modelbuilder.local.implementation.TrainingSettings;
-import dev.modelbuilder.local.implementation.transfer.TransferSettings;
+import dev.modelbuilder.local.implementation.TrainingParameters;
+import dev.modelbuilder.local.implementation.transfer.TransferParameters;
 import dev.modelbuilder.pipeline.PreprocessingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class LocalTrainingOptionsTest {
     @TempDir
     Path temp;
 
-    private static TrainingSettings settings(LocalTrainingOptions options, TrainingSpec spec, int threads) {
+    private static TrainingParameters settings(LocalTrainingOptions options, TrainingSpec spec, int threads) {
         return options.toSettings(spec, threads);
     }
 
@@ -28,7 +28,7 @@ class LocalTrainingOptionsTest {
         LocalTrainingOptions options = LocalTrainingOptions.defaults();
         assertThat(options.provider()).isEqualTo("local");
         assertThat(options.backbone()).isEqualTo(LocalTrainingOptions.AUTOMATIC_BACKBONE);
-        TrainingSettings s = settings(options, TrainingSpec.fromFolder(Path.of("data")).build(), 3);
+        TrainingParameters s = settings(options, TrainingSpec.fromFolder(Path.of("data")).build(), 3);
         assertThat(s.architecture()).isEqualTo("resnet14");
         assertThat(s.imageSize()).isEqualTo(64);
         assertThat(s.width()).isEqualTo(16);
@@ -40,7 +40,7 @@ class LocalTrainingOptionsTest {
         assertThat(s.patience()).isEqualTo(10);
         assertThat(s.threads()).isEqualTo(3);
         assertThat(s.seed()).isEqualTo(42);
-        assertThat(s.transfer()).isEqualTo(new TransferSettings(TransferSettings.Mode.DEFAULT_IF_AVAILABLE, null,
+        assertThat(s.transfer()).isEqualTo(new TransferParameters(TransferParameters.Mode.DEFAULT_IF_AVAILABLE, null,
                 null, null, null, 2));
     }
 
@@ -51,8 +51,8 @@ class LocalTrainingOptionsTest {
                 .withPatience(2).build();
         TrainingSpec spec = TrainingSpec.fromFolder(Path.of("data")).withTimeBudget(Duration.ofSeconds(9))
                 .withSeed(3).withOptions(options).build();
-        assertThat(settings(options, spec, 1)).isEqualTo(new TrainingSettings("resnet20", 224, 8, 16, 0.01f, 0f, 4,
-                Duration.ofSeconds(9), 2, 3, 1, new TransferSettings(TransferSettings.Mode.SCRATCH, null, null, null,
+        assertThat(settings(options, spec, 1)).isEqualTo(new TrainingParameters("resnet20", 224, 8, 16, 0.01f, 0f, 4,
+                Duration.ofSeconds(9), 2, 3, 1, new TransferParameters(TransferParameters.Mode.SCRATCH, null, null, null,
                         null, 2)));
     }
 
@@ -69,7 +69,7 @@ class LocalTrainingOptionsTest {
                 .withPreprocess(PreprocessingSpec.Geometry.SQUASH).withNormalize(false).withCutNode("fc").build();
         assertThat(named.backbone()).isEqualTo("resnet50");
         assertThat(settings(named, TrainingSpec.fromFolder(Path.of("d")).build(), 1).transfer()).isEqualTo(
-                new TransferSettings(TransferSettings.Mode.EXPLICIT, "resnet50", PreprocessingSpec.Geometry.SQUASH,
+                new TransferParameters(TransferParameters.Mode.EXPLICIT, "resnet50", PreprocessingSpec.Geometry.SQUASH,
                         false, "fc", 4));
     }
 

@@ -1,5 +1,6 @@
 package dev.modelbuilder.pipeline;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.core.support.Setting;
 import dev.modelbuilder.pipeline.implementation.PrivateFolder;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * name), so a damaged or replaced copy is never used: it is replaced. A folder that cannot be written (read-only, or
  * without room for the model) is skipped the same way: the package loads without the cache. Entries not used for the
  * longest time (model copies and their optimized forms in {@code optimized/}) are removed when everything in the
- * folder grows over {@link #maxBytes()}.
+ * folder grows over {@link #maxBytes()}. ONNX Runtime's native libraries, beside this folder in the SDK's cache
+ * ({@code onnxruntime/<version>-<platform>/}), are not counted: the version in use is needed whatever the bound, and
+ * the scoring runtime removes the other versions once no process has started them for a week.
  *
  * <pre>{@code
  * ModelPackage pkg = ModelPackage.read(Path.of("MLModel.zip"), ModelPackage.Limits.defaults(),
@@ -173,10 +176,14 @@ public final class ModelCache {
      *
      * @param file a file
      * @return its SHA-256 in lower-case hexadecimal
-     * @throws IOException if it cannot be read
+     * @throws FileAccessException if it cannot be read
      */
-    public static String sha256(Path file) throws IOException {
-        return ModelDigest.sha256(file);
+    public static String sha256(Path file) {
+        try {
+            return ModelDigest.sha256(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot read " + file + " to compute its SHA-256: " + e, e);
+        }
     }
 
     /**

@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheArchitectureRules() {
         ArchitectureRules.check("pipeline");
     }
+
+    @Test
+    void letsOnlyModelBuilderExceptionsOutOfItsPublicApi() {
+        ArchitectureRules.checkApiErrors("pipeline");
+    }
 }

@@ -8,6 +8,9 @@ import dev.modelbuilder.scoring.implementation.OrtRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -76,6 +79,39 @@ class NativeLibrariesTest {
         assertThat(out).contains("ONNX Runtime 1.").contains("not using the cache folder")
                 .contains("writable by other users");
         assertThat(cache.resolve("onnxruntime")).doesNotExist();
+    }
+
+    @Test
+    void librariesOfOtherVersionsUnusedForAWeekAreRemovedAndTheOneInUseStays(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cache = dir.resolve("cache");
+        Path versions = cache.resolve("onnxruntime");
+        Path old = oldVersion(versions.resolve("onnxruntime-1.16.0-1a2b-linux-x64"), Duration.ofDays(30));
+        Path recent = oldVersion(versions.resolve("onnxruntime-1.17.0-3c4d-linux-x64"), Duration.ofDays(1));
+
+        assertThat(startRuntime(tmp, cache)).contains("ONNX Runtime 1.");
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).as("another application may use it").isDirectory();
+        Path inUse;
+        try (Stream<Path> left = Files.list(versions)) {
+            inUse = left.filter(d -> !d.equals(recent)).findFirst().orElseThrow();
+        }
+        assertThat(inUse.resolve(System.mapLibraryName("onnxruntime"))).isRegularFile();
+
+        // the version in use is marked at every start, so its own age never removes it
+        Files.setLastModifiedTime(inUse, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+        assertThat(startRuntime(tmp, cache)).contains("ONNX Runtime 1.");
+        assertThat(inUse.resolve(System.mapLibraryName("onnxruntime"))).isRegularFile();
+        assertThat(Files.getLastModifiedTime(inUse).toInstant()).isAfter(Instant.now().minus(Duration.ofDays(1)));
+    }
+
+    private static Path oldVersion(Path folder, Duration unusedFor) throws Exception {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(System.mapLibraryName("onnxruntime")), "an older library");
+        Files.writeString(folder.resolve(System.mapLibraryName("onnxruntime") + ".sha256"), "0".repeat(64));
+        Files.setLastModifiedTime(folder, FileTime.from(Instant.now().minus(unusedFor)));
+        return folder;
     }
 
     /** Starts ONNX Runtime once. */

@@ -190,24 +190,24 @@ public final class ServedModel implements AutoCloseable {
      * @param cache the model cache, or null when it is off
      * @param maxImageBytes the largest encoded image the engine reads
      */
-    record EngineOptions(ExecutionProvider executionProvider, boolean fallbackToCpu, int intraOpThreads, int batchSize,
+    record EngineParameters(ExecutionProvider executionProvider, boolean fallbackToCpu, int intraOpThreads, int batchSize,
             int preprocessingThreads, ModelCache cache, long maxImageBytes) {
     }
 
     /** @return the options the engine is (or will be) built with */
-    EngineOptions engineOptions() {
+    EngineParameters engineParameters() {
         ModelBuilderProperties.Engine e = properties.engine();
         ModelCache cache = null;
         if (e.cache().enabled()) {
             cache = (e.cache().directory() == null ? ModelCache.defaultCache() : ModelCache.at(e.cache().directory()))
                     .withMaxBytes(e.cache().maxSize().toBytes());
         }
-        return new EngineOptions(executionProvider(e.executionProvider()), e.fallbackToCpu(), e.intraOpThreads(),
+        return new EngineParameters(executionProvider(e.executionProvider()), e.fallbackToCpu(), e.intraOpThreads(),
                 e.batchSize(), e.preprocessingThreads(), cache, properties.server().maxImageSize().toBytes());
     }
 
     private PredictionEngineBuilder builder() {
-        EngineOptions o = engineOptions();
+        EngineParameters o = engineParameters();
         return PredictionEngine.builder().withModelCache(o.cache()).withExecutionProvider(o.executionProvider())
                 .withFallbackToCpu(o.fallbackToCpu()).withIntraOpThreads(o.intraOpThreads())
                 .withBatchSize(o.batchSize()).withPreprocessingThreads(o.preprocessingThreads())

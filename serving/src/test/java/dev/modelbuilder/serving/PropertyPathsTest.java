@@ -42,7 +42,7 @@ class PropertyPathsTest {
     Path tmp;
 
     @Test
-    void aClasspathResourceInsideAJarWithEngineOptionsAndACacheFolder() throws Exception {
+    void aClasspathResourceInsideAJarWithEngineParametersAndACacheFolder() throws Exception {
         Path zip = ServingFixtures.modelPackage(tmp.resolve("model"));
         Path jar = tmp.resolve("models.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -79,7 +79,7 @@ class PropertyPathsTest {
     }
 
     @Test
-    void theEngineOptionsReachTheEnginesBuilder() throws Exception {
+    void theEngineParametersReachTheEnginesBuilder() throws Exception {
         Path zip = ServingFixtures.modelPackage(tmp.resolve("model"));
         Path cache = tmp.resolve("cache");
         try (ConfigurableApplicationContext context = ServingFixtures.start(WebApplicationType.NONE, Map.of(
@@ -87,7 +87,7 @@ class PropertyPathsTest {
                 "modelbuilder.engine.preprocessing-threads", "3", "modelbuilder.engine.batch-size", "5",
                 "modelbuilder.engine.cache.max-size", "123MB", "modelbuilder.engine.cache.directory", cache.toString(),
                 "modelbuilder.server.max-image-size", "2MB"))) {
-            ServedModel.EngineOptions options = context.getBean(ServedModel.class).engineOptions();
+            ServedModel.EngineParameters options = context.getBean(ServedModel.class).engineParameters();
             assertThat(options.intraOpThreads()).isEqualTo(2);
             assertThat(options.preprocessingThreads()).isEqualTo(3);
             assertThat(options.batchSize()).isEqualTo(5);
@@ -99,7 +99,7 @@ class PropertyPathsTest {
         }
         try (ConfigurableApplicationContext context = ServingFixtures.start(WebApplicationType.NONE, Map.of(
                 "modelbuilder.model", zip.toString(), "modelbuilder.engine.cache.enabled", "false"))) {
-            ServedModel.EngineOptions defaults = context.getBean(ServedModel.class).engineOptions();
+            ServedModel.EngineParameters defaults = context.getBean(ServedModel.class).engineParameters();
             assertThat(defaults.intraOpThreads()).isZero();
             assertThat(defaults.preprocessingThreads()).isZero();
             assertThat(defaults.cache()).isNull();

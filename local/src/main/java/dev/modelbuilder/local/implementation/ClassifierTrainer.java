@@ -3,12 +3,10 @@ package dev.modelbuilder.local.implementation;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -18,7 +16,6 @@ import ai.djl.util.Pair;
 import dev.modelbuilder.core.model.WorkStep;
 import dev.modelbuilder.core.operation.ProgressEvent;
 import dev.modelbuilder.core.operation.ProgressListener;
-import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -175,7 +172,7 @@ final class ClassifierTrainer {
         }
     }
 
-    private final TrainingSettings settings;
+    private final TrainingParameters settings;
     private final BooleanSupplier cancelled;
     private final LongSupplier nanoClock;
 
@@ -184,7 +181,7 @@ final class ClassifierTrainer {
      * @param cancelled polled before every batch
      * @param nanoClock monotonic time in nanoseconds (a seam for the time-budget tests)
      */
-    public ClassifierTrainer(TrainingSettings settings, BooleanSupplier cancelled, LongSupplier nanoClock) {
+    public ClassifierTrainer(TrainingParameters settings, BooleanSupplier cancelled, LongSupplier nanoClock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -219,7 +216,7 @@ final class ClassifierTrainer {
         long budget = settings.timeBudget().toNanos();
         DjlRuntime.prepareThread(settings.threads());
         DjlRuntime.engine().setRandomSeed((int) settings.seed());
-        ResNet net = ResNet.build(ResNetConfig.named(settings.architecture(), settings.imageSize(), settings.width(),
+        ResNet net = ResNet.build(ResNetArchitecture.named(settings.architecture(), settings.imageSize(), settings.width(),
                 data.labels().size()));
         Model model = Model.newInstance("modelbuilder-local-" + settings.architecture(), Device.cpu(),
                 DjlRuntime.ENGINE_NAME);
@@ -270,18 +267,19 @@ final class ClassifierTrainer {
                             }
                         }
                         double[] stats = data.isMultiLabel()
-                                ? trainStepMultiLabel(trainer, buffer, labels, n, classes, data.spec().width())
-                                : trainStep(trainer, buffer, labels, n, data.spec().width());
+                                ? BatchSteps.trainStepMultiLabel(trainer, buffer, labels, n, classes, data.spec().width())
+                                : BatchSteps.trainStep(trainer, buffer, labels, n, data.spec().width());
                         lossSum += stats[0] * n;
                         correct += stats[1];
                         seen += n;
                     }
-                    double[] val = data.isMultiLabel() ? validateMultiLabel(trainer, data, batch)
-                            : validate(trainer, data, batch);
+                    double[] val = data.isMultiLabel() ? BatchSteps.validateMultiLabel(trainer, data, batch)
+                            : BatchSteps.validate(trainer, data, batch);
                     epochsRun = epoch;
                     boolean improved = best == null || val[1] > best.accuracy
                             || (val[1] == best.accuracy && val[0] < best.loss);
-                    Map<String, Double> perClass = data.isMultiLabel() ? perLabelF1(data, val) : perClass(data, val);
+                    Map<String, Double> perClass = data.isMultiLabel() ? BatchSteps.perLabelF1(data, val)
+                            : BatchSteps.perClass(data, val);
                     EpochResult result = new EpochResult(epoch, seen == 0 ? 0 : lossSum / seen,
                             seen == 0 ? 0 : correct / seen, val[0], val[1], perClass, improved,
                             Duration.ofNanos(nanoClock.getAsLong() - epochStart), seen, data.isMultiLabel(),
@@ -337,7 +335,7 @@ final class ClassifierTrainer {
      * @param maxUpdates steps over which the learning rate decays
      * @return the configuration
      */
-    static DefaultTrainingConfig trainingConfig(TrainingSettings settings, int maxUpdates) {
+    static DefaultTrainingConfig trainingConfig(TrainingParameters settings, int maxUpdates) {
         return trainingConfig(settings, maxUpdates, false);
     }
 
@@ -349,7 +347,7 @@ final class ClassifierTrainer {
      * @param multiLabel whether each label is its own yes/no decision
      * @return the configuration
      */
-    static DefaultTrainingConfig trainingConfig(TrainingSettings settings, int maxUpdates, boolean multiLabel) {
+    static DefaultTrainingConfig trainingConfig(TrainingParameters settings, int maxUpdates, boolean multiLabel) {
         Tracker lr = Tracker.cosine().setBaseValue(settings.learningRate())
                 .optFinalValue(settings.learningRate() * 0.01f).setMaxUpdates(Math.max(1, maxUpdates)).build();
         return new DefaultTrainingConfig(multiLabel ? Loss.sigmoidBinaryCrossEntropyLoss()
@@ -359,222 +357,6 @@ final class ClassifierTrainer {
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                         XavierInitializer.FactorType.IN, 2f), Parameter.Type.WEIGHT)
                 .optDevices(new Device[] {Device.cpu()});
-    }
-
-    /**
-     * One optimization step: forward, loss, backward, Adam update.
-     *
-     * @param trainer the trainer
-     * @param buffer {@code n} input tensors, one after the other
-     * @param labels their class indexes
-     * @param n batch size
-     * @param size image size
-     * @return {mean loss, correctly classified images}
-     */
-    static double[] trainStep(Trainer trainer, float[] buffer, float[] labels, int n, int size) {
-        try (NDManager m = trainer.getManager().newSubManager()) {
-            NDArray x = m.create(FloatBuffer.wrap(buffer, 0, n * 3 * size * size), new Shape(n, 3, size, size));
-            NDArray y = m.create(labels);
-            double[] stats = DjlRuntime.recordingGradients(() -> {
-                try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDList pred = trainer.forward(new NDList(x));
-                    NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
-                    gc.backward(l);
-                    return new double[] {l.getFloat(), countCorrect(pred.singletonOrThrow().toFloatArray(), labels, n)};
-                }
-            });
-            trainer.step();
-            return stats;
-        }
-    }
-
-    /**
-     * One optimization step of a multi-label model: forward, binary cross-entropy on the sigmoid of each logit
-     * (averaged over images and labels), backward, Adam update.
-     *
-     * @param trainer the trainer
-     * @param buffer {@code n} input tensors, one after the other
-     * @param targets {@code n} rows of {@code classes} 0/1 targets
-     * @param n batch size
-     * @param classes labels
-     * @param size image size
-     * @return {mean loss, sum over the images of the IoU of their label sets at 0.5}
-     */
-    static double[] trainStepMultiLabel(Trainer trainer, float[] buffer, float[] targets, int n, int classes,
-            int size) {
-        try (NDManager m = trainer.getManager().newSubManager()) {
-            NDArray x = m.create(FloatBuffer.wrap(buffer, 0, n * 3 * size * size), new Shape(n, 3, size, size));
-            NDArray y = m.create(targets, new Shape(n, classes));
-            double[] stats = DjlRuntime.recordingGradients(() -> {
-                try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDList pred = trainer.forward(new NDList(x));
-                    NDArray l = trainer.getLoss().evaluate(new NDList(y), pred);
-                    gc.backward(l);
-                    return new double[] {l.getFloat(), iouSum(pred.singletonOrThrow().toFloatArray(), targets, n,
-                            classes)[0]};
-                }
-            });
-            trainer.step();
-            return stats;
-        }
-    }
-
-    /**
-     * @return {sum of the IoUs, images whose predicted set is exact} of {@code n} logit rows against their 0/1
-     *     targets, a label predicted when its logit is at least 0 (probability 0.5); no label on either side is 1
-     */
-    static double[] iouSum(float[] logits, float[] targets, int n, int classes) {
-        double sum = 0;
-        int exact = 0;
-        for (int i = 0; i < n; i++) {
-            int inter = 0;
-            int union = 0;
-            for (int c = 0; c < classes; c++) {
-                boolean p = logits[i * classes + c] >= 0;
-                boolean t = targets[i * classes + c] > 0.5f;
-                inter += p && t ? 1 : 0;
-                union += p || t ? 1 : 0;
-            }
-            sum += union == 0 ? 1 : (double) inter / union;
-            exact += inter == union ? 1 : 0;
-        }
-        return new double[] {sum, exact};
-    }
-
-    /**
-     * @return {mean loss, mean IoU, subset accuracy, then each validation image's logits, row after row} of a
-     *     multi-label model
-     */
-    private static double[] validateMultiLabel(Trainer trainer, TrainingData data, int batch) {
-        int n = data.validationSize();
-        int classes = data.labels().size();
-        int tensor = data.spec().tensorSize();
-        int size = data.spec().width();
-        double[] out = new double[3 + n * classes];
-        double lossSum = 0;
-        double iou = 0;
-        double exact = 0;
-        for (int from = 0; from < n; from += batch) {
-            int k = Math.min(batch, n - from);
-            try (NDManager m = trainer.getManager().newSubManager()) {
-                NDArray x = m.create(FloatBuffer.wrap(data.validationTensors(), from * tensor, k * tensor).slice(),
-                        new Shape(k, 3, size, size));
-                float[] y = new float[k * classes];
-                for (int i = 0; i < k; i++) {
-                    System.arraycopy(data.validationTargets(from + i), 0, y, i * classes, classes);
-                }
-                NDList pred = trainer.evaluate(new NDList(x));
-                NDArray l = trainer.getLoss().evaluate(new NDList(m.create(y, new Shape(k, classes))), pred);
-                lossSum += l.getFloat() * k;
-                float[] logits = pred.singletonOrThrow().toFloatArray();
-                double[] s = iouSum(logits, y, k, classes);
-                iou += s[0];
-                exact += s[1];
-                for (int j = 0; j < logits.length; j++) {
-                    out[3 + from * classes + j] = logits[j];
-                }
-            }
-        }
-        out[0] = n == 0 ? 0 : lossSum / n;
-        out[1] = n == 0 ? 0 : iou / n;
-        out[2] = n == 0 ? 0 : exact / n;
-        return out;
-    }
-
-    /** Each label's F1 at 0.5 on the validation images (labels no image has nor was given are left out). */
-    private static Map<String, Double> perLabelF1(TrainingData data, double[] val) {
-        int n = data.validationSize();
-        int classes = data.labels().size();
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int c = 0; c < classes; c++) {
-            int tp = 0;
-            int fp = 0;
-            int fn = 0;
-            for (int i = 0; i < n; i++) {
-                boolean p = val[3 + i * classes + c] >= 0;
-                boolean t = data.validationTargets(i)[c] > 0.5f;
-                tp += p && t ? 1 : 0;
-                fp += p && !t ? 1 : 0;
-                fn += !p && t ? 1 : 0;
-            }
-            if (tp + fp + fn > 0) {
-                m.put(data.labels().get(c), 2.0 * tp / (2.0 * tp + fp + fn));
-            }
-        }
-        return m;
-    }
-
-    /** Counts the rows of {@code n} logit rows whose largest value is at the label (one native call, not five). */
-    private static double countCorrect(float[] logits, float[] labels, int n) {
-        int classes = logits.length / n;
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[i * classes + c] > logits[i * classes + best]) {
-                    best = c;
-                }
-            }
-            if (best == (int) labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
-    /** @return {mean loss, accuracy, then the predicted class of each validation image} */
-    private static double[] validate(Trainer trainer, TrainingData data, int batch) {
-        int n = data.validationSize();
-        int tensor = data.spec().tensorSize();
-        int size = data.spec().width();
-        int[] labels = data.validationLabels();
-        double[] out = new double[2 + n];
-        double lossSum = 0;
-        long correct = 0;
-        for (int from = 0; from < n; from += batch) {
-            int k = Math.min(batch, n - from);
-            try (NDManager m = trainer.getManager().newSubManager()) {
-                NDArray x = m.create(FloatBuffer.wrap(data.validationTensors(), from * tensor, k * tensor).slice(),
-                        new Shape(k, 3, size, size));
-                float[] y = new float[k];
-                for (int i = 0; i < k; i++) {
-                    y[i] = labels[from + i];
-                }
-                NDList pred = trainer.evaluate(new NDList(x));
-                NDArray l = trainer.getLoss().evaluate(new NDList(m.create(y)), pred);
-                lossSum += l.getFloat() * k;
-                long[] argmax = pred.singletonOrThrow().argMax(1).toLongArray();
-                for (int i = 0; i < k; i++) {
-                    out[2 + from + i] = argmax[i];
-                    if (argmax[i] == labels[from + i]) {
-                        correct++;
-                    }
-                }
-            }
-        }
-        out[0] = n == 0 ? 0 : lossSum / n;
-        out[1] = n == 0 ? 0 : (double) correct / n;
-        return out;
-    }
-
-    private static Map<String, Double> perClass(TrainingData data, double[] val) {
-        int[] labels = data.validationLabels();
-        int classes = data.labels().size();
-        int[] total = new int[classes];
-        int[] right = new int[classes];
-        for (int i = 0; i < labels.length; i++) {
-            total[labels[i]]++;
-            if ((int) val[2 + i] == labels[i]) {
-                right[labels[i]]++;
-            }
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int c = 0; c < classes; c++) {
-            if (total[c] > 0) {
-                m.put(data.labels().get(c), (double) right[c] / total[c]);
-            }
-        }
-        return m;
     }
 
     /** A copy of every parameter (weights and running statistics) at the best epoch. */

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * The local provider's machinery: workspaces, computes and experiments as JSON files under a root folder
  * ({@link LocalWorkspaces}, {@link LocalComputes}, {@link LocalExperiments}), runs trained on a bounded pool of
  * provider threads ({@link LocalRuns}). {@code LocalProvider} is its public face: it also says how a training spec
- * becomes {@link TrainingSettings}, since the options type is public API. Thread-safe.
+ * becomes {@link TrainingParameters}, since the options type is public API. Thread-safe.
  */
 public final class LocalBackend implements ModelBuilderProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
@@ -45,7 +45,7 @@ public final class LocalBackend implements ModelBuilderProvider {
 
     private final LocalStore store;
     private final Path backboneCache;
-    private final Function<TrainingSpec, TrainingSettings> settings;
+    private final Function<TrainingSpec, TrainingParameters> settings;
     private final Clock clock;
     private final String providerId = UUID.randomUUID().toString();
     private final ComputeSize cpuSize;
@@ -67,7 +67,7 @@ public final class LocalBackend implements ModelBuilderProvider {
      * @throws FileAccessException when the root folder cannot be created
      */
     public LocalBackend(Path root, Path backboneCache, int maxConcurrentRuns, int maxQueuedRuns,
-            Function<TrainingSpec, TrainingSettings> settings, AtomicFiles artifactFiles, Clock clock) {
+            Function<TrainingSpec, TrainingParameters> settings, AtomicFiles artifactFiles, Clock clock) {
         this.store = new LocalStore(root, AtomicFiles.system());
         this.backboneCache = Objects.requireNonNull(backboneCache, "backboneCache");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -122,7 +122,7 @@ public final class LocalBackend implements ModelBuilderProvider {
      * @return how its run trains
      * @throws dev.modelbuilder.core.exception.ValidationException when it carries options of another provider
      */
-    TrainingSettings settingsOf(TrainingSpec spec) {
+    TrainingParameters settingsOf(TrainingSpec spec) {
         return settings.apply(spec);
     }
 

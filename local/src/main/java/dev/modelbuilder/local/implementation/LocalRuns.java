@@ -86,7 +86,7 @@ final class LocalRuns implements RunOperations, AutoCloseable {
             throw new InvalidStateException("the local provider is closed; build a new one to submit runs");
         }
         // first, so that options made for another provider are refused before anything is created
-        TrainingSettings settings = backend.settingsOf(training);
+        TrainingParameters settings = backend.settingsOf(training);
         store.requireWorkspace(workspace);
         String compute = training.computeIfSet().orElse(LocalBackend.CPU);
         if (training.computeIfSet().isPresent()) {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A ResNet-style network ({@link ResNetConfig}) built from DJL layers, together with a description of the same
+ * A ResNet-style network ({@link ResNetArchitecture}) built from DJL layers, together with a description of the same
  * computation as a list of {@link Op}s. The DJL {@link #block()} trains; the ops hold references to the very DJL
  * layers whose parameters the ONNX exporter writes, with the hyper-parameters (strides, paddings, each batch
  * normalization's epsilon) that DJL does not expose. Both are built in one pass, so they cannot drift apart.
@@ -98,11 +98,11 @@ final class ResNet {
     public record Dense(Linear layer, int inFeatures, int outFeatures) implements Op {
     }
 
-    private final ResNetConfig config;
+    private final ResNetArchitecture config;
     private final SequentialBlock block;
     private final List<Op> ops;
 
-    private ResNet(ResNetConfig config, SequentialBlock block, List<Op> ops) {
+    private ResNet(ResNetArchitecture config, SequentialBlock block, List<Op> ops) {
         this.config = config;
         this.block = block;
         this.ops = List.copyOf(ops);
@@ -114,7 +114,7 @@ final class ResNet {
      * @param config the shape
      * @return the network
      */
-    public static ResNet build(ResNetConfig config) {
+    public static ResNet build(ResNetArchitecture config) {
         Objects.requireNonNull(config, "config");
         DjlRuntime.engine();
         Builder b = new Builder(config);
@@ -146,7 +146,7 @@ final class ResNet {
     }
 
     /** @return the configuration */
-    public ResNetConfig config() {
+    public ResNetArchitecture config() {
         return config;
     }
 
@@ -166,9 +166,9 @@ final class ResNet {
     }
 
     private static final class Builder {
-        private final ResNetConfig config;
+        private final ResNetArchitecture config;
 
-        Builder(ResNetConfig config) {
+        Builder(ResNetArchitecture config) {
             this.config = config;
         }
 

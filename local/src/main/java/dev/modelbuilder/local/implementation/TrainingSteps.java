@@ -46,7 +46,7 @@ final class TrainingSteps {
 
     private final TrainingSpec spec;
     private final ImageDataset dataset;
-    private final TrainingSettings settings;
+    private final TrainingParameters settings;
     private final ArtifactStager stager;
     private final Path backboneCache;
 
@@ -57,7 +57,7 @@ final class TrainingSteps {
      * @param stager writes the artifacts
      * @param backboneCache where catalog backbones are downloaded
      */
-    TrainingSteps(TrainingSpec spec, ImageDataset dataset, TrainingSettings settings, ArtifactStager stager,
+    TrainingSteps(TrainingSpec spec, ImageDataset dataset, TrainingParameters settings, ArtifactStager stager,
             Path backboneCache) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.dataset = Objects.requireNonNull(dataset, "dataset");

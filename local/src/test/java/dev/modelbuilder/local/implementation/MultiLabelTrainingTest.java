@@ -124,7 +124,7 @@ class MultiLabelTrainingTest {
         DatasetSplit split = ImageDataset.scan(file, ClassificationTask.MULTI_LABEL, new DatasetRules(2, 1))
                 .split(0.3, 1);
         TrainingData td = TrainingData.load(split, PreprocessingSpec.squash(48), 2, true);
-        TrainingSettings settings = TestSettings.scratch("resnet14", 48, 8, 8, 2, 2);
+        TrainingParameters settings = TestParameters.scratch("resnet14", 48, 8, 8, 2, 2);
         try (TrainedNetwork net = new ClassifierTrainer(settings, () -> false, System::nanoTime)
                 .train(td, ProgressListener.none(), "test")) {
             byte[] onnx = net.exportOnnx(Map.of("labels", "[]"));

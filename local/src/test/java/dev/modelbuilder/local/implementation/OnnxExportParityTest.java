@@ -38,7 +38,7 @@ class OnnxExportParityTest {
         Path data = SampleDatasets.shapes(temp.resolve("shapes"), 10, 3);
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.3, 1);
         TrainingData td = TrainingData.load(split, PreprocessingSpec.squash(48), 2);
-        TrainingSettings settings = TestSettings.scratch("resnet14", 48, 8, 8, 2, 2);
+        TrainingParameters settings = TestParameters.scratch("resnet14", 48, 8, 8, 2, 2);
         try (TrainedNetwork net = new ClassifierTrainer(settings, () -> false, System::nanoTime)
                 .train(td, ProgressListener.none(), "test")) {
             byte[] onnx = net.exportOnnx(Map.of("labels", "[]"));
@@ -48,7 +48,7 @@ class OnnxExportParityTest {
                             "Flatten", "Gemm");
             assertThat(proto.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("BatchNormalization"))
                     .allSatisfy(n -> assertThat(n.getAttributeList()).singleElement()
-                            .satisfies(a -> assertThat(a.getF()).isEqualTo(ResNetConfig.DEFAULT_EPSILON)));
+                            .satisfies(a -> assertThat(a.getF()).isEqualTo(ResNetArchitecture.DEFAULT_EPSILON)));
             assertThat(proto.getOpsetImport(0).getVersion()).isEqualTo(OnnxExporter.OPSET);
 
             int n = td.validationSize();

@@ -36,9 +36,9 @@ public final class TrainingBenchmark {
         int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 10;
         int steps = args.length > 6 ? Integer.parseInt(args[6]) : 40;
         int classes = 3;
-        TrainingSettings settings = TestSettings.scratch(arch, size, width, batch, 30, threads);
+        TrainingParameters settings = TestParameters.scratch(arch, size, width, batch, 30, threads);
         DjlRuntime.prepareThread(threads);
-        ResNet net = ResNet.build(ResNetConfig.named(arch, size, width, classes));
+        ResNet net = ResNet.build(ResNetArchitecture.named(arch, size, width, classes));
         Random random = new Random(1);
         float[][] inputs = new float[4][batch * 3 * size * size];
         float[][] labels = new float[4][batch];
@@ -55,12 +55,12 @@ public final class TrainingBenchmark {
             try (Trainer trainer = model.newTrainer(ClassifierTrainer.trainingConfig(settings, warmup + steps))) {
                 trainer.initialize(new Shape(batch, 3, size, size));
                 for (int s = 0; s < warmup; s++) {
-                    ClassifierTrainer.trainStep(trainer, inputs[s % 4], labels[s % 4], batch, size);
+                    BatchSteps.trainStep(trainer, inputs[s % 4], labels[s % 4], batch, size);
                 }
                 long start = System.nanoTime();
                 double loss = 0;
                 for (int s = 0; s < steps; s++) {
-                    loss = ClassifierTrainer.trainStep(trainer, inputs[s % 4], labels[s % 4], batch, size)[0];
+                    loss = BatchSteps.trainStep(trainer, inputs[s % 4], labels[s % 4], batch, size)[0];
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf(Locale.ROOT, "RESULT djl images_per_s=%.1f peak_rss_mib=%.0f arch=%s size=%d "

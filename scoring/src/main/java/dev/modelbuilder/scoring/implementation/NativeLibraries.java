@@ -1,5 +1,6 @@
 package dev.modelbuilder.scoring.implementation;
 
+import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.pipeline.ModelCache;
 import org.slf4j.Logger;
@@ -11,10 +12,14 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +29,10 @@ import java.util.Locale;
  * extracting them into a new {@code onnxruntime-java*} temporary folder on every start, which it never removes.
  * The cache folder must be private to this user ({@link ModelCache#privateSdkCacheDirectory()}); each library is
  * written atomically with its SHA-256 beside it ({@code <file>.sha256}) and, before it is loaded again, its size must
- * match the classpath's copy and its content that SHA-256, or it is written again. Does nothing when
+ * match the classpath's copy and its content that SHA-256, or it is written again. Each start marks its version's
+ * folder used and removes the folders of other versions not used for {@link #UNUSED_VERSION_KEPT} (an upgrade would
+ * otherwise leave every old version behind, tens of MB each); a recently used one may belong to another application
+ * on this machine and stays. Does nothing when
  * {@value #NATIVE_PATH} is already set, when the cache folder is not private, or when the libraries are not on the
  * classpath (ONNX Runtime then extracts them itself, or finds them on the library path).
  */
@@ -35,6 +43,9 @@ public final class NativeLibraries {
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
     private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni",
             "onnxruntime_providers_shared", "onnxruntime_providers_cuda");
+
+    /** How long the libraries of a version no process has started stay in the cache. */
+    static final Duration UNUSED_VERSION_KEPT = Duration.ofDays(7);
 
     private NativeLibraries() {
     }
@@ -73,8 +84,53 @@ public final class NativeLibraries {
                 }
             }
             System.setProperty(NATIVE_PATH, dir.toAbsolutePath().toString());
+            markUsed(dir);
+            removeUnusedVersions(dir.getParent(), dir, Instant.now());
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot cache the ONNX Runtime native libraries; ONNX Runtime extracts them itself", e);
+        }
+    }
+
+    /** Dates the version's folder now, so that another process's tidying sees it in use. */
+    private static void markUsed(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot mark {} as used", dir, e);
+        }
+    }
+
+    /**
+     * Removes the folders of other versions whose last start is older than {@link #UNUSED_VERSION_KEPT}; the folder in
+     * use stays whatever its age. A link is left alone, never followed; a file that cannot be removed (a library
+     * loaded on Windows) is left for a later start. A process that has run longer than that keeps its libraries: on
+     * POSIX systems a loaded library stays mapped after its file is removed.
+     */
+    static void removeUnusedVersions(Path versions, Path inUse, Instant now) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(versions)) {
+            for (Path dir : dirs) {
+                if (!dir.equals(inUse) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()
+                                .isAfter(now.minus(UNUSED_VERSION_KEPT))) {
+                    removeVersion(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot list the ONNX Runtime libraries in {}", versions, e);
+        }
+    }
+
+    private static void removeVersion(Path dir) {
+        try {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    Files.deleteIfExists(f); // no sub-folders are written; one found makes the folder stay
+                }
+            }
+            Files.deleteIfExists(dir);
+            LOG.debug("removed the ONNX Runtime libraries {}, unused for {} days", dir, UNUSED_VERSION_KEPT.toDays());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot remove the unused ONNX Runtime libraries {}", dir, e);
         }
     }
 
@@ -111,7 +167,7 @@ public final class NativeLibraries {
             }
             LOG.warn("the cached ONNX Runtime library {} has changed since it was written; writing it again", library);
             return false;
-        } catch (IOException e) {
+        } catch (IOException | FileAccessException e) {
             return false;
         }
     }

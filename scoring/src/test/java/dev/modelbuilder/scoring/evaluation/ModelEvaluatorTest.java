@@ -103,6 +103,45 @@ class ModelEvaluatorTest {
     }
 
     @Test
+    void aSingleLabelModelIsMeasuredOnAJsonlOrCsvLabelsFileAsOnItsFolder(@TempDir Path dir) throws IOException {
+        Path data = EvaluationFixtures.writeFolder(dir.resolve("data"));
+        List<String> images = List.of("cat/a1.png", "cat/a2.png", "cat/a3.png", "cat/b1.png", "dog/b1.png",
+                "dog/b2.png", "dog/a1.png", "dog/c1.png", "fox/c1.png", "fox/c2.png");
+        StringBuilder jsonl = new StringBuilder();
+        StringBuilder csv = new StringBuilder("image,labels\n");
+        for (String image : images) {
+            String label = image.substring(0, image.indexOf('/'));
+            // Azure ML's export form: extra fields are ignored, the label is a string or a list of one
+            jsonl.append(image.startsWith("fox") ? "{\"image_url\": \"" + image + "\", \"label\": [\"" + label + "\"]}"
+                    : "{\"image_url\": \"" + image + "\", \"label\": \"" + label + "\", \"image_details\": {}}")
+                    .append('\n');
+            csv.append(image).append(',').append(label).append("\r\n");
+        }
+        Path jsonlFile = Files.writeString(data.resolve("test.jsonl"), jsonl);
+        Path csvFile = Files.writeString(data.resolve("test.csv"), csv);
+        EvaluationResult byFolder = ModelEvaluator.builder().withTopK(2).build().evaluate(model, folder);
+
+        for (Path labels : List.of(jsonlFile, csvFile)) {
+            EvaluationResult r = ModelEvaluator.builder().withTopK(2).build().evaluate(model, labels);
+
+            assertThat(r.labels()).as("%s", labels).containsExactly("cat", "dog", "fox");
+            assertThat(r.images()).isEqualTo(10);
+            assertThat(r.correct()).isEqualTo(7);
+            assertThat(r.topKAccuracy()).isCloseTo(0.8, within(EXACT));
+            assertThat(r.confusionMatrix().counts()).isDeepEqualTo(new long[][] {{3, 1, 0}, {1, 2, 1}, {0, 0, 2}});
+            assertThat(r.perLabel()).isEqualTo(byFolder.perLabel());
+            assertThat(r.macro()).isEqualTo(byFolder.macro());
+            assertThat(r.logLoss()).isCloseTo(byFolder.logLoss(), within(FLOAT));
+            assertThat(r.misclassified()).extracting(Misclassified::image, Misclassified::trueLabel,
+                    Misclassified::predictedLabel).containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("cat/b1.png", "cat", "dog"),
+                            org.assertj.core.groups.Tuple.tuple("dog/a1.png", "dog", "cat"),
+                            org.assertj.core.groups.Tuple.tuple("dog/c1.png", "dog", "fox"));
+            assertThat(r.skipped()).isEmpty();
+        }
+    }
+
+    @Test
     void theJsonParsesAndCarriesTheFigures() throws IOException {
         EvaluationResult r = ModelEvaluator.builder().withTopK(2).build().evaluate(model, folder);
         JsonNode json = new ObjectMapper().readTree(r.toJson());

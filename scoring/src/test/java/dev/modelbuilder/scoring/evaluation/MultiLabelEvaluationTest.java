@@ -120,7 +120,61 @@ class MultiLabelEvaluationTest {
                 .contains("data-label=\"green\"").contains("{red, green, blue}").contains("\u2192 \u2205")
                 .contains("data:image/jpeg;base64,").doesNotContain(dir.toString());
 
+        // the per-label bars: one group per label in label order, precision and recall at the threshold
+        // (red TP 2 FP 0 FN 1; green TP 0 FP 1 FN 2; blue TP 1 FP 0 FN 1)
+        java.util.regex.Matcher section = java.util.regex.Pattern.compile(
+                "<section id=\"per-label\">(.*?)</section>", java.util.regex.Pattern.DOTALL).matcher(html);
+        assertThat(section.find()).isTrue();
+        java.util.regex.Matcher group = java.util.regex.Pattern.compile("<g class=\"label-bars\" data-label=\""
+                + "([^\"]*)\">.*?<title>precision ([0-9.]+)</title>.*?<title>recall ([0-9.]+)</title>.*?</g>")
+                .matcher(section.group(1));
+        List<String> bars = new java.util.ArrayList<>();
+        while (group.find()) {
+            bars.add(group.group(1) + " " + group.group(2) + " " + group.group(3));
+        }
+        assertThat(bars).containsExactly("red 1.0000 0.6667", "green 0.0000 0.0000", "blue 1.0000 0.5000");
+        assertThat(section.group(1)).startsWith("<h2>Precision and recall per label</h2>");
+
         assertThatThrownBy(() -> ModelEvaluator.builder().build().evaluate(zip, labels))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("evaluateMultiLabel");
+    }
+
+    @Test
+    void aBareOnnxModelIsScoredMultiLabelWithTheBuildersThresholds() throws Exception {
+        Path onnx = ColourClassifier.writeModel(dir.resolve("bare.onnx"), WEIGHTS);
+        ColourClassifier.writeSolidPng(dir.resolve("yellow.png"), 255, 255, 0, 16);
+        LabelMap labels = LabelMap.of("red", "green", "blue");
+        PreprocessingSpec preprocessing = PreprocessingSpec.squash(ColourClassifier.SIZE).withoutNormalization();
+
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(onnx).withLabels(labels)
+                .withPreprocessing(preprocessing).withMultiLabel(0.6, Map.of("green", 0.9)).build()) {
+            assertThat(engine.isMultiLabel()).isTrue();
+            assertThat(engine.threshold("red")).isEqualTo(0.6);
+            assertThat(engine.threshold("green")).isEqualTo(0.9);
+            Prediction yellow = engine.predict(dir.resolve("yellow.png"));
+            // sigmoid(2) = 0.881 for red and green: red passes 0.6, green not its own 0.9; blue sigmoid(-4)
+            assertThat(yellow.multiLabel()).isTrue();
+            assertThat(yellow.labels()).containsExactly("red");
+            assertThat(yellow.scores().get("red")).isCloseTo(1 / (1 + Math.exp(-2)), within(1e-6));
+            assertThat(yellow.scores().get("green")).isCloseTo(1 / (1 + Math.exp(-2)), within(1e-6));
+            assertThat(yellow.scores().get("blue")).isCloseTo(1 / (1 + Math.exp(4)), within(1e-6));
+        }
+        // without it the same model is single-label: a softmax over the labels
+        try (PredictionEngine engine = PredictionEngine.builder().withOnnxModel(onnx).withLabels(labels)
+                .withPreprocessing(preprocessing).build()) {
+            assertThat(engine.isMultiLabel()).isFalse();
+            Prediction yellow = engine.predict(dir.resolve("yellow.png"));
+            assertThat(yellow.multiLabel()).isFalse();
+            assertThat(yellow.scores().values().stream().mapToDouble(Double::doubleValue).sum())
+                    .isCloseTo(1.0, within(1e-6));
+        }
+
+        assertThatThrownBy(() -> PredictionEngine.builder().withOnnxModel(onnx).withLabels(labels)
+                .withPreprocessing(preprocessing).withMultiLabel(0.5, Map.of("purple", 0.3)).build())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("purple");
+        assertThatThrownBy(() -> PredictionEngine.builder().withMultiLabel(1.0, Map.of()))
+                .isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> PredictionEngine.builder().withModelPackage(zip).withMultiLabel(0.5, Map.of())
+                .build()).isInstanceOf(ValidationException.class).hasMessageContaining("package --multi-label");
     }
 }

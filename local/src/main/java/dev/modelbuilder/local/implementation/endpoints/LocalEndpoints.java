@@ -261,10 +261,11 @@ public final class LocalEndpoints implements EndpointOperations {
      *
      * @param workspace the workspace
      * @param name the endpoint
-     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws dev.modelbuilder.core.exception.InvalidStateException if the waiting thread is interrupted (its
+     *     interrupt flag stays set); the endpoint goes on serving
      * @throws ResourceNotFoundException when no such endpoint runs in this process
      */
-    public void awaitStopped(String workspace, String name) throws InterruptedException {
+    public void awaitStopped(String workspace, String name) {
         require(workspace, name).server.awaitShutdown();
     }
 

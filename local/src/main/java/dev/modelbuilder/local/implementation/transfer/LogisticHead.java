@@ -11,9 +11,9 @@ import java.util.stream.IntStream;
  * Trains a linear classification head on fixed features: multinomial logistic regression with an L2 penalty,
  * minimised by L-BFGS over the whole training set, on standardized features (folded back into the returned weights,
  * so they apply to the raw features). Labels are weighted by {@code n / (classes * count)} so that a small folder
- * counts as much as a large one. The penalty is chosen from {@link Settings#lambdas()} (largest first, each run
+ * counts as much as a large one. The penalty is chosen from {@link Parameters#lambdas()} (largest first, each run
  * starting from the previous solution) by the validation loss, and each run stops early when the validation loss
- * has not improved for {@link Settings#patience()} iterations, keeping the best weights. Stateless.
+ * has not improved for {@link Parameters#patience()} iterations, keeping the best weights. Stateless.
  */
 final class LogisticHead {
     private static final int MEMORY = 10;
@@ -24,9 +24,9 @@ final class LogisticHead {
      * @param patience iterations without a better validation loss before stopping
      * @param threads threads for the loss and gradient
      */
-    public record Settings(double[] lambdas, int maxIterations, int patience, int threads) {
+    public record Parameters(double[] lambdas, int maxIterations, int patience, int threads) {
         /** Copies the penalties. */
-        public Settings {
+        public Parameters {
             lambdas = lambdas.clone();
             if (lambdas.length == 0 || maxIterations < 1 || patience < 1 || threads < 1) {
                 throw new IllegalArgumentException("head settings need penalties, iterations, patience and threads");
@@ -37,8 +37,8 @@ final class LogisticHead {
          * @param threads threads to use
          * @return penalties 1e-2, 1e-3, 1e-4; 200 iterations; patience 20
          */
-        public static Settings defaults(int threads) {
-            return new Settings(new double[] {1e-2, 1e-3, 1e-4}, 200, 20, threads);
+        public static Parameters defaults(int threads) {
+            return new Parameters(new double[] {1e-2, 1e-3, 1e-4}, 200, 20, threads);
         }
 
         @Override
@@ -90,7 +90,7 @@ final class LogisticHead {
      * @return the trained head
      * @throws CancellationException when {@code cancelled} says so
      */
-    public static Result train(float[][] x, int[] y, float[][] vx, int[] vy, int classes, Settings settings,
+    public static Result train(float[][] x, int[] y, float[][] vx, int[] vy, int classes, Parameters settings,
             BooleanSupplier cancelled) {
         if (x.length == 0 || x.length != y.length || vx.length != vy.length || classes < 2) {
             throw new IllegalArgumentException("need training rows, matching labels and 2 or more classes");
@@ -114,7 +114,7 @@ final class LogisticHead {
      * @throws CancellationException when {@code cancelled} says so
      */
     public static Result trainMultiLabel(float[][] x, float[][] t, float[][] vx, float[][] vt, int classes,
-            Settings settings, BooleanSupplier cancelled) {
+            Parameters settings, BooleanSupplier cancelled) {
         if (x.length == 0 || x.length != t.length || vx.length != vt.length || classes < 1) {
             throw new IllegalArgumentException("need training rows, matching targets and 1 or more labels");
         }
@@ -122,7 +122,7 @@ final class LogisticHead {
     }
 
     private static Result fit(float[][] x, int[] y, float[][] t, float[][] vx, int[] vy, float[][] vt, int classes,
-            Settings settings, BooleanSupplier cancelled) {
+            Parameters settings, BooleanSupplier cancelled) {
         int d = x[0].length;
         double[] mean = new double[d];
         double[] scale = new double[d];
@@ -211,7 +211,7 @@ final class LogisticHead {
     }
 
     /** L-BFGS with a backtracking (Armijo) line search, keeping the parameters of the best validation loss. */
-    private static Fit lbfgs(Problem train, Problem validation, double lambda, double[] start, Settings settings,
+    private static Fit lbfgs(Problem train, Problem validation, double lambda, double[] start, Parameters settings,
             BooleanSupplier cancelled) {
         int p = start.length;
         double[] x = start.clone();

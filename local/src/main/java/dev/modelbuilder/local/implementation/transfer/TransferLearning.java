@@ -75,16 +75,16 @@ public final class TransferLearning {
      * @throws dev.modelbuilder.core.exception.ValidationException for a backbone file that went missing
      * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
      */
-    public static Optional<Backbone> chooseBackbone(TransferSettings settings, Path cacheDir, ProgressListener events,
+    public static Optional<Backbone> chooseBackbone(TransferParameters settings, Path cacheDir, ProgressListener events,
             String source, BooleanSupplier cancelled) {
-        if (settings.mode() == TransferSettings.Mode.SCRATCH) {
+        if (settings.mode() == TransferParameters.Mode.SCRATCH) {
             return Optional.empty();
         }
         long start = System.nanoTime();
         events.onEvent(new ProgressEvent.StepStarted(WorkStep.DOWNLOAD_BACKBONE));
         Backbones backbones = new Backbones(new BackboneCache(cacheDir, CONNECT_TIMEOUT),
                 BackboneCatalog.defaultEntry());
-        Optional<Backbone> chosen = settings.mode() == TransferSettings.Mode.EXPLICIT
+        Optional<Backbone> chosen = settings.mode() == TransferParameters.Mode.EXPLICIT
                 ? Optional.of(backbones.resolve(settings.backbone(), settings.choices(), events, cancelled))
                 : backbones.resolveDefault(events, source, cancelled);
         // a default that cannot be had ends the step too: the run goes on from scratch, as the log line says
@@ -109,7 +109,7 @@ public final class TransferLearning {
      * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
      * @throws dev.modelbuilder.core.exception.ValidationException if the backbone cannot be cut
      */
-    public static Result train(DatasetSplit split, Backbone backbone, TransferSettings settings, int threads,
+    public static Result train(DatasetSplit split, Backbone backbone, TransferParameters settings, int threads,
             Path featureDir, String runId, ProgressListener events, BooleanSupplier cancelled) {
         return train(split, false, backbone, settings, threads, featureDir, runId, events, cancelled);
     }
@@ -128,10 +128,10 @@ public final class TransferLearning {
      * @param cancelled polled during feature extraction and head training
      * @return the model and its validation outputs
      */
-    public static Result train(DatasetSplit split, boolean multiLabel, Backbone backbone, TransferSettings settings,
+    public static Result train(DatasetSplit split, boolean multiLabel, Backbone backbone, TransferParameters settings,
             int threads, Path featureDir, String runId, ProgressListener events, BooleanSupplier cancelled) {
-        TransferTrainer.Options options = new TransferTrainer.Options(settings.views(), threads, 32,
-                LogisticHead.Settings.defaults(threads));
+        TransferTrainer.Parameters options = new TransferTrainer.Parameters(settings.views(), threads, 32,
+                LogisticHead.Parameters.defaults(threads));
         TransferTrainer.Outcome out = TransferTrainer.train(split, multiLabel, backbone, options, featureDir,
                 Map.of("modelbuilder.run", runId), events, runId, cancelled);
         return new Result(out.onnx(), out.labels(), out.validationFiles(), out.validationLabels(),

@@ -33,13 +33,13 @@ final class TransferTrainer {
      * @param batchSize images per ONNX Runtime call
      * @param head the head's settings
      */
-    record Options(int views, int threads, int batchSize, LogisticHead.Settings head) {
+    record Parameters(int views, int threads, int batchSize, LogisticHead.Parameters head) {
         /**
          * @param threads threads to use
          * @return 2 views, batches of 32, the head's defaults
          */
-        static Options defaults(int threads) {
-            return new Options(2, threads, 32, LogisticHead.Settings.defaults(threads));
+        static Parameters defaults(int threads) {
+            return new Parameters(2, threads, 32, LogisticHead.Parameters.defaults(threads));
         }
     }
 
@@ -78,7 +78,7 @@ final class TransferTrainer {
      * @throws java.util.concurrent.CancellationException when {@code cancelled} says so
      * @throws dev.modelbuilder.core.exception.ValidationException if the backbone cannot be cut
      */
-    static Outcome train(DatasetSplit split, Backbone backbone, Options options, Path featureDir,
+    static Outcome train(DatasetSplit split, Backbone backbone, Parameters options, Path featureDir,
             Map<String, String> metadata, ProgressListener events, String source, BooleanSupplier cancelled) {
         return train(split, false, backbone, options, featureDir, metadata, events, source, cancelled);
     }
@@ -97,7 +97,7 @@ final class TransferTrainer {
      * @param cancelled polled during feature extraction and head training
      * @return the trained model
      */
-    static Outcome train(DatasetSplit split, boolean multiLabel, Backbone backbone, Options options, Path featureDir,
+    static Outcome train(DatasetSplit split, boolean multiLabel, Backbone backbone, Parameters options, Path featureDir,
             Map<String, String> metadata, ProgressListener events, String source, BooleanSupplier cancelled) {
         Consumer<String> log = line -> events.onEvent(new ProgressEvent.LogLine(source, line));
         events.onEvent(new ProgressEvent.StepStarted(WorkStep.EXTRACT_FEATURES));

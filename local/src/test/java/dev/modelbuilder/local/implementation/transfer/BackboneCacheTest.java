@@ -40,6 +40,7 @@ class BackboneCacheTest {
     @TempDir
     Path dir;
     private HttpServer server;
+    private java.util.concurrent.ExecutorService handlers;
     /** The Range header of each request ("" when none). */
     private final List<String> ranges = new CopyOnWriteArrayList<>();
 
@@ -50,6 +51,8 @@ class BackboneCacheTest {
 
     private URI serve(Behaviour behaviour) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        handlers = java.util.concurrent.Executors.newCachedThreadPool(); // answers requests at once, side by side
+        server.setExecutor(handlers);
         AtomicInteger count = new AtomicInteger();
         server.createContext("/m.onnx", exchange -> {
             String range = exchange.getRequestHeaders().getFirst("Range");
@@ -68,6 +71,7 @@ class BackboneCacheTest {
     void stop() {
         if (server != null) {
             server.stop(0);
+            handlers.shutdownNow();
         }
     }
 
@@ -149,6 +153,69 @@ class BackboneCacheTest {
             pool.shutdownNow();
         }
         assertThat(ranges).as("one download; the other waited and found the file").hasSize(1);
+    }
+
+    @Test
+    void aSecondProcessWaitsForTheFileLockAndUsesTheFirstOnesDownload() throws Exception {
+        java.util.concurrent.CountDownLatch firstAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch secondAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        BackboneCatalog.Entry entry = entry(serve((e, n, range) -> {
+            (n == 0 ? firstAsked : secondAsked).countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            full(e, range);
+        }));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        Process other = null;
+        try {
+            var mine = pool.submit(() -> new BackboneCache(dir, Duration.ofSeconds(30)).fetch(entry,
+                    ProgressListener.none(), () -> false));
+            // this JVM's request is being answered: it holds the file lock now
+            assertThat(firstAsked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // another JVM: its threads do not share this one's monitor, only the file lock keeps it out
+            other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
+                    FetchInAnotherJvm.class.getName(), dir.toString(), entry.url().toString(), entry.sha256(),
+                    Long.toString(entry.size())).redirectErrorStream(true).start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).isEqualTo("FETCHING");
+            // without the lock its request would arrive within these seconds (a local connection takes ms)
+            assertThat(secondAsked.await(3, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the other process downloaded while this one held the lock").isFalse();
+            release.countDown();
+
+            assertThat(mine.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasBinaryContent(FILE);
+            String rest = new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(other.exitValue()).as(rest).isZero();
+            assertThat(rest).contains("FETCHED " + dir.resolve("test.onnx"));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+            if (other != null) {
+                other.destroyForcibly();
+            }
+        }
+        assertThat(ranges).as("one download; the other process waited for the lock and found the file").hasSize(1);
+        assertThat(dir.resolve("test.onnx")).hasBinaryContent(FILE);
+    }
+
+    /** Fetches the test backbone in a JVM of its own: args are the cache folder, URL, SHA-256 and size. */
+    public static final class FetchInAnotherJvm {
+        public static void main(String[] args) {
+            BackboneCatalog.Entry entry = new BackboneCatalog.Entry("test", "test.onnx", URI.create(args[1]), args[2],
+                    Long.parseLong(args[3]), PreprocessingSpec.squash(32), null, "test backbone");
+            System.out.println("FETCHING");
+            System.out.flush();
+            Path file = new BackboneCache(Path.of(args[0]), Duration.ofSeconds(30)).fetch(entry,
+                    ProgressListener.none(), () -> false);
+            System.out.println("FETCHED " + file);
+        }
     }
 
     @Test

@@ -107,6 +107,64 @@ class LocalTransferRunTest {
     }
 
     @Test
+    void trainsAMultiLabelHeadByTransferAndPackagesASigmoidPerLabel() throws Exception {
+        Path data = TestBackbones.textures(temp.resolve("data"), 10, 9);
+        // each texture, and its kind: stripes (horizontal, vertical) or spots (checks, dots); two labels per image
+        StringBuilder jsonl = new StringBuilder();
+        for (String texture : TestBackbones.TEXTURES) {
+            String kind = texture.equals("horizontal") || texture.equals("vertical") ? "stripes" : "spots";
+            try (java.util.stream.Stream<Path> files = Files.list(data.resolve(texture))) {
+                for (Path f : files.sorted().toList()) {
+                    jsonl.append("{\"image_url\": \"").append(texture).append('/').append(f.getFileName())
+                            .append("\", \"label\": [\"").append(texture).append("\", \"").append(kind)
+                            .append("\"]}\n");
+                }
+            }
+        }
+        Path labels = Files.writeString(data.resolve("labels.jsonl"), jsonl);
+        Path backbone = backboneFile(TestBackbones.Ending.GEMM);
+        try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))
+                .withThreads(2).build())) {
+            mb.workspaces().define("wsp").create();
+            TrainingRun run = mb.workspace("wsp").runs().define(TrainingSpec.fromData(labels).withMultiLabel()
+                    .withOptions(LocalTrainingOptions.builder().withBackbone(backbone.toString()).build()).build())
+                    .inExperiment("textures").beginCreate();
+            Run done = run.waitForCompletion(Duration.ofMinutes(3));
+            assertThat(done.status()).as("run %s: %s", done.id(), done.error()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(done.metrics()).containsKey("iou");
+
+            TrainedModel model = run.downloadModel(temp.resolve("model"));
+            List<String> expectedLabels = List.of("checks", "dots", "horizontal", "spots", "stripes", "vertical");
+            assertThat(model.labels()).containsExactlyElementsOf(expectedLabels);
+            ModelPackage pkg = ModelPackage.read(model.pipeline());
+            assertThat(pkg.pipeline().isMultiLabel()).isTrue();
+            assertThat(pkg.pipeline().threshold()).isEqualTo(0.5);
+            Path outputs = temp.resolve("root/wsp/runs").resolve(run.id()).resolve("outputs");
+            assertThat(Files.readString(outputs.resolve("report.html"))).contains("id=\"mean-iou\"");
+            JsonNode validation = new ObjectMapper().readTree(outputs.resolve("validation.json").toFile());
+            assertThat(validation.size()).isPositive();
+            try (PredictionEngine engine = PredictionEngine.fromPackage(model.pipeline())) {
+                assertThat(engine.isMultiLabel()).isTrue();
+                for (JsonNode row : validation) {
+                    Prediction p = engine.predict(data.resolve(row.get("file").asText()));
+                    // one logistic output per label: a sigmoid of each logit, not a softmax over them
+                    assertThat(p.multiLabel()).isTrue();
+                    assertThat(p.logits()).hasSize(expectedLabels.size());
+                    for (int c = 0; c < expectedLabels.size(); c++) {
+                        assertThat(p.logits()[c]).isCloseTo((float) row.get("logits").get(c).asDouble(),
+                                within(1e-4f));
+                        assertThat(p.scores().get(expectedLabels.get(c)))
+                                .isCloseTo(1 / (1 + Math.exp(-p.logits()[c])), within(1e-5));
+                    }
+                    List<String> predicted = new java.util.ArrayList<>();
+                    row.get("predicted").forEach(l -> predicted.add(l.asText()));
+                    assertThat(p.labels()).as(row.get("file").asText()).containsExactlyElementsOf(predicted);
+                }
+            }
+        }
+    }
+
+    @Test
     void aBackboneThatIsNotAClassifierFailsTheRunSayingWhy() throws Exception {
         Path data = TestBackbones.textures(temp.resolve("data"), 5, 6);
         Path backbone = backboneFile(TestBackbones.Ending.NONE);

@@ -37,7 +37,7 @@ class LogisticHeadTest {
         float[][] x = blobs(30, new int[] {1, 1, 1}, 1, y);
         int[] vy = new int[30];
         float[][] vx = blobs(10, new int[] {1, 1, 1}, 2, vy);
-        LogisticHead.Result head = LogisticHead.train(x, y, vx, vy, 3, LogisticHead.Settings.defaults(2), () -> false);
+        LogisticHead.Result head = LogisticHead.train(x, y, vx, vy, 3, LogisticHead.Parameters.defaults(2), () -> false);
         assertThat(head.validationAccuracy()).isGreaterThanOrEqualTo(0.9);
         int right = 0;
         for (int i = 0; i < vx.length; i++) {
@@ -63,10 +63,10 @@ class LogisticHeadTest {
         int[] y = new int[60];
         float[][] x = blobs(20, new int[] {1, 1, 1}, 3, y);
         LogisticHead.Result head = LogisticHead.train(x, y, new float[0][], new int[0], 3,
-                LogisticHead.Settings.defaults(1), () -> false);
+                LogisticHead.Parameters.defaults(1), () -> false);
         assertThat(head.trainAccuracy()).isGreaterThanOrEqualTo(0.9);
         assertThat(head.validationAccuracy()).isNaN();
         assertThatThrownBy(() -> LogisticHead.train(x, y, new float[0][], new int[0], 3,
-                LogisticHead.Settings.defaults(1), () -> true)).isInstanceOf(CancellationException.class);
+                LogisticHead.Parameters.defaults(1), () -> true)).isInstanceOf(CancellationException.class);
     }
 }

@@ -115,7 +115,7 @@ public final class TransferBenchmark {
         long t0 = System.nanoTime();
         TransferTrainer.Outcome out = TransferTrainer.train(split, new Backbone(model.getFileName().toString(), model,
                 BackboneCache.sha256(model), spec, null),
-                new TransferTrainer.Options(1, threads, batch, LogisticHead.Settings.defaults(threads)), null,
+                new TransferTrainer.Parameters(1, threads, batch, LogisticHead.Parameters.defaults(threads)), null,
                 Map.of(), e -> {
                     if (e instanceof ProgressEvent.LogLine l) {
                         System.out.println("LOG " + l.line());

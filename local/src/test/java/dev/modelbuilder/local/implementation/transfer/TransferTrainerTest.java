@@ -64,7 +64,7 @@ class TransferTrainerTest {
     }
 
     private static TransferTrainer.Outcome train(DatasetSplit split, Backbone backbone,
-            TransferTrainer.Options options, Path featureDir, ProgressListener events, BooleanSupplier cancelled) {
+            TransferTrainer.Parameters options, Path featureDir, ProgressListener events, BooleanSupplier cancelled) {
         return TransferTrainer.train(split, backbone, options, featureDir, Map.of("modelbuilder.run", "run-x"),
                 events, "run-x", cancelled);
     }
@@ -75,7 +75,7 @@ class TransferTrainerTest {
         DatasetSplit split = ImageFolderDataset.scan(data).split(0.25, 7);
         Backbone backbone = backbone(PreprocessingSpec.resizeCrop(36, 32));
         Recorder rec = new Recorder();
-        TransferTrainer.Outcome out = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+        TransferTrainer.Outcome out = train(split, backbone, TransferTrainer.Parameters.defaults(2), dir.resolve("run"),
                 rec, () -> false);
         assertThat(out.labels()).containsExactly(TestBackbones.TEXTURES);
         assertThat(out.featureDimension()).isEqualTo(TestBackbones.FEATURES);
@@ -128,7 +128,7 @@ class TransferTrainerTest {
                 dev.modelbuilder.core.dataset.ClassificationTask.MULTI_LABEL,
                 new dev.modelbuilder.core.dataset.DatasetRules(2, 1)).split(0.25, 7);
         Backbone backbone = backbone(PreprocessingSpec.squash(32));
-        TransferTrainer.Outcome out = TransferTrainer.train(split, true, backbone, TransferTrainer.Options.defaults(2),
+        TransferTrainer.Outcome out = TransferTrainer.train(split, true, backbone, TransferTrainer.Parameters.defaults(2),
                 null, Map.of("modelbuilder.run", "run-x"), ProgressListener.none(), "run-x", () -> false);
         assertThat(out.labels()).containsExactly("circle", "square", "star", "triangle");
         assertThat(out.validationTargets().length).isEqualTo(split.validation().size());
@@ -179,10 +179,10 @@ class TransferTrainerTest {
         DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 2)).split(0.25, 7);
         Backbone backbone = backbone(PreprocessingSpec.squash(32));
         Recorder first = new Recorder();
-        TransferTrainer.Outcome a = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+        TransferTrainer.Outcome a = train(split, backbone, TransferTrainer.Parameters.defaults(2), dir.resolve("run"),
                 first, () -> false);
         Recorder second = new Recorder();
-        TransferTrainer.Outcome b = train(split, backbone, TransferTrainer.Options.defaults(2), dir.resolve("run"),
+        TransferTrainer.Outcome b = train(split, backbone, TransferTrainer.Parameters.defaults(2), dir.resolve("run"),
                 second, () -> false);
         assertThat(first.lastDone.get()).isPositive();
         assertThat(second.lastDone.get()).isZero();
@@ -202,7 +202,7 @@ class TransferTrainerTest {
         DatasetSplit split = ImageFolderDataset.scan(data, new DatasetRules(2, 1)).split(0.25, 7);
         Recorder rec = new Recorder();
         TransferTrainer.Outcome out = train(split, backbone(PreprocessingSpec.squash(32)),
-                TransferTrainer.Options.defaults(2), null, rec, () -> false);
+                TransferTrainer.Parameters.defaults(2), null, rec, () -> false);
         assertThat(rec.lines).anyMatch(l -> l.contains("label 'dots' has a single image"));
         assertThat(out.labels()).contains("dots");
         assertThat(out.head().weights()).hasNumberOfRows(4);
@@ -218,7 +218,7 @@ class TransferTrainerTest {
                 batches.incrementAndGet();
             }
         };
-        TransferTrainer.Options options = new TransferTrainer.Options(1, 2, 4, LogisticHead.Settings.defaults(2));
+        TransferTrainer.Parameters options = new TransferTrainer.Parameters(1, 2, 4, LogisticHead.Parameters.defaults(2));
         assertThatThrownBy(() -> train(split, backbone(PreprocessingSpec.squash(32)), options, dir.resolve("run"),
                 listener, () -> batches.get() >= 2))
                 .isInstanceOf(CancellationException.class)

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param cutNode the node to cut before, or {@code null} for the backbone's own
  * @param views views per training image, 1 to {@value TransferLearning#MAX_VIEWS}
  */
-public record TransferSettings(Mode mode, String backbone, PreprocessingSpec.Geometry preprocess, Boolean normalize,
+public record TransferParameters(Mode mode, String backbone, PreprocessingSpec.Geometry preprocess, Boolean normalize,
         String cutNode, int views) {
 
     /** Where the model comes from. */
@@ -27,7 +27,7 @@ public record TransferSettings(Mode mode, String backbone, PreprocessingSpec.Geo
     }
 
     /** Checks that an explicit mode names its backbone. */
-    public TransferSettings {
+    public TransferParameters {
         Objects.requireNonNull(mode, "mode");
         if (mode == Mode.EXPLICIT && backbone == null) {
             throw new IllegalArgumentException("an explicit backbone needs its name or file");

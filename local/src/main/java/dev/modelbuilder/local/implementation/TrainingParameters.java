@@ -1,6 +1,6 @@
 package dev.modelbuilder.local.implementation;
 
-import dev.modelbuilder.local.implementation.transfer.TransferSettings;
+import dev.modelbuilder.local.implementation.transfer.TransferParameters;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +24,12 @@ import java.util.Objects;
  * @param threads PyTorch intra-op threads
  * @param transfer whether and how to start from a pretrained backbone
  */
-public record TrainingSettings(String architecture, int imageSize, int width, int batchSize, float learningRate,
+public record TrainingParameters(String architecture, int imageSize, int width, int batchSize, float learningRate,
         float weightDecay, int maxEpochs, Duration timeBudget, int patience, long seed, int threads,
-        TransferSettings transfer) {
+        TransferParameters transfer) {
 
     /** Checks what the trainer relies on; the options checked the ranges already. */
-    public TrainingSettings {
+    public TrainingParameters {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(timeBudget, "timeBudget");
         Objects.requireNonNull(transfer, "transfer");
@@ -37,7 +37,7 @@ public record TrainingSettings(String architecture, int imageSize, int width, in
 
     /** @return the architecture names the local backend trains from scratch */
     public static List<String> architectures() {
-        return ResNetConfig.architectures();
+        return ResNetArchitecture.architectures();
     }
 
     /**

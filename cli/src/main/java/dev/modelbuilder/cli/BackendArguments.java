@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** The options that choose and configure the training backend, shared by every command that needs one. */
-final class BackendOptions {
+final class BackendArguments {
     /** The backends. */
     enum Backend {
         /** This machine. */

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param epsilon every batch normalization's epsilon (exported as is)
  * @param momentum the weight of the running statistics kept at each batch normalization update (DJL convention)
  */
-record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksPerStage, int classes,
+record ResNetArchitecture(String name, int imageSize, int width, List<Integer> blocksPerStage, int classes,
         float epsilon, float momentum) {
 
     /** Default batch-normalization epsilon (PyTorch's default). */
@@ -34,7 +34,7 @@ record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksP
             "resnet20", List.of(3, 3, 3));
 
     /** Checks the figures and copies the stage list. */
-    public ResNetConfig {
+    public ResNetArchitecture {
         blocksPerStage = List.copyOf(blocksPerStage);
         if (imageSize < 16 || width < 1 || width > 512 || blocksPerStage.isEmpty() || classes < 2
                 || !(epsilon > 0) || !(momentum >= 0 && momentum < 1)) {
@@ -61,7 +61,7 @@ record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksP
      * @return the configuration
      * @throws ValidationException for an architecture the local backend does not train
      */
-    public static ResNetConfig named(String architecture, int imageSize, int width, int classes) {
+    public static ResNetArchitecture named(String architecture, int imageSize, int width, int classes) {
         String key = Objects.requireNonNull(architecture, "architecture").toLowerCase(Locale.ROOT);
         List<Integer> stages = ARCHITECTURES.get(key);
         if (stages == null) {
@@ -69,7 +69,7 @@ record ResNetConfig(String name, int imageSize, int width, List<Integer> blocksP
                     + String.join(", ", architectures()) + " (small ResNets that train on a CPU); larger networks such"
                     + " as resnet50 train on Azure");
         }
-        return new ResNetConfig(key, imageSize, width, stages, classes, DEFAULT_EPSILON, DEFAULT_MOMENTUM);
+        return new ResNetArchitecture(key, imageSize, width, stages, classes, DEFAULT_EPSILON, DEFAULT_MOMENTUM);
     }
 
     /** @return the stride of the stem convolution: 2 for inputs of 128 pixels and more, else 1 */
