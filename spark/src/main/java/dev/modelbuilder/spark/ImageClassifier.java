@@ -3,9 +3,9 @@ package dev.modelbuilder.spark;
 import dev.modelbuilder.core.exception.ModelLoadException;
 import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.spark.implementation.ModelPackages;
-import dev.modelbuilder.spark.implementation.OutputValues;
 import dev.modelbuilder.spark.implementation.PartitionScorer;
 import dev.modelbuilder.spark.implementation.SerializableConfiguration;
+import dev.modelbuilder.spark.implementation.StageSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,14 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -507,57 +503,8 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
     // ------------------------------------------------------------------------------------------------ checks
 
     private StructType outputSchema(StructType schema, boolean multiLabel) {
-        List<ValidationException.Violation> problems = new ArrayList<>();
-        if (!isDefined(modelPath)) {
-            problems.add(new ValidationException.Violation("modelPath", null,
-                    "set the MLModel.zip's path or Hadoop URI with setModelPath(..)"));
-        }
-        List<String> columns = Arrays.asList(schema.fieldNames());
-        String input = getInputCol();
-        if (!columns.contains(input)) {
-            problems.add(new ValidationException.Violation("inputCol", input, "the input has no such column; it has "
-                    + String.join(", ", columns)));
-        } else {
-            DataType type = schema.apply(input).dataType();
-            if (!type.equals(DataTypes.BinaryType) && !type.equals(DataTypes.StringType)) {
-                problems.add(new ValidationException.Violation("inputCol", input, "the column is of type "
-                        + type.simpleString() + "; use a binary column of encoded images (spark.read().format"
-                        + "(\"binaryFile\") gives one named content) or a string column of paths or URIs"));
-            }
-        }
-        List<StructField> added = new ArrayList<>();
-        added.add(DataTypes.createStructField(getLabelCol(), DataTypes.StringType, true));
-        added.add(DataTypes.createStructField(getScoreCol(), DataTypes.DoubleType, true));
-        if (multiLabel) {
-            added.add(DataTypes.createStructField(getLabelsCol(),
-                    DataTypes.createArrayType(DataTypes.StringType, false), true));
-        }
-        added.add(DataTypes.createStructField(getScoresCol(),
-                DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true));
-        if (getTopK() > 0) {
-            added.add(DataTypes.createStructField(getTopKCol(),
-                    DataTypes.createArrayType(OutputValues.LABEL_SCORE, false), true));
-        }
-        added.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
-        List<String> names = new ArrayList<>();
-        for (StructField f : added) {
-            if (columns.contains(f.name())) {
-                problems.add(new ValidationException.Violation("output column", f.name(), "the input already has a "
-                        + "column of that name; choose another with the stage's set...Col(..) methods"));
-            } else if (names.contains(f.name())) {
-                problems.add(new ValidationException.Violation("output column", f.name(), "two output columns have "
-                        + "that name"));
-            }
-            names.add(f.name());
-        }
-        if (!problems.isEmpty()) {
-            throw new ValidationException(problems);
-        }
-        StructType out = schema;
-        for (StructField f : added) {
-            out = out.add(f);
-        }
-        return out;
+        return new StageSchema(getInputCol(), getLabelCol(), getScoreCol(), getLabelsCol(), getScoresCol(),
+                getTopKCol(), getTopK(), getErrorCol()).output(schema, isDefined(modelPath), multiLabel);
     }
 
     private ModelPackages.Checked checkPackage() {
