@@ -335,7 +335,7 @@ final class EndpointDeployment extends PollingOperation<Endpoint> {
         Path folder = spec.modelPackage().toAbsolutePath().getParent();
         try (Stream<Path> files = Files.walk(folder, SAMPLE_SEARCH_DEPTH)) {
             return files.filter(Files::isRegularFile).filter(EndpointDeployment::isImage)
-                    .min(Comparator.comparing((Path f) -> !isGeneratedSample(f))
+                    .min(Comparator.comparing((Path f) -> !isGeneratedSample(folder.relativize(f)))
                             .thenComparingInt(f -> folder.relativize(f).getNameCount())
                             .thenComparing(Path::toString))
                     .orElse(null);
@@ -349,10 +349,11 @@ final class EndpointDeployment extends PollingOperation<Endpoint> {
         return IMAGE_EXTENSIONS.stream().anyMatch(name::endsWith);
     }
 
-    private static boolean isGeneratedSample(Path file) {
-        Path parent = file.getParent();
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("sample.") && parent != null
-                && parent.toString().replace('\\', '/').contains("/src/main/resources/");
+    /** @param relative a file's path relative to the model folder (a model kept in resources is not a project) */
+    private static boolean isGeneratedSample(Path relative) {
+        Path parent = relative.getParent();
+        return relative.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("sample.") && parent != null
+                && ("/" + parent.toString().replace('\\', '/') + "/").contains("/src/main/resources/");
     }
 
     /** @return a 224 x 224 PNG of colour gradients, for a model folder without an image */

@@ -4,12 +4,12 @@ import dev.modelbuilder.core.exception.FileAccessException;
 import dev.modelbuilder.core.exception.ModelBuilderException;
 import dev.modelbuilder.core.model.Run;
 import dev.modelbuilder.core.spi.ModelBuilderProvider;
+import dev.modelbuilder.core.support.AtomicFiles;
 import dev.modelbuilder.local.LocalProvider;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** The evaluation report of an existing run, for {@code runs show --report}. */
@@ -38,7 +38,8 @@ final class RunReports {
         try {
             Path absolute = target.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
-            Files.copy(source, absolute, StandardCopyOption.REPLACE_EXISTING);
+            // crash-safe: a failed copy leaves the report that was there
+            AtomicFiles.system().copy(source, absolute);
         } catch (IOException e) {
             throw new FileAccessException(target, "could not write the report " + target + " (" + reason(e)
                     + "): give a file in a folder that can be written, on a disk with room", e);

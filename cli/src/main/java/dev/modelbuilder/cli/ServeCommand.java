@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer>, ScoresImages {
     /** Where a container names the port when no --port is given. */
     static final String PORT_VARIABLE = ModelServerMain.PORT_VARIABLE;
     static final int DEFAULT_PORT = ModelServerMain.DEFAULT_PORT;
-    private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
+    static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
 
     @Spec
     CommandSpec spec;

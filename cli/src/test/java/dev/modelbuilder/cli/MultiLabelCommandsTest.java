@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -124,7 +125,7 @@ class MultiLabelCommandsTest {
         try (ModelServer server = ModelServer.builder().withModel(zip).withPort(0).build()) {
             URI url = server.start();
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url.resolve(
-                    "/predict")).header("Content-Type", "application/octet-stream")
+                    "/predict")).header("Content-Type", "application/octet-stream").timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             JsonNode served = JSON.readTree(answer.body());

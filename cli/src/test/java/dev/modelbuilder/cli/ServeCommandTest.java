@@ -39,7 +39,9 @@ import picocli.CommandLine;
  * {@code modelbuilder serve} in its own JVM, as a container starts it: no arguments, the model's folder from
  * {@code MODELBUILDER_MODEL} and a free port from {@code PORT}. It answers like {@code predict --json} for raw and
  * multipart uploads, serves a batch of 64 images, refuses hostile uploads with 4xx problem details while staying up,
- * and stops on SIGTERM. Bad input is exit code 2.
+ * and stops on SIGTERM. Bad input is exit code 2. Where the lookup of the model, the port and the host is the point,
+ * {@code serve} runs in this JVM with an environment of the test's own; those tests put back what the command sets
+ * for the whole JVM (Spring Boot's logging system, the level of Tomcat's logger).
  */
 // runs beside the other test classes: it mostly waits on the server's JVM
 @Execution(ExecutionMode.CONCURRENT)
@@ -174,6 +176,8 @@ class ServeCommandTest {
     @Test
     void listensOnTheHostGiven() throws Exception {
         Path zip = packageTiny(tmp.resolve("model"));
+        String loggingSystem = System.getProperty(ServeCommand.LOGGING_SYSTEM);
+        java.util.logging.Level tomcatLevel = java.util.logging.Logger.getLogger("org.apache").getLevel();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = commandLine(Map.of(), out, err);
@@ -199,6 +203,12 @@ class ServeCommandTest {
         } finally {
             serving.interrupt(); // stops waiting for Ctrl-C: the server is closed
             serving.join(TimeUnit.SECONDS.toMillis(60));
+            if (loggingSystem == null) {
+                System.clearProperty(ServeCommand.LOGGING_SYSTEM);
+            } else {
+                System.setProperty(ServeCommand.LOGGING_SYSTEM, loggingSystem);
+            }
+            java.util.logging.Logger.getLogger("org.apache").setLevel(tomcatLevel);
         }
         assertThat(serving.isAlive()).isFalse();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelbuilder.core.exception.ImageTooLargeException;
 import dev.modelbuilder.pipeline.implementation.DecodeBudget;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,18 @@ class DecodeOutOfMemoryTest {
     void anOutOfMemoryWhileDecodingIsReportedAsTooLargeNotCorrupt(@TempDir Path dir) throws Exception {
         Path png = dev.modelbuilder.testdata.Bombs.writePng(dir.resolve("5000.png"), 5_000, 5_000);
 
+        Path log = dir.resolve("child.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx48m", "-XX:-UsePerfData", "-D" + DecodeBudget.BUDGET_PROPERTY + "=1g", "-cp",
                 System.getProperty("java.class.path"), DecodeBudgetSmallHeapTest.DecodeMany.class.getName(), "1",
-                png.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+                png.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("the child JVM ended").isTrue();
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
 
         SmallHeapJvm.Outcome o = new SmallHeapJvm.Outcome(p.exitValue(), output);
         assertThat(o.result()).as(output).isEqualTo("decoded=0 tooLarge=1 other=0");

@@ -1,5 +1,6 @@
 package dev.modelbuilder.serving;
 
+import dev.modelbuilder.core.exception.ValidationException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -70,15 +71,33 @@ public record ModelBuilderProperties(String model, String name, @DefaultValue En
      * @param requestTimeout the longest a request's body may take to arrive in whole, however steadily it trickles:
      *     past it the body is no longer read, the request is answered 408 {@code request_timeout} and its connection
      *     closed, so that slow uploads cannot hold the server's workers (a body is cut off at most one read timeout
-     *     after it)
-     * @param maxConnections the most connections served at once; more wait in the operating system's backlog. By
-     *     default the container's worker count ({@code server.tomcat.threads.max}, 200), so that every connection
-     *     accepted has a worker
+     *     after it). At the default 60 s, a request of the largest size, 200 MB, needs 3.4 MB/s: raise it for large
+     *     batches over slow links
+     * @param maxConnections the most connections served at once; more wait in the operating system's backlog
+     *     (default 1000: a connection still sending its headers holds no worker, so the cap stays well above the
+     *     container's 200 workers)
+     * @throws ValidationException if a timeout is not above 0 or over a day, or the connection cap is below 1
      */
     public record Server(@DefaultValue("true") boolean enabled, @DefaultValue("10MB") DataSize maxImageSize,
             @DefaultValue("64") int maxBatchImages, @DefaultValue("200MB") DataSize maxRequestSize,
             @DefaultValue("40000000") long maxPixels, @DefaultValue("8KB") DataSize maxHeaderSize,
             @DefaultValue("10s") Duration readTimeout, @DefaultValue("60s") Duration requestTimeout,
             Integer maxConnections) {
+
+        /** Checks the timeouts and the connection cap. */
+        public Server {
+            requirePositive("modelbuilder.server.read-timeout", readTimeout);
+            requirePositive("modelbuilder.server.request-timeout", requestTimeout);
+            if (maxConnections != null && maxConnections < 1) {
+                throw new ValidationException("modelbuilder.server.max-connections", maxConnections,
+                        "give 1 or more (default 1000)");
+            }
+        }
+
+        private static void requirePositive(String property, Duration value) {
+            if (value == null || value.isNegative() || value.isZero() || value.compareTo(Duration.ofDays(1)) > 0) {
+                throw new ValidationException(property, value, "give a duration above 0 and at most a day, e.g. 60s");
+            }
+        }
     }
 }

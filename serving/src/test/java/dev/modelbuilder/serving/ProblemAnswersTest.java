@@ -59,7 +59,7 @@ class ProblemAnswersTest {
             ServingFixtures.awaitReady(context);
             URI base = ServingFixtures.base(context);
             assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections"))
-                    .as("no more connections than Tomcat's 200 workers").isEqualTo("200");
+                    .as("well above Tomcat's 200 workers: connections sending headers hold none").isEqualTo("1000");
             Random random = new Random(7);
             byte[] part = new byte[400 * 1024];
             random.nextBytes(part);
@@ -87,7 +87,8 @@ class ProblemAnswersTest {
     void whileTheModelLoadsPredictionsAre503ModelLoadingAndHealthSaysLoading() throws Exception {
         byte[] zip = Files.readAllBytes(ServingFixtures.modelPackage(tmp.resolve("model")));
         CountDownLatch release = new CountDownLatch(1);
-        try (ConfigurableApplicationContext context = startWithResource(new ModelResource(zip, release))) {
+        ConfigurableApplicationContext context = startWithResource(new ModelResource(zip, release));
+        try {
             URI base = ServingFixtures.base(context);
             assertThat(context.getBean(ServedModel.class).status()).isEqualTo(ServedModel.Status.LOADING);
             HttpResponse<String> health = get(base.resolve("/health"));
@@ -112,7 +113,8 @@ class ProblemAnswersTest {
             assertThat(json(send(raw(base.resolve("/predict"), jpeg, "image/jpeg")), 200).get("label").asText())
                     .isNotBlank();
         } finally {
-            release.countDown();
+            release.countDown(); // before the context closes: its close waits for the load the latch holds
+            context.close();
         }
     }
 

@@ -94,8 +94,11 @@ class PropertyPathsTest {
             assertThat(options.cache().maxBytes()).isEqualTo(123L * 1024 * 1024);
             assertThat(options.cache().directory()).isEqualTo(cache);
             assertThat(options.maxImageBytes()).isEqualTo(2L * 1024 * 1024);
-            // the engine built from them
+            // the engine built from them: its batch size, and its model's verified copy in the cache folder given
             assertThat(context.getBean(PredictionEngine.class).batchSize()).isEqualTo(5);
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(cache)) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(name -> name.endsWith(".onnx"));
+            }
         }
         try (ConfigurableApplicationContext context = ServingFixtures.start(WebApplicationType.NONE, Map.of(
                 "modelbuilder.model", zip.toString(), "modelbuilder.engine.cache.enabled", "false"))) {

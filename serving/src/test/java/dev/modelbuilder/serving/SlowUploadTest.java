@@ -6,8 +6,10 @@ import static dev.modelbuilder.serving.ServingFixtures.json;
 import static dev.modelbuilder.serving.ServingFixtures.raw;
 import static dev.modelbuilder.serving.ServingFixtures.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelbuilder.core.exception.ValidationException;
 import dev.modelbuilder.scoring.PredictionEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,8 +80,30 @@ class SlowUploadTest {
     }
 
     @Test
-    void theConnectionLimitFollowsTheWorkerCount() {
-        assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections")).isEqualTo("50");
+    void theConnectionCapStaysAboveTheWorkers() {
+        // connections still sending their headers hold no worker: a cap at the 50 workers would let 50 slow clients
+        // shut everyone else out
+        assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections")).isEqualTo("1000");
+    }
+
+    @Test
+    void aTimeoutThatIsNotAboveZeroStopsTheServerFromStartingAndNamesTheProperty() {
+        for (String value : List.of("0s", "-5s", "2d")) {
+            assertThatThrownBy(() -> ServingFixtures.startWeb(Map.of("modelbuilder.model", zip.toString(),
+                    "modelbuilder.server.request-timeout", value)).close())
+                    .as(value)
+                    .satisfies(e -> assertThat(rootCause(e)).isInstanceOf(ValidationException.class)
+                            .hasMessageContaining("modelbuilder.server.request-timeout")
+                            .hasMessageContaining("above 0 and at most a day"));
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** Sends the headers at once and the body one byte at a time until the server answers. */

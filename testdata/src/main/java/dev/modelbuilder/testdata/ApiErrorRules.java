@@ -46,9 +46,28 @@ final class ApiErrorRules {
      */
     static void check(String module) {
         String base = "dev.modelbuilder." + module;
+        check(base, new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(base),
+                Path.of("src", "main", "java", base.replace('.', '/')));
+    }
+
+    /**
+     * @param base the package checked, with its sub-packages
+     * @param classes its compiled classes
+     * @param sources the folder of its sources
+     * @throws AssertionError naming every member that breaks the rule, or when there is nothing to check
+     */
+    static void check(String base, Iterable<JavaClass> classes, Path sources) {
+        if (!classes.iterator().hasNext()) {
+            throw new AssertionError("no classes of " + base + " to check: is the module's name right?");
+        }
+        if (!Files.isDirectory(sources)) {
+            throw new AssertionError("no sources of " + base + " at " + sources.toAbsolutePath()
+                    + ": run the check from the module's folder");
+        }
         List<String> problems = new ArrayList<>();
-        checkThrowsClauses(base, problems);
-        checkJavadoc(Path.of("src", "main", "java", base.replace('.', '/')), problems);
+        checkThrowsClauses(classes, problems);
+        checkJavadoc(sources, problems);
         if (!problems.isEmpty()) {
             throw new AssertionError("exceptions outside ModelBuilderException leave the public API of " + base
                     + " (throw a ModelBuilderException subtype, or hide the member):\n  "
@@ -60,9 +79,8 @@ final class ApiErrorRules {
         return !pkg.contains(".implementation") && !pkg.startsWith("dev.modelbuilder.core.support");
     }
 
-    private static void checkThrowsClauses(String base, List<String> problems) {
-        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(base)) {
+    private static void checkThrowsClauses(Iterable<JavaClass> classes, List<String> problems) {
+        for (JavaClass c : classes) {
             if (!isApiPackage(c.getPackageName()) || !visibleFromOutside(c)) {
                 continue;
             }
@@ -95,9 +113,6 @@ final class ApiErrorRules {
     }
 
     private static void checkJavadoc(Path root, List<String> problems) {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                 String text = Files.readString(file);

@@ -76,6 +76,9 @@ public final class NativeLibraries {
         try {
             Path dir = cache.resolve("onnxruntime").resolve(version(main) + "-" + platform);
             Files.createDirectories(dir);
+            // dated before its files are checked or written, so that another version's tidying, which spares folders
+            // used in the last 7 days, cannot take it while this process loads from it
+            markUsed(dir);
             for (String lib : LIBRARIES) {
                 String file = System.mapLibraryName(lib);
                 URL url = loader.getResource(prefix + file);
@@ -84,7 +87,6 @@ public final class NativeLibraries {
                 }
             }
             System.setProperty(NATIVE_PATH, dir.toAbsolutePath().toString());
-            markUsed(dir);
             removeUnusedVersions(dir.getParent(), dir, Instant.now());
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot cache the ONNX Runtime native libraries; ONNX Runtime extracts them itself", e);

@@ -29,7 +29,7 @@ public final class ServingEnvironment implements EnvironmentPostProcessor {
             "modelbuilder.server.max-batch-images");
 
     /** Tomcat's worker count when {@code server.tomcat.threads.max} is not set. */
-    static final int DEFAULT_WORKERS = 200;
+    static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -55,10 +55,11 @@ public final class ServingEnvironment implements EnvironmentPostProcessor {
                 .orElse(DataSize.ofKilobytes(8));
         Duration readTimeout = binder.bind("modelbuilder.server.read-timeout", Duration.class)
                 .orElse(Duration.ofSeconds(10));
-        // no more connections than workers: a connection accepted beyond them waits for a worker with its request
-        // half read, while one left in the backlog costs the server nothing
-        int workers = binder.bind("server.tomcat.threads.max", Integer.class).orElse(DEFAULT_WORKERS);
-        int maxConnections = binder.bind("modelbuilder.server.max-connections", Integer.class).orElse(workers);
+        // Tomcat's NIO connector holds no worker for a connection still sending its headers or idle between requests,
+        // so connections are capped well above the workers: a cap at the worker count would let that many slow
+        // clients shut everyone else out. A body being read holds a worker, for at most request-timeout.
+        int maxConnections = binder.bind("modelbuilder.server.max-connections", Integer.class)
+                .orElse(DEFAULT_MAX_CONNECTIONS);
 
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("server.tomcat.max-part-count", String.valueOf(maxPartCount(maxBatch)));

@@ -183,15 +183,25 @@ class BackboneCacheTest {
                     Long.toString(entry.size())).redirectErrorStream(true).start();
             java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
                     other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-            assertThat(lines.readLine()).isEqualTo("FETCHING");
+            java.util.concurrent.CompletableFuture<String> firstLines = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return lines.readLine() + "|" + lines.readLine();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            // the other JVM found the lock file locked by this process, then went on to fetch with its classes loaded
+            assertThat(firstLines.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("LOCK HELD ELSEWHERE|FETCHING");
             // without the lock its request would arrive within these seconds (a local connection takes ms)
-            assertThat(secondAsked.await(3, java.util.concurrent.TimeUnit.SECONDS))
+            assertThat(secondAsked.await(5, java.util.concurrent.TimeUnit.SECONDS))
                     .as("the other process downloaded while this one held the lock").isFalse();
             release.countDown();
 
             assertThat(mine.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasBinaryContent(FILE);
-            String rest = new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String rest = new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(other.exitValue()).as(rest).isZero();
             assertThat(rest).contains("FETCHED " + dir.resolve("test.onnx"));
         } finally {
@@ -199,6 +209,7 @@ class BackboneCacheTest {
             pool.shutdownNow();
             if (other != null) {
                 other.destroyForcibly();
+                other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
         assertThat(ranges).as("one download; the other process waited for the lock and found the file").hasSize(1);
@@ -207,13 +218,22 @@ class BackboneCacheTest {
 
     /** Fetches the test backbone in a JVM of its own: args are the cache folder, URL, SHA-256 and size. */
     public static final class FetchInAnotherJvm {
-        public static void main(String[] args) {
+        public static void main(String[] args) throws java.io.IOException {
             BackboneCatalog.Entry entry = new BackboneCatalog.Entry("test", "test.onnx", URI.create(args[1]), args[2],
                     Long.parseLong(args[3]), PreprocessingSpec.squash(32), null, "test backbone");
+            BackboneCache cache = new BackboneCache(Path.of(args[0]), Duration.ofSeconds(30));
+            Path lockFile = Path.of(args[0]).resolve(entry.fileName() + ".lock");
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.channels.FileLock probe = channel.tryLock();
+                System.out.println(probe == null ? "LOCK HELD ELSEWHERE" : "LOCK FREE");
+                if (probe != null) {
+                    probe.release();
+                }
+            }
             System.out.println("FETCHING");
             System.out.flush();
-            Path file = new BackboneCache(Path.of(args[0]), Duration.ofSeconds(30)).fetch(entry,
-                    ProgressListener.none(), () -> false);
+            Path file = cache.fetch(entry, ProgressListener.none(), () -> false);
             System.out.println("FETCHED " + file);
         }
     }
