@@ -12,7 +12,7 @@ import java.util.Objects;
  * How Azure Machine Learning trains: the AutoML image-classification settings that only the Azure provider
  * understands. Immutable; build it with {@link #builder()}, every rule checked at once by
  * {@link AzureTrainingOptionsBuilder#build()}, and give it to the run with
- * {@code TrainingSpec.fromFolder(dir).withOptions(options)}. A run submitted without options uses {@link #defaults()}.
+ * {@code TrainingSpec.fromData(dir).withOptions(options)}. A run submitted without options uses {@link #defaults()}.
  *
  * <pre>{@code
  * AzureTrainingOptions options = AzureTrainingOptions.builder()

@@ -72,7 +72,7 @@ class AutoMlJobFidelityTest {
     }
 
     private TrainingRun submit(String experiment, AzureTrainingOptions options) {
-        return ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").withOptions(options).build())
+        return ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").withOptions(options).build())
                 .inExperiment(experiment).beginCreate();
     }
 
@@ -129,7 +129,7 @@ class AutoMlJobFidelityTest {
     @Test
     void optionsForAnotherProviderAreRefusedBeforeAnythingIsUploaded() {
         TrainingOptions local = () -> "local";
-        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu")
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu")
                 .withOptions(local).build()).inExperiment("other").beginCreate())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("azure")
                 .hasMessageContaining("AzureTrainingOptions");
@@ -139,7 +139,7 @@ class AutoMlJobFidelityTest {
 
     @Test
     void trainingDataIsTheDataVersionsArmId() {
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data)
                 .withCompute("gpu").build()).inExperiment("pets").beginCreate();
         String uri = azure.arm.jobProperties("fid-ws", run.id()).at("/taskDetails/trainingData/uri").asText();
         assertThat(uri).matches("/subscriptions/" + ArmEmulator.SUBSCRIPTION + "/resourceGroups/rg/providers/"
@@ -150,7 +150,7 @@ class AutoMlJobFidelityTest {
     @Test
     void withoutTheBestChildTagTheBestTrialIsFoundUnderTheHyperDriveRun() throws Exception {
         azure.arm.setOmitBestChildTag(true);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data)
                 .withCompute("gpu").withOptions(AzureTrainingOptions.builder().withMaxTrials(2).build()).build())
                 .inExperiment("pets").beginCreate();
         run.waitForCompletion(Duration.ofMinutes(1));
@@ -162,7 +162,7 @@ class AutoMlJobFidelityTest {
 
     @Test
     void startAndEndAreTheJobsOwnTimes() {
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data)
                 .withCompute("gpu").build()).inExperiment("pets").beginCreate();
         run.waitForCompletion(Duration.ofMinutes(1));
         Instant[] times = azure.arm.jobTimes("fid-ws", run.id());
@@ -255,7 +255,7 @@ class AutoMlJobFidelityTest {
     void whileASweepRunsItsMetricsAreTheBestTrialsSoFar() {
         azure.arm.setHoldJobsRunning(true);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu")
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu")
                 .withOptions(AzureTrainingOptions.builder().withModel("resnet50").withMaxTrials(3).build()).build())
                 .inExperiment("live").withListener(events::add).beginCreate();
         for (int i = 0; i < 6; i++) {

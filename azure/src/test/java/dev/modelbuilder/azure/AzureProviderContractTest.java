@@ -28,7 +28,7 @@ class AzureProviderContractTest extends ProviderContractTest {
 
     @Override
     protected TrainingSpec quickTraining(Path dataFolder) {
-        return TrainingSpec.fromFolder(dataFolder).withCompute(computeName()).build();
+        return TrainingSpec.fromData(dataFolder).withCompute(computeName()).build();
     }
 
     @Override

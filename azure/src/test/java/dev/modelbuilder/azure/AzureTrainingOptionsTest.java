@@ -172,14 +172,14 @@ class AzureTrainingOptionsTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/automl-job-bodies.json")) {
             golden = JSON.readTree(in);
         }
-        TrainingSpec plain = TrainingSpec.fromFolder(DATA).withCompute("gpu").build();
+        TrainingSpec plain = TrainingSpec.fromData(DATA).withCompute("gpu").build();
         Map<String, Object[]> cases = new LinkedHashMap<>();
-        // fromFolder(d).onCompute("gpu")
+        // fromData(d).onCompute("gpu")
         cases.put("defaults", new Object[] {plain, AzureTrainingOptions.defaults()});
         // withArchitecture("mobilenetv2").withImageSize(256).withMaxEpochs(12).withSeed(7).withValidationSplit(0.3)
         // .withTimeBudget(45 min) and the options learningRate=0.005, optimizer=Sgd, momentum=0.9, weightDecay=0.0001,
         // earlyStopping=true, earlyStoppingPatience=4, trainingBatchSize=32, validationBatchSize=16, layersToFreeze=2
-        cases.put("one-trial-settings", new Object[] {TrainingSpec.fromFolder(DATA).withCompute("gpu").withSeed(7)
+        cases.put("one-trial-settings", new Object[] {TrainingSpec.fromData(DATA).withCompute("gpu").withSeed(7)
                 .withValidationSplit(0.3).withTimeBudget(Duration.ofMinutes(45)).build(),
                 AzureTrainingOptions.builder().withModel("mobilenetv2").withImageSize(256).withEpochs(12)
                         .withLearningRate(0.005).withOptimizer(Optimizer.SGD).withMomentum(0.9).withWeightDecay(0.0001)
@@ -191,7 +191,7 @@ class AzureTrainingOptionsTest {
         // momentum=0.9, weightDecay=0.0001, layersToFreeze=2, earlyStoppingPatience=3, validationBatchSize=8,
         // earlyStopping=false; since issue 28 the learning rate is swept (uniform(0.005, 0.05)) instead of fixed, as
         // four trials with every setting fixed are refused
-        cases.put("sweep-all", new Object[] {TrainingSpec.fromFolder(DATA).withCompute("gpu")
+        cases.put("sweep-all", new Object[] {TrainingSpec.fromData(DATA).withCompute("gpu")
                 .withTimeBudget(Duration.ofMinutes(90)).withValidationSplit(0.1).withSeed(123456789012L).build(),
                 AzureTrainingOptions.builder().withModel("seresnext").withImageSize(299).withMaxTrials(4)
                         .withEpochs(7).withSearchSpace("learningRate", "uniform(0.005, 0.05)")

@@ -58,7 +58,7 @@ class DataUploadTest {
             mb.workspaces().define("data-ws").withRegion("eastus").create();
             WorkspaceScope ws = mb.workspace("data-ws");
             ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-            TrainingSpec training = TrainingSpec.fromFolder(data).withCompute("gpu").build();
+            TrainingSpec training = TrainingSpec.fromData(data).withCompute("gpu").build();
 
             List<ProgressEvent> first = new CopyOnWriteArrayList<>();
             ws.runs().define(training).inExperiment("pets").withListener(first::add).beginCreate()

@@ -62,7 +62,7 @@ class FaultInjectionFlowTest {
                 mb.workspaces().define("fault-ws").withRegion("eastus").create();
                 WorkspaceScope ws = mb.workspace("fault-ws");
                 ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
-                TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                         .inExperiment("fruit").withListener(events::add).beginCreate();
                 done = run.waitForCompletion(Duration.ofMinutes(2));
                 model = run.downloadModel(temp.resolve("model"));

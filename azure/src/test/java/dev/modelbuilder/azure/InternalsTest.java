@@ -29,7 +29,7 @@ class InternalsTest {
     @Test
     void theJobBodyFollowsTheTrainingSpec() {
         Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
-        TrainingSpec t = TrainingSpec.fromFolder(data).withValidationSplit(0.1)
+        TrainingSpec t = TrainingSpec.fromData(data).withValidationSplit(0.1)
                 .withTimeBudget(Duration.ofMinutes(90)).build();
         AzureTrainingOptions o = AzureTrainingOptions.builder().withModel("SEResNeXt").withImageSize(299)
                 .withMaxTrials(4).withLearningRate(0.01).withOnnxNormalization(true).withMaxConcurrentTrials(2)
@@ -70,7 +70,7 @@ class InternalsTest {
     @Test
     void onlyAJobOfOneTrialIsSentTheSeed() {
         Path data = TestImages.dataset(temp.resolve("d"), List.of("a", "b"), 5);
-        TrainingSpec t = TrainingSpec.fromFolder(data).withSeed(1234).build();
+        TrainingSpec t = TrainingSpec.fromData(data).withSeed(1234).build();
         DataUploader.Uploaded up = new DataUploader.Uploaded("modelbuilder-d", "abc", "modelbuilder/datasets/abc",
                 10, 10, 0, 100);
         java.util.function.Function<AzureTrainingOptions, JsonNode> settings = o -> AutoMlJob.body("exp",

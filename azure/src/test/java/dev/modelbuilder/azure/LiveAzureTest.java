@@ -74,7 +74,7 @@ class LiveAzureTest {
                 && COMPUTE.value().isPresent(), "set MODELBUILDER_LIVE_TRAIN=true, AZURE_WORKSPACE and AZURE_COMPUTE");
         Path data = TestImages.dataset(temp.resolve("live"), List.of("red", "blue"), 10);
         try (ModelBuilder mb = ModelBuilder.using(provider())) {
-            TrainingSpec spec = TrainingSpec.fromFolder(data).withCompute(COMPUTE.value().orElseThrow())
+            TrainingSpec spec = TrainingSpec.fromData(data).withCompute(COMPUTE.value().orElseThrow())
                     .withTimeBudget(Duration.ofMinutes(30))
                     .withOptions(AzureTrainingOptions.builder().withEpochs(2).build()).build();
             TrainingRun run = mb.workspace(WORKSPACE.value().orElseThrow()).runs().define(spec)

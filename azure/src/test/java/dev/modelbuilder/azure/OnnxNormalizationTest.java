@@ -61,7 +61,7 @@ class OnnxNormalizationTest {
     void aModelThatNormalizesItselfIsFedRawPixelsAndScoresLikeItsPlainTwin() throws Exception {
         List<String> labels = List.of("cat", "dog", "fox");
         Path data = TestImages.dataset(temp.resolve("pets"), labels, 5);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu")
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu")
                 .withOptions(AzureTrainingOptions.builder().withOnnxNormalization(true).build()).build())
                 .inExperiment("norm").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);

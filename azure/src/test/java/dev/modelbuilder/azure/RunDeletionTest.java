@@ -50,7 +50,7 @@ class RunDeletionTest {
         mb.workspaces().define("del-ws").withRegion("eastus").create();
         ws = mb.workspace("del-ws");
         ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMaxNodes(1).create();
-        spec = TrainingSpec.fromFolder(TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6))
+        spec = TrainingSpec.fromData(TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6))
                 .withCompute("gpu").build();
     }
 

@@ -51,7 +51,7 @@ class SecretsTest {
                     mb.workspaces().define("secret-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("secret-ws");
                     ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-                    TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+                    TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                             .inExperiment("pets").beginCreate();
                     run.waitForModel(Duration.ofMinutes(1), temp.resolve("model"));
                     messages.add(String.valueOf(catchThrowable(() -> mb.workspaces().get("missing-ws"))));
@@ -62,7 +62,7 @@ class SecretsTest {
                     mb.workspaces().define("sas-ws").withRegion("eastus").create();
                     WorkspaceScope ws = mb.workspace("sas-ws");
                     ws.computes().define("gpu").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).create();
-                    Throwable refused = catchThrowable(() -> ws.runs().define(TrainingSpec.fromFolder(data)
+                    Throwable refused = catchThrowable(() -> ws.runs().define(TrainingSpec.fromData(data)
                             .withCompute("gpu").build()).inExperiment("pets").beginCreate());
                     assertThat(refused).isNotNull().hasMessageContaining("failed");
                     for (Throwable t = refused; t != null; t = t.getCause()) {

@@ -90,7 +90,7 @@ class StorageByTokenTest {
         grantTheComputesIdentityTheRole();
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         TrainedModel model = run.downloadModel(temp.resolve("model"));
@@ -112,7 +112,7 @@ class StorageByTokenTest {
         ws = mb.workspace("keyless");
         grantTheComputesIdentityTheRole();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
@@ -127,7 +127,7 @@ class StorageByTokenTest {
         grantTheComputesIdentityTheRole();
         int before = azure.arm.credential().requestedScopes().size();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("identity").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.downloadModel(temp.resolve("model")).labels()).containsExactly("cat", "dog");
@@ -140,7 +140,7 @@ class StorageByTokenTest {
     void aTokenThatStorageRefusesNamesTheRoleAndTheAccount() {
         azure.arm.credential().setStorageAudience("https://someone-else.example");
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate())
                 .isInstanceOf(AuthorizationException.class)
                 .hasMessageContaining("Storage Blob Data Contributor")
@@ -163,7 +163,7 @@ class StorageByTokenTest {
         assertThat(principal).as("computes are created with a system-assigned identity").isNotNull();
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        TrainingRun refused = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun refused = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").withListener(events::add).beginCreate();
         Run failed = refused.waitForCompletion(Duration.ofMinutes(1));
         assertThat(failed.status()).as("the role is not assigned yet").isEqualTo(RunStatus.FAILED);
@@ -180,7 +180,7 @@ class StorageByTokenTest {
                 + "providers/Microsoft.Storage/storageAccounts/" + Azurite.ACCOUNT);
         azure.arm.grantStorageBlobDataReader(command.group(1));
 
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate();
         assertThat(run.waitForCompletion(Duration.ofMinutes(1)).status()).isEqualTo(RunStatus.COMPLETED);
         JsonNode job = azure.arm.jobProperties("keyless", run.id());
@@ -195,7 +195,7 @@ class StorageByTokenTest {
     void aComputeWithoutAnIdentityIsRefusedBeforeAnythingIsUploaded() {
         azure.arm.removeComputeIdentity("keyless", "gpu");
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("keyless").beginCreate())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("compute 'gpu'")
                 .hasMessageContaining("managed identity").hasMessageContaining(Azurite.ACCOUNT);

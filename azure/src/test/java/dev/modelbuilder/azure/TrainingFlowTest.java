@@ -74,7 +74,7 @@ class TrainingFlowTest {
     void trainsOnAzureAndDeliversTheThreeArtifacts() throws Exception {
         Path data = TestImages.dataset(temp.resolve("flowers"), ArmEmulator.TINY_LABELS, 5);
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        TrainingSpec training = TrainingSpec.fromFolder(data).withCompute("gpu")
+        TrainingSpec training = TrainingSpec.fromData(data).withCompute("gpu")
                 .withTimeBudget(Duration.ofMinutes(30)).withValidationSplit(0.25)
                 .withOptions(AzureTrainingOptions.builder().withEpochs(5).build()).build();
         TrainingRun run = ws.runs().define(training).inExperiment("flowers").withListener(events::add).beginCreate();
@@ -145,7 +145,7 @@ class TrainingFlowTest {
     @Test
     void runsAreListedByExperimentAndReattachable() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingSpec spec = TrainingSpec.fromFolder(data).withCompute("gpu").build();
+        TrainingSpec spec = TrainingSpec.fromData(data).withCompute("gpu").build();
         TrainingRun a = ws.runs().define(spec).inExperiment("pets").beginCreate();
         TrainingRun b = ws.runs().define(spec).inExperiment("other").beginCreate();
         a.waitForCompletion(Duration.ofMinutes(1));
@@ -164,7 +164,7 @@ class TrainingFlowTest {
     void aFailedTrialSurfacesItsErrorCodeAndMessage() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         azure.arm.failNextJob("UserError", "MLTable input is invalid: image_url column holds no images");
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data)
                 .withCompute("gpu").build()).inExperiment("broken").beginCreate();
         Run ended = run.waitForCompletion(Duration.ofMinutes(1));
         assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
@@ -183,7 +183,7 @@ class TrainingFlowTest {
     void cancelEndsARunningJob() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
         azure.arm.setHoldJobsRunning(true);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data)
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data)
                 .withCompute("gpu").build()).inExperiment("cancel").beginCreate();
         for (int i = 0; i < 5; i++) {
             run.poll();
@@ -199,9 +199,9 @@ class TrainingFlowTest {
     @Test
     void submissionIsCheckedBeforeAnythingIsUploaded() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).build()).inExperiment("checks")
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromData(data).build()).inExperiment("checks")
                 .beginCreate()).isInstanceOf(ValidationException.class).hasMessageContaining("compute");
-        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromFolder(data).withCompute("nope").build())
+        assertThatThrownBy(() -> ws.runs().define(TrainingSpec.fromData(data).withCompute("nope").build())
                 .inExperiment("checks").beginCreate()).hasMessageContaining("nope");
         assertThat(azure.arm.count("GET", "/datastores/")).isZero();
         List<BlobItem> blobs = azure.arm.dataContainer("flow-ws").listBlobs().stream().toList();
@@ -215,7 +215,7 @@ class TrainingFlowTest {
     @Test
     void theStudioLinkNamesTheTenant() {
         Path data = TestImages.dataset(temp.resolve("pets"), List.of("cat", "dog"), 6);
-        TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+        TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                 .inExperiment("links").beginCreate();
         Run done = run.waitForCompletion(Duration.ofMinutes(1));
         assertThat(done.portalLink()).hasValueSatisfying(l -> assertThat(l)

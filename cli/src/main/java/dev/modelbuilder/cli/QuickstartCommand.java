@@ -100,7 +100,7 @@ final class QuickstartCommand implements Callable<Integer> {
             if (epochs != null) {
                 options.withMaxEpochs(epochs);
             }
-            TrainingSpec training = TrainingSpec.fromFolder(data).withTimeBudget(timeBudget)
+            TrainingSpec training = TrainingSpec.fromData(data).withTimeBudget(timeBudget)
                     .withCompute(LocalProvider.CPU_COMPUTE).withOptions(options.build()).build();
             TrainingRun run = ws.runs().define(training).inExperiment(EXPERIMENT).withListener(progress).beginCreate();
             TrainedModel model = run.waitForModel(timeBudget.plusMinutes(5), modelDir);

@@ -209,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingInterrupt interrupt = new TrainingInterrupt()) {
             String ws = workspace(mb);
             String computeName = compute(mb.workspace(ws));
-            TrainingSpecBuilder training = TrainingSpec.fromFolder(data).withValidationSplit(validationSplit)
+            TrainingSpecBuilder training = TrainingSpec.fromData(data).withValidationSplit(validationSplit)
                     .withCompute(computeName).withOptions(options);
             if (multiLabel) {
                 training.withMultiLabel();

@@ -28,7 +28,7 @@ class RunsReportCommandTest {
         try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(root).withThreads(2).build())) {
             mb.workspaces().define("ws1").create();
             TrainingRun run = mb.workspace("ws1").runs().define(
-                    TrainingSpec.fromFolder(SampleDatasets.shapes(tmp.resolve("shapes"), 10, 3))
+                    TrainingSpec.fromData(SampleDatasets.shapes(tmp.resolve("shapes"), 10, 3))
                             .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(1).build())
                             .build()).inExperiment("shapes").beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(5));

@@ -14,7 +14,7 @@ import java.util.Objects;
  *     mb.workspaces().define("vision-ws").withRegion("eastus").withResourceGroup("ml-rg").create();
  *     WorkspaceScope ws = mb.workspace("vision-ws");
  *     ws.computes().define("gpu").withSize("Standard_NC4as_T4_v3").withMaxNodes(1).create(); // a size of the provider
- *     TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(Path.of("flowers")).withCompute("gpu").build())
+ *     TrainingRun run = ws.runs().define(TrainingSpec.fromData(Path.of("flowers")).withCompute("gpu").build())
  *             .inExperiment("flowers").beginCreate();
  *     TrainedModel model = run.waitForModel(Duration.ofHours(1), Path.of("model"));
  * }

@@ -18,7 +18,7 @@ import java.util.Objects;
  * restart (its resume token is its id).
  *
  * <pre>{@code
- * TrainingRun run = workspace.runs().define(TrainingSpec.fromFolder(Path.of("flowers")).build())
+ * TrainingRun run = workspace.runs().define(TrainingSpec.fromData(Path.of("flowers")).build())
  *         .inExperiment("flowers")
  *         .withListener(event -> System.out.println(event))
  *         .beginCreate();

@@ -8,7 +8,7 @@
  * try (ModelBuilder mb = ModelBuilder.using(provider)) {
  *     mb.workspaces().define("vision-ws").withRegion("eastus").withResourceGroup("ml-rg").create();
  *     WorkspaceScope ws = mb.workspace("vision-ws");
- *     TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(Path.of("flowers")).build())
+ *     TrainingRun run = ws.runs().define(TrainingSpec.fromData(Path.of("flowers")).build())
  *             .inExperiment("flowers").beginCreate();
  *     TrainedModel model = run.waitForModel(Duration.ofHours(1), Path.of("model"));
  * }

@@ -87,7 +87,7 @@ class FluentApiTest {
                     .hasMessage("compute size 'Standard_Imaginary' is invalid: provider 'in-memory' does not offer it;"
                             + " use one of its sizes, e.g. mem-gpu-4 (Computes.availableSizes() lists them)");
             Path data = TestImages.dataset(tmp.resolve("data"), List.of("a", "b"), 5);
-            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withCompute("gpu").build())
+            TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withCompute("gpu").build())
                     .inExperiment("flowers").beginCreate();
             assertThat(run.waitForCompletion(Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(run.waitForModel(Duration.ofSeconds(1), tmp.resolve("m")).labels()).containsExactly("a", "b");
@@ -116,7 +116,7 @@ class FluentApiTest {
         ModelBuilder mb = ModelBuilder.using(provider);
         mb.workspaces().define("ws1").create();
         Path data = TestImages.dataset(tmp.resolve("d"), List.of("a", "b"), 5);
-        TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromFolder(data).build()).inExperiment("e")
+        TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromData(data).build()).inExperiment("e")
                 .beginCreate();
         run.cancel();
         assertThatThrownBy(() -> run.waitForModel(Duration.ofSeconds(5), tmp.resolve("m")))

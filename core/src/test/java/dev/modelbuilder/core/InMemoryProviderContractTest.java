@@ -17,7 +17,7 @@ class InMemoryProviderContractTest extends ProviderContractTest {
 
     @Override
     protected TrainingSpec quickTraining(Path dataFolder) {
-        return TrainingSpec.fromFolder(dataFolder).build();
+        return TrainingSpec.fromData(dataFolder).build();
     }
 
     @Override

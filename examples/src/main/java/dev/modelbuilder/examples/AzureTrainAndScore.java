@@ -44,7 +44,7 @@ public final class AzureTrainAndScore {
             WorkspaceScope ws = mb.workspace("modelbuilder-ws");
             ws.computes().define("gpu-t4").withSize(AzureVmSizes.STANDARD_NC4AS_T4_V3).withMinNodes(0).withMaxNodes(1)
                     .create();
-            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(Path.of(args[0])).withCompute("gpu-t4")
+            TrainingRun run = ws.runs().define(TrainingSpec.fromData(Path.of(args[0])).withCompute("gpu-t4")
                             .withTimeBudget(Duration.ofHours(1)).build())
                     .inExperiment("azure-example").beginCreate();
             System.out.println("follow the run at " + run.snapshot().portalLink().orElse(run.id()));

@@ -39,7 +39,7 @@ public final class LocalTrainAndScore {
                 .build())) {
             mb.workspaces().define("examples").create();
             WorkspaceScope ws = mb.workspace("examples");
-            TrainingRun run = ws.runs().define(TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofMinutes(3))
+            TrainingRun run = ws.runs().define(TrainingSpec.fromData(data).withTimeBudget(Duration.ofMinutes(3))
                             .build())
                     .inExperiment("local-example")
                     .withListener(event -> {

@@ -27,7 +27,7 @@ import java.util.Optional;
  * <pre>{@code
  * try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().build())) {
  *     mb.workspaces().define("local-ws").create();
- *     TrainingSpec spec = TrainingSpec.fromFolder(SampleDatasets.shapes(Path.of("shapes"), 150, 42))
+ *     TrainingSpec spec = TrainingSpec.fromData(SampleDatasets.shapes(Path.of("shapes"), 150, 42))
  *             .withTimeBudget(Duration.ofMinutes(5))
  *             .withOptions(LocalTrainingOptions.builder().withImageSize(64).build())
  *             .build();

@@ -21,13 +21,13 @@ import java.util.Locale;
  * How {@link LocalProvider} trains a run: from a pretrained backbone (transfer learning: only a new linear head is
  * trained on the backbone's features) or from scratch (a small ResNet on this machine's CPU), and the settings of
  * each. Immutable and validated; build it with {@link #builder()} and hand it to
- * {@code TrainingSpec.fromFolder(dir).withOptions(options)}. A spec without options trains with {@link #defaults()}.
+ * {@code TrainingSpec.fromData(dir).withOptions(options)}. A spec without options trains with {@link #defaults()}.
  *
  * <pre>{@code
  * LocalTrainingOptions fromScratch = LocalTrainingOptions.builder()
  *         .withArchitecture("resnet8").withImageSize(64).withMaxEpochs(20).build();
  * LocalTrainingOptions fromResNet50 = LocalTrainingOptions.builder().withBackbone("resnet50").build();
- * TrainingSpec spec = TrainingSpec.fromFolder(Path.of("shapes")).withOptions(fromScratch).build();
+ * TrainingSpec spec = TrainingSpec.fromData(Path.of("shapes")).withOptions(fromScratch).build();
  * }</pre>
  *
  * <p><b>Which backbone.</b> {@link #backbone()} is one of

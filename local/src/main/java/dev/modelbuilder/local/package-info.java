@@ -10,7 +10,7 @@
  * Path data = SampleDatasets.shapes(Path.of("shapes"), 150, 42);
  * try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().build())) {
  *     mb.workspaces().define("local-ws").create();
- *     TrainingSpec spec = TrainingSpec.fromFolder(data)
+ *     TrainingSpec spec = TrainingSpec.fromData(data)
  *             .withOptions(LocalTrainingOptions.builder().withImageSize(64).build()).build();
  *     TrainedModel model = mb.workspace("local-ws").runs().define(spec).inExperiment("shapes").beginCreate()
  *             .waitForModel(Duration.ofMinutes(15), Path.of("model"));

@@ -30,7 +30,7 @@ class ConcurrentRunsTest {
     void twoRunsTrainingAtOnceBothComplete() throws Exception {
         Path data = TestData.tinyShapes(temp.resolve("data"));
         // about 30 optimization steps each, so that the two runs' steps overlap many times
-        TrainingSpec spec = TrainingSpec.fromFolder(data).withOptions(TestData.quickOptions().withMaxEpochs(5)
+        TrainingSpec spec = TrainingSpec.fromData(data).withOptions(TestData.quickOptions().withMaxEpochs(5)
                 .withBatchSize(2).withPatience(100).build()).build();
         List<ProgressEvent.RunStatusChanged> statuses = new CopyOnWriteArrayList<>();
         try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root"))

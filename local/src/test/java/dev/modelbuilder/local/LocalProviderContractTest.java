@@ -23,7 +23,7 @@ class LocalProviderContractTest extends ProviderContractTest {
 
     @Override
     protected TrainingSpec slowTraining(Path dataFolder) {
-        return TrainingSpec.fromFolder(dataFolder).withTimeBudget(Duration.ofHours(1))
+        return TrainingSpec.fromData(dataFolder).withTimeBudget(Duration.ofHours(1))
                 .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(100_000)
                         .withBatchSize(2).build())
                 .build();

@@ -28,7 +28,7 @@ class LocalTrainingOptionsTest {
         LocalTrainingOptions options = LocalTrainingOptions.defaults();
         assertThat(options.provider()).isEqualTo("local");
         assertThat(options.backbone()).isEqualTo(LocalTrainingOptions.AUTOMATIC_BACKBONE);
-        TrainingParameters s = settings(options, TrainingSpec.fromFolder(Path.of("data")).build(), 3);
+        TrainingParameters s = settings(options, TrainingSpec.fromData(Path.of("data")).build(), 3);
         assertThat(s.architecture()).isEqualTo("resnet14");
         assertThat(s.imageSize()).isEqualTo(64);
         assertThat(s.width()).isEqualTo(16);
@@ -49,7 +49,7 @@ class LocalTrainingOptionsTest {
         LocalTrainingOptions options = LocalTrainingOptions.builder().withArchitecture("ResNet20").withImageSize(224)
                 .withMaxEpochs(4).withWidth(8).withBatchSize(16).withLearningRate(0.01).withWeightDecay(0)
                 .withPatience(2).build();
-        TrainingSpec spec = TrainingSpec.fromFolder(Path.of("data")).withTimeBudget(Duration.ofSeconds(9))
+        TrainingSpec spec = TrainingSpec.fromData(Path.of("data")).withTimeBudget(Duration.ofSeconds(9))
                 .withSeed(3).withOptions(options).build();
         assertThat(settings(options, spec, 1)).isEqualTo(new TrainingParameters("resnet20", 224, 8, 16, 0.01f, 0f, 4,
                 Duration.ofSeconds(9), 2, 3, 1, new TransferParameters(TransferParameters.Mode.SCRATCH, null, null, null,
@@ -68,7 +68,7 @@ class LocalTrainingOptionsTest {
         LocalTrainingOptions named = LocalTrainingOptions.builder().withBackbone(" ResNet50 ").withAugmentViews(4)
                 .withPreprocess(PreprocessingSpec.Geometry.SQUASH).withNormalize(false).withCutNode("fc").build();
         assertThat(named.backbone()).isEqualTo("resnet50");
-        assertThat(settings(named, TrainingSpec.fromFolder(Path.of("d")).build(), 1).transfer()).isEqualTo(
+        assertThat(settings(named, TrainingSpec.fromData(Path.of("d")).build(), 1).transfer()).isEqualTo(
                 new TransferParameters(TransferParameters.Mode.EXPLICIT, "resnet50", PreprocessingSpec.Geometry.SQUASH,
                         false, "fc", 4));
     }

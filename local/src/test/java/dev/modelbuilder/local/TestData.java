@@ -23,12 +23,12 @@ public final class TestData {
 
     /** @return one epoch of a tiny network on 32-pixel inputs: a few seconds */
     public static TrainingSpec quick(Path data) {
-        return TrainingSpec.fromFolder(data).withOptions(quickOptions().build()).build();
+        return TrainingSpec.fromData(data).withOptions(quickOptions().build()).build();
     }
 
     /** @return training that goes on until cancelled (tiny batches, no epoch limit to speak of) */
     public static TrainingSpec endless(Path data) {
-        return TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofHours(1))
+        return TrainingSpec.fromData(data).withTimeBudget(Duration.ofHours(1))
                 .withOptions(quickOptions().withMaxEpochs(100_000).withBatchSize(2).withPatience(10_000).build())
                 .build();
     }

@@ -76,7 +76,6 @@ public record ModelBuilderProperties(String model, String name, @DefaultValue En
      * @param maxConnections the most connections served at once; more wait in the operating system's backlog
      *     (default 1000: a connection still sending its headers holds no worker, so the cap stays well above the
      *     container's 200 workers)
-     * @throws ValidationException if a timeout is not above 0 or over a day, or the connection cap is below 1
      */
     public record Server(@DefaultValue("true") boolean enabled, @DefaultValue("10MB") DataSize maxImageSize,
             @DefaultValue("64") int maxBatchImages, @DefaultValue("200MB") DataSize maxRequestSize,
@@ -84,7 +83,11 @@ public record ModelBuilderProperties(String model, String name, @DefaultValue En
             @DefaultValue("10s") Duration readTimeout, @DefaultValue("60s") Duration requestTimeout,
             Integer maxConnections) {
 
-        /** Checks the timeouts and the connection cap. */
+        /**
+         * Checks the timeouts and the connection cap.
+         *
+         * @throws ValidationException if a timeout is not above 0 or over a day, or the connection cap is below 1
+         */
         public Server {
             requirePositive("modelbuilder.server.read-timeout", readTimeout);
             requirePositive("modelbuilder.server.request-timeout", requestTimeout);

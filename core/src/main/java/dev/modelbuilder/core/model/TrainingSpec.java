@@ -69,16 +69,6 @@ public record TrainingSpec(Path data, Duration timeBudget, double validationSpli
         return new TrainingSpecBuilder(data);
     }
 
-    /**
-     * The same as {@link #fromData(Path)}, under the name it had when a dataset was always a folder.
-     *
-     * @param dataFolder the dataset folder (or labels file)
-     * @return a builder with the defaults
-     */
-    public static TrainingSpecBuilder fromFolder(Path dataFolder) {
-        return fromData(dataFolder);
-    }
-
     /** @return whether this spec trains a multi-label model */
     public boolean isMultiLabel() {
         return task.isMultiLabel();

@@ -173,7 +173,7 @@ class ValidationRulesTest {
 
     @Test
     void trainingSpecDefaultsAndRules() {
-        TrainingSpec t = TrainingSpec.fromFolder(Path.of("data")).build();
+        TrainingSpec t = TrainingSpec.fromData(Path.of("data")).build();
         assertThat(t.validationSplit()).isEqualTo(0.2);
         assertThat(t.seed()).isEqualTo(42);
         assertThat(t.timeBudgetIfSet()).isEmpty();
@@ -188,13 +188,13 @@ class ValidationRulesTest {
         assertThat(multi.toBuilder().build().isMultiLabel()).isTrue();
         assertThat(multi.data()).isEqualTo(Path.of("labels.jsonl"));
 
-        assertThatThrownBy(() -> TrainingSpec.fromFolder(null).build())
+        assertThatThrownBy(() -> TrainingSpec.fromData(null).build())
                 .hasMessageContaining("data is missing");
-        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withValidationSplit(0.7).build())
+        assertThatThrownBy(() -> TrainingSpec.fromData(Path.of("d")).withValidationSplit(0.7).build())
                 .hasMessage("validation split '0.7' is invalid: use a share above 0 and at most 0.5, e.g. 0.2");
-        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withTimeBudget(Duration.ZERO)
+        assertThatThrownBy(() -> TrainingSpec.fromData(Path.of("d")).withTimeBudget(Duration.ZERO)
                 .build()).hasMessage("time budget 'PT0S' is invalid: use a positive duration, e.g. PT10M");
-        assertThatThrownBy(() -> TrainingSpec.fromFolder(Path.of("d")).withCompute("a_b").build())
+        assertThatThrownBy(() -> TrainingSpec.fromData(Path.of("d")).withCompute("a_b").build())
                 .hasMessageContaining("compute name 'a_b' is invalid");
     }
 
@@ -204,7 +204,7 @@ class ValidationRulesTest {
 
     @Test
     void providerOptionsReachTheirProviderAndNoOther() {
-        TrainingSpec plain = TrainingSpec.fromFolder(Path.of("d")).build();
+        TrainingSpec plain = TrainingSpec.fromData(Path.of("d")).build();
         assertThat(plain.optionsFor("local", FakeOptions.class, () -> new FakeOptions("local", 30)).epochs())
                 .isEqualTo(30);
         TrainingSpec withOptions = plain.toBuilder().withOptions(new FakeOptions("local", 3)).build();

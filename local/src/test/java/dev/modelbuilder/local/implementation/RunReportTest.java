@@ -29,7 +29,7 @@ class RunReportTest {
         try (ModelBuilder mb = ModelBuilder.using(LocalProvider.builder().withRoot(temp.resolve("root")).withThreads(2)
                 .build())) {
             mb.workspaces().define("ws1").create();
-            TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromFolder(data)
+            TrainingRun run = mb.workspace("ws1").runs().define(TrainingSpec.fromData(data)
                     .withOptions(LocalTrainingOptions.builder().withImageSize(32).withMaxEpochs(2).build()).build())
                     .inExperiment("shapes").beginCreate();
             Run done = run.waitForCompletion(Duration.ofMinutes(5));

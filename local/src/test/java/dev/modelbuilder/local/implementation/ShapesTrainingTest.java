@@ -48,7 +48,7 @@ class ShapesTrainingTest {
             mb.workspaces().define("quickstart").create();
             // the epoch limit ends training, not the clock: the result must not depend on how busy the machine is
             // (about 20 s on 2 idle cores)
-            TrainingSpec spec = TrainingSpec.fromFolder(data).withTimeBudget(Duration.ofMinutes(30))
+            TrainingSpec spec = TrainingSpec.fromData(data).withTimeBudget(Duration.ofMinutes(30))
                     .withOptions(LocalTrainingOptions.builder().withImageSize(64).withMaxEpochs(30).build()).build();
             TrainingRun run = mb.workspace("quickstart").runs().define(spec).inExperiment("shapes")
                     .withListener(events::add).beginCreate();

@@ -41,12 +41,12 @@ class LocalTransferRunTest {
     }
 
     private static TrainingSpecBuilder fromBackbone(Path data, Path backbone) {
-        return TrainingSpec.fromFolder(data).withOptions(LocalTrainingOptions.builder()
+        return TrainingSpec.fromData(data).withOptions(LocalTrainingOptions.builder()
                 .withBackbone(backbone.toString()).build());
     }
 
     private static TrainingSpec fromBackbone(Path data, Path backbone, int views) {
-        return TrainingSpec.fromFolder(data).withOptions(LocalTrainingOptions.builder()
+        return TrainingSpec.fromData(data).withOptions(LocalTrainingOptions.builder()
                 .withBackbone(backbone.toString()).withAugmentViews(views).build()).build();
     }
 
