@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,22 +85,10 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
             result = ModelEvaluator.builder().withTopK(top).withListener(progress).build().evaluate(model, data);
         }
         if (report != null) {
-            EvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
-                    + (absolutePaths ? result.dataFolder() : data.toAbsolutePath().normalize().getFileName()))
-                    .withAbsolutePaths(absolutePaths).write(report);
+            EvaluationReport.of(result).withTitle(reportTitle(result.dataFolder())).withAbsolutePaths(absolutePaths)
+                    .write(report);
         }
-        if (json) {
-            out.println(result.toJson());
-        } else {
-            print(out, result);
-            if (report != null) {
-                out.println();
-                out.println("Report written to " + report.toAbsolutePath());
-            }
-        }
-        out.flush();
-        err.flush();
-        return ModelBuilderCli.OK;
+        return finish(out, err, result::toJson, () -> print(out, result));
     }
 
     private Integer multiLabel(PrintWriter out, PrintWriter err) {
@@ -108,15 +97,24 @@ final class EvaluateCommand implements Callable<Integer>, ScoresImages {
             result = ModelEvaluator.builder().withListener(progress).build().evaluateMultiLabel(model, data);
         }
         if (report != null) {
-            // the same title and paths as a single-label report: shared reports carry no absolute paths by default
-            MultiLabelEvaluationReport.of(result).withTitle("Evaluation of " + model.getFileName() + " on "
-                    + (absolutePaths ? result.dataFolder() : data.toAbsolutePath().normalize().getFileName()))
+            MultiLabelEvaluationReport.of(result).withTitle(reportTitle(result.dataFolder()))
                     .withAbsolutePaths(absolutePaths).write(report);
         }
+        return finish(out, err, result::toJson, () -> print(out, result));
+    }
+
+    /** The report's title: shared reports carry no absolute path unless {@code --absolute-paths} asks for them. */
+    private String reportTitle(String dataFolder) {
+        return "Evaluation of " + model.getFileName() + " on "
+                + (absolutePaths ? dataFolder : data.toAbsolutePath().normalize().getFileName());
+    }
+
+    /** Prints the result as JSON or as text (with where the report went), for either kind of model. */
+    private Integer finish(PrintWriter out, PrintWriter err, Supplier<String> asJson, Runnable asText) {
         if (json) {
-            out.println(result.toJson());
+            out.println(asJson.get());
         } else {
-            print(out, result);
+            asText.run();
             if (report != null) {
                 out.println();
                 out.println("Report written to " + report.toAbsolutePath());
