@@ -300,7 +300,28 @@ public final class ImageProbe {
         if (dib >= 40 && bpp <= 8 && d.length >= 50 && u32le(d, 46) > 256) {
             return "palette of " + u32le(d, 46) + " entries (at most 256)";
         }
+        if (compression == 3 && d.length >= 66) {
+            long alpha = dib >= 56 && d.length >= 70 ? u32le(d, 66) : 0;
+            if (!pillowMasks(bpp, u32le(d, 54), u32le(d, 58), u32le(d, 62), alpha)) {
+                return String.format(java.util.Locale.ROOT, "%d-bit colour masks R %X, G %X, B %X, A %X (supported: "
+                        + "5-5-5 and 5-6-5 at 16 bits; 8-bit fields in the orders BGR, BGRA, XBGR, ABGR, RGBA)", bpp,
+                        u32le(d, 54), u32le(d, 58), u32le(d, 62), alpha);
+            }
+        }
         return null;
+    }
+
+    /** The bit-field layouts Pillow 9.4 reads (its BMP plugin's table); no masks at all at 32 bits reads as BGRA. */
+    private static boolean pillowMasks(int bpp, long r, long g, long b, long a) {
+        return switch (bpp) {
+            case 32 -> r == 0xFF0000 && g == 0xFF00 && b == 0xFF && (a == 0 || a == 0xFF000000L)
+                    || r == 0 && g == 0 && b == 0 && a == 0
+                    || r == 0xFF000000L && g == 0xFF0000 && b == 0xFF00 && (a == 0 || a == 0xFF)
+                    || r == 0xFF && g == 0xFF00 && b == 0xFF0000 && a == 0xFF000000L;
+            case 24 -> r == 0xFF0000 && g == 0xFF00 && b == 0xFF;
+            case 16 -> b == 0x1F && (r == 0xF800 && g == 0x7E0 || r == 0x7C00 && g == 0x3E0);
+            default -> false;
+        };
     }
 
     private static ImageInfo webp(byte[] d) throws ProbeFailure {

@@ -105,6 +105,27 @@ class ImageProbeTest {
     }
 
     @Test
+    void refusesBmpColourMasksThatScoringCannotRead() throws Exception {
+        // a 40-byte header with BI_BITFIELDS: the three masks follow it (R, G, B), then the pixels
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 + 40 + 12 + 4 * 2 * 2)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(14 + 40 + 12);
+        b.putInt(40).putInt(2).putInt(2).putShort((short) 1).putShort((short) 16).putInt(3).putInt(0).putInt(0)
+                .putInt(0).putInt(0).putInt(0);
+        b.putInt(0xF800).putInt(0x7E0).putInt(0x1F); // 5-6-5: read by Pillow
+        byte[] rgb565 = b.array();
+        byte[] rgb444 = rgb565.clone();
+        java.nio.ByteBuffer.wrap(rgb444).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(54, 0xF00).putInt(58, 0xF0)
+                .putInt(62, 0xF);
+
+        assertThat(ImageProbe.probe(rgb565)).isEqualTo(new ImageInfo(ImageFormat.BMP, 2, 2));
+        assertThatThrownBy(() -> ImageProbe.probe(rgb444)).isInstanceOf(ImageProbe.ProbeFailure.class)
+                .hasMessage("unsupported BMP: 16-bit colour masks R F00, G F0, B F, A 0 (supported: 5-5-5 and 5-6-5 "
+                        + "at 16 bits; 8-bit fields in the orders BGR, BGRA, XBGR, ABGR, RGBA); Pillow (and so "
+                        + "scoring) does not read it: save it as a 24-bit BMP or a PNG");
+    }
+
+    @Test
     void refusesTiffDirectoriesThatLie() throws Exception {
         byte[] tiff = TestImages.encode(TestImages.picture(20, 10, 3), "tif");
         byte[] strips = withTiffTag(tiff, 273, tiff.length + 100); // a strip past the end of the file
