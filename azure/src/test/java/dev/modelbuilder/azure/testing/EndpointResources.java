@@ -1,28 +1,11 @@
 package dev.modelbuilder.azure.testing;
 
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.ListBlobsOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,29 +15,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Managed online endpoints of the {@link ArmEmulator}, with the model and environment versions they name, following
- * the REST description (api-version 2024-04-01) and Learn's pages on custom containers and troubleshooting:
+ * Managed online endpoints of the {@link ArmEmulator}, following the REST description (api-version 2024-04-01) and
+ * Learn's pages on custom containers and troubleshooting:
  *
  * <ul>
  *   <li>endpoints ({@code PUT} 201 + {@code Azure-AsyncOperation}, {@code Creating}/{@code Updating} then
  *       {@code Succeeded}; {@code DELETE} 202 + {@code Location} + {@code Retry-After}, {@code Deleting} then gone with
  *       its deployments), whose traffic must name existing deployments and sum to 100 (or be empty);
- *   <li>deployments ({@code PUT} 201 + {@code Azure-AsyncOperation}), which "build" the environment's image (the build
- *       context must be in the datastore: a Dockerfile and the jars under {@code lib/}), "download" the model (its blob
- *       must hold the SHA-256 its version is tagged with), then start: their instance is the real {@code serve} server
- *       a test names with {@link #setScoringTarget}; a failure scripted with {@link #failNextDeployment} ends the
- *       operation as {@code Failed} with that error code, and the containers' logs say why;
+ *   <li>deployments ({@code PUT} 201 + {@code Azure-AsyncOperation}), which "build" the environment's image and
+ *       "download" the model (checked by {@link ModelAssetResources}), then start: their instance is the real
+ *       {@code serve} server a test names with {@link #setScoringTarget}; a failure scripted with
+ *       {@link #failNextDeployment} ends the operation as {@code Failed} with that error code, and the containers'
+ *       logs say why;
  *   <li>{@code listKeys} (a primary and a secondary key per endpoint), {@code getLogs} (the last lines of the storage
  *       initializer's or the inference server's log);
- *   <li>model versions and environment versions: immutable once written (a second PUT with another body is 409);
- *   <li>a scoring front end on plain HTTP at 127.0.0.1, the endpoints' {@code scoringUri}: it checks the key
- *       ({@code Authorization: Bearer}), picks the deployment by the {@code azureml-model-deployment} header or the
- *       traffic, and forwards the body to the instance's scoring route, as Azure's front end does.
+ *   <li>the endpoints' {@code scoringUri}, answered by a {@link ScoringFrontEnd}.
  * </ul>
  *
  * Every body is also checked for fields its REST definition does not have ({@link SpecFields}).
  */
-public abstract class EndpointResources extends JobResources {
+public abstract class EndpointResources extends ModelAssetResources {
     static final Pattern ENDPOINT_OP = p(LOC + "/mfeOperationsStatus/([^/]+)");
     static final Pattern ENDPOINTS = p(WS + "/onlineEndpoints");
     static final Pattern ENDPOINT = p(WS + "/onlineEndpoints/([^/]+)");
@@ -62,13 +42,9 @@ public abstract class EndpointResources extends JobResources {
     static final Pattern DEPLOYMENTS = p(WS + "/onlineEndpoints/([^/]+)/deployments");
     static final Pattern DEPLOYMENT_OF = p(WS + "/onlineEndpoints/([^/]+)/deployments/([^/]+)");
     static final Pattern LOGS = p(WS + "/onlineEndpoints/([^/]+)/deployments/([^/]+)/getLogs");
-    static final Pattern MODEL_VERSIONS = p(WS + "/models/([^/]+)/versions");
-    static final Pattern MODEL_VERSION = p(WS + "/models/([^/]+)/versions/([^/]+)");
-    static final Pattern ENV_VERSION = p(WS + "/environments/([^/]+)/versions/([^/]+)");
-    private static final Pattern ASSET_ID = p("^" + WS + "/(models|environments)/([^/]+)/versions/([^/]+)$");
 
     /** One online endpoint. */
-    private static final class OnlineEndpoint {
+    static final class OnlineEndpoint {
         String workspace;
         String name;
         ObjectNode resource;
@@ -79,7 +55,7 @@ public abstract class EndpointResources extends JobResources {
     }
 
     /** One deployment of an endpoint. */
-    private static final class Deployment {
+    static final class Deployment {
         String id;
         String name;
         ObjectNode resource;
@@ -94,16 +70,10 @@ public abstract class EndpointResources extends JobResources {
     }
 
     private Map<String, OnlineEndpoint> endpoints;
-    private Map<String, ObjectNode> assetVersions;
     private List<Received> received;
-    private List<String> builtContexts;
     private List<String> keysHandedOut;
-    private List<String> scoringRequests;
-    private List<String> scoredImages;
     private volatile String[] nextDeploymentFailure;
-    private volatile URI scoringTarget;
-    private HttpServer frontEnd;
-    private final HttpClient forward = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private ScoringFrontEnd frontEnd;
 
     EndpointResources(Azurite azurite, TestCertificates certificates) {
         super(azurite, certificates);
@@ -114,28 +84,21 @@ public abstract class EndpointResources extends JobResources {
         super.reset();
         if (endpoints == null) {
             endpoints = new LinkedHashMap<>();
-            assetVersions = new LinkedHashMap<>();
             received = new CopyOnWriteArrayList<>();
-            builtContexts = new CopyOnWriteArrayList<>();
             keysHandedOut = new CopyOnWriteArrayList<>();
-            scoringRequests = new CopyOnWriteArrayList<>();
-            scoredImages = new CopyOnWriteArrayList<>();
+            frontEnd = new ScoringFrontEnd(this);
         }
         endpoints.clear();
-        assetVersions.clear();
         received.clear();
-        builtContexts.clear();
         keysHandedOut.clear();
-        scoringRequests.clear();
-        scoredImages.clear();
         nextDeploymentFailure = null;
-        scoringTarget = null;
+        frontEnd.reset();
     }
 
     @Override
     public void close() {
         if (frontEnd != null) {
-            frontEnd.stop(0);
+            frontEnd.close();
         }
         super.close();
     }
@@ -148,7 +111,7 @@ public abstract class EndpointResources extends JobResources {
      * @param serverUrl a running {@code serve} server's base URL
      */
     public void setScoringTarget(URI serverUrl) {
-        this.scoringTarget = serverUrl;
+        frontEnd.setScoringTarget(serverUrl);
     }
 
     /**
@@ -171,11 +134,6 @@ public abstract class EndpointResources extends JobResources {
         return List.copyOf(received);
     }
 
-    /** @return the build contexts that deployments built images from */
-    public List<String> builtContexts() {
-        return List.copyOf(builtContexts);
-    }
-
     /** @return every key {@code listKeys} handed out */
     public List<String> keysHandedOut() {
         return List.copyOf(keysHandedOut);
@@ -183,28 +141,12 @@ public abstract class EndpointResources extends JobResources {
 
     /** @return one line per request the scoring front end forwarded: endpoint, deployment, instance path */
     public List<String> scoringRequests() {
-        return List.copyOf(scoringRequests);
+        return frontEnd.scoringRequests();
     }
 
     /** @return the SHA-256 (hex) of each body the scoring front end forwarded, in order */
     public List<String> scoredImages() {
-        return List.copyOf(scoredImages);
-    }
-
-    /**
-     * @param workspace the workspace
-     * @param model the model's name
-     * @return its versions, by version
-     */
-    public synchronized Map<String, JsonNode> modelVersions(String workspace, String model) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        String prefix = assetKey(workspace, "models", model, "");
-        assetVersions.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v.deepCopy());
-            }
-        });
-        return out;
+        return frontEnd.scoredImages();
     }
 
     /**
@@ -282,19 +224,9 @@ public abstract class EndpointResources extends JobResources {
                 default -> getEndpoint(w, m.group(4));
             };
         }
-        if ((m = MODEL_VERSIONS.matcher(path)).matches()) {
-            String prefix = assetKey(w.name, "models", m.group(4), "");
-            List<JsonNode> all = assetVersions.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .map(e -> (JsonNode) e.getValue()).toList();
-            return all.isEmpty() ? notFound("model", m.group(4)) : page(all, path, query, 2);
-        }
-        if ((m = MODEL_VERSION.matcher(path)).matches()) {
-            return method.equals("PUT") ? putAsset(w, "models", m.group(4), m.group(5), json)
-                    : getAsset(w, "models", m.group(4), m.group(5));
-        }
-        if ((m = ENV_VERSION.matcher(path)).matches()) {
-            return method.equals("PUT") ? putAsset(w, "environments", m.group(4), m.group(5), json)
-                    : getAsset(w, "environments", m.group(4), m.group(5));
+        Reply asset = assetDispatch(method, path, w, query, json);
+        if (asset != null) {
+            return asset;
         }
         return error(404, "NotFound", "no such route: " + method + " " + path);
     }
@@ -303,63 +235,10 @@ public abstract class EndpointResources extends JobResources {
         return w.name.toLowerCase(java.util.Locale.ROOT) + "/" + name.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String assetKey(String workspace, String kind, String name, String version) {
-        return workspace.toLowerCase(java.util.Locale.ROOT) + "/" + kind + "/" + name + "/" + version;
-    }
-
-    private static Reply notFound(String type, String name) {
-        return error(404, "UserError", "The " + type + " '" + name + "' was not found.");
-    }
-
-    private void checkFields(String definition, JsonNode body) {
-        for (String unknown : SpecFields.unknown(definition, body)) {
-            violations.add("request: " + definition + " has no field " + unknown);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------ assets
-
-    private Reply putAsset(Workspace w, String kind, String name, String version, JsonNode json) {
-        checkFields(kind.equals("models") ? "ModelVersionResource" : "EnvironmentVersionResource", json);
-        String k = assetKey(w.name, kind, name, version);
-        ObjectNode existing = assetVersions.get(k);
-        JsonNode props = json.path("properties");
-        if (existing != null) {
-            ObjectNode mine = props.deepCopy();
-            ObjectNode theirs = existing.path("properties").deepCopy();
-            theirs.remove("provisioningState");
-            if (!mine.equals(theirs)) {
-                return error(409, "UserError", "A " + kind.substring(0, kind.length() - 1) + " version " + name + ":"
-                        + version + " already exists with other properties; versions are immutable.");
-            }
-            return Reply.json(200, existing);
-        }
-        if (kind.equals("environments") && props.has("build") && props.has("image")) {
-            return error(400, "UserError", "An environment has either an image or a build context, not both.");
-        }
-        ObjectNode r = JSON.createObjectNode();
-        r.put("id", wsId(w) + "/" + kind + "/" + name + "/versions/" + version);
-        r.put("name", version);
-        r.put("type", "Microsoft.MachineLearningServices/workspaces/" + kind + "/versions");
-        ObjectNode p = props.deepCopy();
-        p.put("provisioningState", "Succeeded");
-        if (kind.equals("environments")) {
-            p.put("environmentType", "UserCreated");
-        }
-        r.set("properties", p);
-        r.set("systemData", systemData(Instant.now(), Instant.now()));
-        assetVersions.put(k, r);
-        return Reply.json(201, r);
-    }
-
-    private Reply getAsset(Workspace w, String kind, String name, String version) {
-        ObjectNode r = assetVersions.get(assetKey(w.name, kind, name, version));
-        return r == null ? notFound(kind.substring(0, kind.length() - 1), name + ":" + version) : Reply.json(200, r);
-    }
-
-    private ObjectNode assetById(String id) {
-        Matcher m = ASSET_ID.matcher(id == null ? "" : id);
-        return m.matches() ? assetVersions.get(assetKey(m.group(3), m.group(4), m.group(5), m.group(6))) : null;
+    /** @return the endpoint of that name in that workspace (the caller holds this emulator's lock), or {@code null} */
+    OnlineEndpoint endpointAt(String workspace, String name) {
+        return endpoints.get(workspace.toLowerCase(java.util.Locale.ROOT) + "/"
+                + name.toLowerCase(java.util.Locale.ROOT));
     }
 
     // ------------------------------------------------------------------------------------------------ endpoints
@@ -421,8 +300,8 @@ public abstract class EndpointResources extends JobResources {
         }
         ObjectNode p = e.resource.path("properties").deepCopy();
         p.put("provisioningState", e.state);
-        p.put("scoringUri", frontEndUrl() + "/" + e.workspace + "/" + e.name + "/score");
-        p.put("swaggerUri", frontEndUrl() + "/" + e.workspace + "/" + e.name + "/swagger.json");
+        p.put("scoringUri", frontEnd.url() + "/" + e.workspace + "/" + e.name + "/score");
+        p.put("swaggerUri", frontEnd.url() + "/" + e.workspace + "/" + e.name + "/swagger.json");
         b.set("properties", p);
         return b;
     }
@@ -512,7 +391,7 @@ public abstract class EndpointResources extends JobResources {
                 f = new String[] {"BadArgument", downloadProblem};
                 dep.storageLog.add(Instant.now() + " storage-initializer: " + downloadProblem);
             }
-            if (f == null && scoringTarget == null) {
+            if (f == null && frontEnd.scoringTarget() == null) {
                 f = new String[] {"ResourceNotReady", "The test named no instance (setScoringTarget)."};
             }
             if (f != null) {
@@ -533,74 +412,6 @@ public abstract class EndpointResources extends JobResources {
         };
         return Reply.json(201, deploymentBody(d)).header("Azure-AsyncOperation", asyncUrl(w, op))
                 .header("x-ms-async-operation-timeout", "PT2H");
-    }
-
-    private static String nameOf(String assetId) {
-        Matcher m = ASSET_ID.matcher(assetId);
-        return m.matches() ? m.group(5) : "model";
-    }
-
-    /** @return why the environment's image cannot be built, or {@code null} */
-    private String build(Workspace w, JsonNode env) {
-        JsonNode build = env.path("properties").path("build");
-        if (!build.isObject()) {
-            return null;
-        }
-        String uri = build.path("contextUri").asText();
-        if (blobs == null) {
-            return "no storage behind the emulator";
-        }
-        BlobContainerClient container = blobs.getBlobContainerClient(w.blobContainer());
-        String base = container.getBlobContainerUrl() + "/";
-        if (!uri.startsWith(base)) {
-            return "The build context " + uri + " is not in the workspace's default storage.";
-        }
-        String prefix = uri.substring(base.length());
-        List<String> names = new ArrayList<>();
-        for (BlobItem b : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            names.add(b.getName().substring(prefix.length()));
-        }
-        String dockerfile = build.path("dockerfilePath").asText("Dockerfile");
-        if (!names.contains(dockerfile) || names.stream().noneMatch(n -> n.startsWith("lib/") && n.endsWith(".jar"))) {
-            return "The build context holds no " + dockerfile + " or no jars; the build log is available in the "
-                    + "workspace blob store under the path /azureml/ImageLogs/" + UUID.randomUUID() + "/build.log";
-        }
-        String text = container.getBlobClient(prefix + dockerfile).downloadContent().toString();
-        if (!text.contains("FROM ") || !text.contains("ENTRYPOINT")) {
-            return "The Dockerfile names no base image or entry point.";
-        }
-        builtContexts.add(uri);
-        return null;
-    }
-
-    /** @return why the model cannot be downloaded, or {@code null} */
-    private String download(Workspace w, JsonNode model) {
-        String uri = model.path("properties").path("modelUri").asText();
-        Matcher m = Pattern.compile("^azureml://datastores/([^/]+)/paths/(.+)$").matcher(uri);
-        if (!m.matches()) {
-            return "Unable to download user model: " + uri + " is not an azureml://datastores/.../paths/... URI";
-        }
-        if (blobs == null) {
-            return null;
-        }
-        BlobContainerClient container = blobs.getBlobContainerClient(w.blobContainer());
-        String folder = m.group(2).endsWith("/") ? m.group(2) : m.group(2) + "/";
-        String sha = model.path("properties").path("tags").path("sha256").asText(null);
-        for (BlobItem b : container.listBlobs(new ListBlobsOptions().setPrefix(folder), null)) {
-            if (b.getName().endsWith(".zip")) {
-                byte[] bytes = container.getBlobClient(b.getName()).downloadContent().toBytes();
-                try {
-                    String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-                    if (sha != null && !sha.equals(actual)) {
-                        violations.add("model version tagged sha256 " + sha + " holds a package of SHA-256 " + actual);
-                    }
-                } catch (java.security.NoSuchAlgorithmException e) {
-                    throw new IllegalStateException(e);
-                }
-                return null;
-            }
-        }
-        return "Unable to download user model: nothing under " + uri;
     }
 
     private ObjectNode deploymentBody(Deployment d) {
@@ -631,82 +442,6 @@ public abstract class EndpointResources extends JobResources {
         ObjectNode body = JSON.createObjectNode();
         body.put("content", String.join("\n", log.subList(Math.max(0, log.size() - tail), log.size())));
         return Reply.json(200, body);
-    }
-
-    // ------------------------------------------------------------------------------------------------ scoring
-
-    private synchronized String frontEndUrl() {
-        if (frontEnd == null) {
-            try {
-                frontEnd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            frontEnd.createContext("/", this::score);
-            frontEnd.setExecutor(threads);
-            frontEnd.start();
-        }
-        return "http://127.0.0.1:" + frontEnd.getAddress().getPort();
-    }
-
-    private void score(HttpExchange ex) {
-        try (ex) {
-            String[] parts = ex.getRequestURI().getPath().split("/");
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            URI target;
-            String deployment;
-            synchronized (this) {
-                OnlineEndpoint e = parts.length == 4 && parts[3].equals("score")
-                        ? endpoints.get(parts[1].toLowerCase(java.util.Locale.ROOT) + "/"
-                                + parts[2].toLowerCase(java.util.Locale.ROOT)) : null;
-                if (e == null) {
-                    reply(ex, 404, "{\"message\":\"no such endpoint\"}");
-                    return;
-                }
-                String auth = ex.getRequestHeaders().getFirst("Authorization");
-                if (auth == null || !(auth.equals("Bearer " + e.primaryKey) || auth.equals("Bearer " + e.secondaryKey))) {
-                    reply(ex, 401, "{\"message\":\"key_auth_access_denied\"}");
-                    return;
-                }
-                deployment = ex.getRequestHeaders().getFirst("azureml-model-deployment");
-                if (deployment == null) {
-                    deployment = e.resource.path("properties").path("traffic").properties().stream()
-                            .filter(t -> t.getValue().asInt() > 0).map(Map.Entry::getKey).findFirst().orElse(null);
-                }
-                Deployment d = deployment == null ? null : e.deployments.get(deployment);
-                if (d == null || !d.state.equals("Succeeded") || scoringTarget == null) {
-                    reply(ex, 404, "{\"message\":\"No valid deployments to route to.\"}");
-                    return;
-                }
-                target = scoringTarget.resolve(d.scoringPath);
-                scoringRequests.add(e.name + " " + d.name + " " + d.scoringPath);
-                scoredImages.add(hex(body));
-            }
-            String type = ex.getRequestHeaders().getFirst("Content-Type");
-            HttpResponse<byte[]> r = forward.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", type == null ? "application/octet-stream" : type)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            r.headers().firstValue("Content-Type").ifPresent(t -> ex.getResponseHeaders().set("Content-Type", t));
-            ex.getResponseHeaders().set("azureml-model-deployment", deployment);
-            ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(r.body());
-            }
-        } catch (IOException | InterruptedException e) {
-            violations.add("scoring front end: " + e);
-        }
-    }
-
-    private static void reply(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** @return a JSON array of strings (for tests that build bodies) */

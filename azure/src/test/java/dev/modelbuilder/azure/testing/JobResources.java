@@ -1,51 +1,22 @@
 package dev.modelbuilder.azure.testing;
 
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import dev.modelbuilder.azure.testing.FaultPlan.Fault;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** AutoML jobs of the {@link ArmEmulator}: submission checks, lifecycle, "training" on the uploaded data. */
 public abstract class JobResources extends RunHistoryResources {
@@ -95,7 +66,7 @@ public abstract class JobResources extends RunHistoryResources {
                     + "and ignores modelName. Give a searchSpace and sweepSettings to sweep the model, or leave out "
                     + "modelName for AutoMode.");
         }
-        String spaceProblem = searchSpaceProblem(task.path("searchSpace"));
+        String spaceProblem = SearchSpaces.searchSpaceProblem(task.path("searchSpace"));
         if (spaceProblem != null) {
             return error(400, "UserError", spaceProblem);
         }
@@ -113,106 +84,12 @@ public abstract class JobResources extends RunHistoryResources {
         return Reply.json(201, jobBody(w, j));
     }
 
-    /** The fields {@code ImageModelSettingsClassification} types boolean: their sweep values are True or False. */
-    static final Set<String> BOOLEAN_FIELDS = Set.of("amsGradient", "distributed", "earlyStopping", "nesterov",
-            "enableOnnxNormalization");
-    /** The distributions of a search-space expression and how many arguments each takes (-1: one or more). */
-    static final Map<String, Integer> DISTRIBUTIONS = Map.of("choice", -1, "randint", 1, "uniform", 2,
-            "loguniform", 2, "normal", 2, "lognormal", 2, "quniform", 3, "qloguniform", 3, "qnormal", 3,
-            "qlognormal", 3);
-    private static final Pattern EXPRESSION = Pattern.compile("\\s*([A-Za-z]+)\\((.*)\\)\\s*", Pattern.DOTALL);
-    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
-
-    /**
-     * Checks a job's search space the way azure-ai-ml writes and reads it ({@code search_space_utils}): a distribution
-     * name and its arguments, strings quoted, booleans {@code True} or {@code False} (the SDK writes Python's
-     * {@code str(bool)} and reads only those two as booleans: {@code true} would be the string 'true'), numbers
-     * without an exponent (the SDK's {@code float_to_str}). Whether the service refuses such a job at once or a trial
-     * fails later is not known; the emulator refuses it at once.
-     *
-     * @return what is wrong, or {@code null}
-     */
-    static String searchSpaceProblem(JsonNode space) {
-        if (!space.isArray()) {
-            return null;
-        }
-        for (JsonNode entry : space) {
-            for (Map.Entry<String, JsonNode> field : entry.properties()) {
-                String text = field.getValue().asText();
-                Matcher m = EXPRESSION.matcher(text);
-                if (!m.matches() || !DISTRIBUTIONS.containsKey(m.group(1).toLowerCase(Locale.ROOT))) {
-                    return "searchSpace." + field.getKey() + " '" + text + "' is not a distribution expression";
-                }
-                List<String> args = arguments(m.group(2));
-                int expected = DISTRIBUTIONS.get(m.group(1).toLowerCase(Locale.ROOT));
-                if (expected < 0 ? args.isEmpty() : args.size() != expected) {
-                    return "searchSpace." + field.getKey() + " '" + text + "' has " + args.size() + " arguments";
-                }
-                for (String a : args) {
-                    boolean quoted = a.length() >= 2 && (a.startsWith("'") && a.endsWith("'")
-                            || a.startsWith("\"") && a.endsWith("\""));
-                    if (BOOLEAN_FIELDS.contains(field.getKey()) && !a.equals("True") && !a.equals("False")) {
-                        return "searchSpace." + field.getKey() + " '" + text + "': the value " + a + " is not a "
-                                + "boolean (True or False)";
-                    }
-                    if (!quoted && !a.equals("True") && !a.equals("False") && !NUMBER.matcher(a).matches()) {
-                        return "searchSpace." + field.getKey() + " '" + text + "': the value " + a + " is neither a "
-                                + "quoted string, True, False nor a number written without an exponent";
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    static List<String> arguments(String inside) {
-        List<String> out = new ArrayList<>();
-        for (String a : inside.split(",")) {
-            if (!a.isBlank()) {
-                out.add(a.strip());
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Random sampling of one trial's hyperparameters from the job's first search space (HyperDrive's
-     * {@code samplingAlgorithm: Random}), seeded by the job and the trial so that runs repeat.
-     */
-    static Map<String, String> sample(JsonNode task, String job, int trial) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        java.util.Random r = new java.util.Random(job.hashCode() * 31L + trial);
-        JsonNode space = task.path("searchSpace").path(0);
-        for (Map.Entry<String, JsonNode> field : space.properties()) {
-            Matcher m = EXPRESSION.matcher(field.getValue().asText());
-            if (!m.matches()) {
-                continue;
-            }
-            List<String> args = arguments(m.group(2));
-            String kind = m.group(1).toLowerCase(Locale.ROOT);
-            String value;
-            if (kind.equals("choice")) {
-                value = args.get(r.nextInt(args.size())).replace("'", "").replace("\"", "");
-            } else if (kind.equals("randint")) {
-                value = String.valueOf(r.nextInt(Math.max(1, (int) Double.parseDouble(args.get(0)))));
-            } else {
-                double a = Double.parseDouble(args.get(0));
-                double b = Double.parseDouble(args.get(1));
-                double x = kind.contains("normal") ? a + r.nextGaussian() * b : a + r.nextDouble() * (b - a);
-                value = String.valueOf(kind.contains("log") ? Math.exp(x) : x);
-            }
-            out.put(field.getKey(), value);
-        }
-        task.path("modelSettings").properties().forEach(e -> out.putIfAbsent(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
     /** Starts a trial run under {@code <job>_HD}: its sampled hyperparameters as MLflow params. */
     ObjectNode trialRun(Workspace w, Job j, int index) {
         ObjectNode child = mlflowRun(w, j.name + "_HD_" + index);
         child.put("parent", j.name + "_HD");
         Map<String, String> params = j.trialParameters.computeIfAbsent(index,
-                i -> sample(j.properties.path("taskDetails"), j.name, i));
+                i -> SearchSpaces.sample(j.properties.path("taskDetails"), j.name, i));
         ArrayNode list = (ArrayNode) child.path("data").path("params");
         if (list.isEmpty()) {
             params.forEach((k, v) -> list.addObject().put("key", k).put("value", v));
