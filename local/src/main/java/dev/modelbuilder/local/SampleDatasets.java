@@ -175,6 +175,11 @@ public final class SampleDatasets {
         double cx = x + size / 2 + random.nextDouble() * (cell - size);
         double cy = y + size / 2 + random.nextDouble() * (cell - size);
         double angle = random.nextDouble() * Math.PI * 2;
+        fill(g, shape, cx, cy, size, angle);
+    }
+
+    /** Fills one shape of the given size, centred at (cx, cy) and turned by {@code angle} (squares and polygons). */
+    private static void fill(Graphics2D g, Shape shape, double cx, double cy, double size, double angle) {
         switch (shape) {
             case CIRCLE -> g.fill(new Ellipse2D.Double(cx - size / 2, cy - size / 2, size, size));
             case SQUARE -> {
@@ -212,19 +217,7 @@ public final class SampleDatasets {
             double cx = size / 2 + random.nextDouble() * (w - size);
             double cy = size / 2 + random.nextDouble() * (h - size);
             double angle = random.nextDouble() * Math.PI * 2;
-            switch (shape) {
-                case CIRCLE -> g.fill(new Ellipse2D.Double(cx - size / 2, cy - size / 2, size, size));
-                case SQUARE -> {
-                    Graphics2D r = (Graphics2D) g.create();
-                    r.rotate(angle, cx, cy);
-                    double s = size / Math.sqrt(2) * 1.2;
-                    r.fill(new Rectangle2D.Double(cx - s / 2, cy - s / 2, s, s));
-                    r.dispose();
-                }
-                case TRIANGLE -> g.fill(polygon(cx, cy, size / 2, 3, angle, 1.0));
-                case STAR -> g.fill(polygon(cx, cy, size / 2, 5, angle, 0.45));
-                default -> throw new IllegalStateException("unknown shape " + shape);
-            }
+            fill(g, shape, cx, cy, size, angle);
         } finally {
             g.dispose();
         }
