@@ -1,5 +1,6 @@
 package dev.modelbuilder.codegen;
 
+import static dev.modelbuilder.testdata.ImageUploads.multipart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -8,14 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelbuilder.codegen.testing.GeneratedBuild;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.scoring.PredictionEngine;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -248,22 +247,6 @@ class GeneratedWebApiBuildTest {
     private static HttpRequest raw(URI uri, byte[] body, String contentType) {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private static HttpRequest multipart(URI uri, Path... files) throws IOException {
-        String boundary = "----modelbuilder-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Path file : files) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-                    + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.write(Files.readAllBytes(file));
-            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
     }
 
     private static String sha256(Path file) throws Exception {

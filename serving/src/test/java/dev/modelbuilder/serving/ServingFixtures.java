@@ -12,6 +12,7 @@ import dev.modelbuilder.pipeline.PreprocessingSpec;
 import dev.modelbuilder.scoring.Prediction;
 import dev.modelbuilder.serving.testing.TestImages;
 import dev.modelbuilder.testdata.ImageClassificationFixtures;
+import dev.modelbuilder.testdata.ImageUploads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,27 +91,11 @@ final class ServingFixtures {
     }
 
     static HttpRequest multipart(URI uri, List<Map.Entry<String, byte[]>> files) {
-        String boundary = "----modelbuilder-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Map.Entry<String, byte[]> file : files) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-                    + file.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(file.getValue());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return ImageUploads.multipart(uri, files);
     }
 
-    static HttpRequest multipart(URI uri, Path... files) throws IOException {
-        List<Map.Entry<String, byte[]>> parts = new ArrayList<>();
-        for (Path f : files) {
-            parts.add(Map.entry(f.getFileName().toString(), Files.readAllBytes(f)));
-        }
-        return multipart(uri, parts);
+    static HttpRequest multipart(URI uri, Path... files) {
+        return ImageUploads.multipart(uri, files);
     }
 
     static JsonNode json(HttpResponse<String> response, int status) throws IOException {
